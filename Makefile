@@ -1,0 +1,54 @@
+# The documented entry points: `make run` (demo on http://127.0.0.1:8000) and `make test`.
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+# The embedded demo: SQLite under var/, Celery tasks run eagerly, emails on the console.
+RUN_ENV := DJANGO_DEBUG=True REDIS_URL= EMAIL_URL=consolemail:// DATABASE_URL=sqlite:///$(CURDIR)/var/db.sqlite3
+TEST_ENV := DJANGO_SETTINGS_MODULE=config.test_settings
+
+.PHONY: run test lint format migrations-check messages install install-dev clean
+
+$(PY):
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version.split()[0]'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-runtime: requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@ $(VENV)/.installed-runtime
+
+install: $(VENV)/.installed-runtime
+install-dev: $(VENV)/.installed-dev
+
+run: install
+	$(RUN_ENV) $(PY) manage.py migrate --noinput
+	$(RUN_ENV) $(PY) manage.py seed_demo
+	@echo ""
+	@echo "Jembatan UMKM is starting on http://127.0.0.1:8000  (stop with Ctrl+C)"
+	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+migrations-check: install-dev
+	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
+
+test: lint migrations-check
+	$(TEST_ENV) $(PY) -m pytest --cov --cov-report=term
+
+format: install-dev
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+# Refresh the translation catalogues (needs GNU gettext) and compile them.
+messages: install-dev
+	$(TEST_ENV) $(PY) manage.py makemessages -l id -l en --no-obsolete --ignore=.venv --ignore=var
+	$(TEST_ENV) $(PY) manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) var/static .pytest_cache .coverage htmlcov

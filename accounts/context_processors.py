@@ -1,0 +1,25 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+def navigation(request):
+    """Role-dependent navigation and the unread count (one query, only if shown)."""
+    user = getattr(request, "user", None)
+    items = [(_("Catalogue"), reverse("marketplace:catalogue"))]
+    if user is None or not user.is_authenticated:
+        return {"nav_items": items}
+    if user.is_staff:
+        items = [(_("Programme dashboard"), reverse("accounts:staff-dashboard"))] + items
+    elif user.is_owner:
+        items = [(_("My business"), reverse("umkm:dashboard"))] + items
+    elif user.is_mentor:
+        items = [(_("Mentor dashboard"), reverse("mentoring:dashboard"))] + items
+
+    def unread_count():
+        return user.notifications.filter(read_at__isnull=True).count()
+
+    return {
+        "nav_items": items,
+        "unread_notifications": unread_count,
+        "mentor_pending": user.is_pending_mentor,
+    }

@@ -1,0 +1,77 @@
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.messages.views import SuccessMessageMixin
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import TemplateView, UpdateView
+from django.views.i18n import set_language
+
+from notifications.models import Notification
+
+from . import services
+from .forms import ProfileForm
+from .models import User
+from .permissions import StaffRequiredMixin
+
+
+class HomeView(TemplateView):
+    """The landing page for visitors; signed-in people go to their own start page."""
+
+    template_name = "home.html"
+
+    def get(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return redirect(request.user.landing_url())
+        return super().get(request, *args, **kwargs)
+
+
+class ProfileView(LoginRequiredMixin, SuccessMessageMixin, UpdateView):
+    form_class = ProfileForm
+    template_name = "accounts/profile.html"
+    success_url = reverse_lazy("accounts:profile")
+    success_message = _("Your profile is saved.")
+
+    def get_object(self, queryset=None):
+        return self.request.user
+
+
+class SetLanguageView(View):
+    """The language switcher: remembers the choice on the account too."""
+
+    def post(self, request):
+        if request.user.is_authenticated:
+            services.user_set_language(user=request.user, language=request.POST.get("language", ""))
+        return set_language(request)
+
+
+class StaffDashboardView(StaffRequiredMixin, TemplateView):
+    template_name = "accounts/staff_dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        roles = User.objects.filter(is_active=True).aggregate(
+            owners=Count("pk", filter=Q(role=User.Role.OWNER)),
+            mentors=Count("pk", filter=Q(role=User.Role.MENTOR)),
+            buyers=Count("pk", filter=Q(role=User.Role.BUYER)),
+        )
+        emails = Notification.objects.aggregate(
+            pending=Count("pk", filter=Q(email_status__in=["pending", "sending"])),
+            failed=Count("pk", filter=Q(email_status="failed")),
+        )
+        context.update(
+            roles=roles,
+            emails=emails,
+            pending_mentors=User.objects.mentors_awaiting_approval().order_by("date_joined")[:50],
+        )
+        return context
+
+
+class MentorApproveView(StaffRequiredMixin, View):
+    def post(self, request, pk):
+        mentor = get_object_or_404(User.objects.mentors_awaiting_approval(), pk=pk)
+        services.mentor_approve(mentor=mentor, approved_by=request.user)
+        messages.success(request, _("%(name)s can now act as a mentor.") % {"name": mentor})
+        return redirect("accounts:staff-dashboard")

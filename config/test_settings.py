@@ -1,0 +1,21 @@
+"""Test override: fast hashing, in-memory email and cache, eager Celery.
+
+DATABASE_URL and REDIS_URL still come from the environment, so CI runs the same suite
+against PostgreSQL and Redis; tests that need a real worker switch eagerness off.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-0123456789abcdef")
+os.environ.setdefault("DJANGO_DEBUG", "False")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "False")
+
+from .settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CELERY_TASK_ALWAYS_EAGER = True
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+SITE_URL = "https://jembatan.test"
+ALLOWED_HOSTS = ["*"]

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "notifications"
+urlpatterns = [
+    path("", views.NotificationListView.as_view(), name="list"),
+    path("<int:pk>/open/", views.NotificationOpenView.as_view(), name="open"),
+    path("read-all/", views.NotificationMarkAllReadView.as_view(), name="read-all"),
+    path("preferences/", views.PreferencesView.as_view(), name="preferences"),
+]
