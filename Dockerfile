@@ -19,13 +19,22 @@ RUN pip install --no-cache-dir -r requirements.txt
 # The code stays owned by root, so the app user cannot modify it at runtime.
 COPY . .
 
+# Translations ship as committed .mo files (`make messages`), so gettext is not
+# installed; stop the build if a catalogue was left uncompiled.
+RUN missing="$(find locale -name '*.po' | while read -r po; do \
+        [ -f "${po%.po}.mo" ] || echo "$po"; done)"; \
+    if [ -n "$missing" ]; then \
+        echo "Uncompiled translations (run make messages, commit the .mo): $missing" >&2; \
+        exit 1; \
+    fi
+
 # Static files are collected into the image (STATIC_ROOT default, /app/var/static),
 # hashed and compressed for whitenoise. The settings refuse to load without SECRET_KEY
 # when DJANGO_DEBUG=False, so this RUN line alone gets a throw-away one; it is not
-# kept in the image (nor in ENV). Translations are expected as committed .mo files
-# under locale/, so gettext is not installed and compilemessages does not run.
+# kept in the image (nor in ENV).
 RUN DJANGO_DEBUG=False \
     SECRET_KEY=build-only-dummy-key-not-used-at-runtime \
+    ALLOWED_HOSTS=localhost SITE_URL=http://localhost \
     python manage.py collectstatic --noinput
 
 # Non-root user; it may write only under var/media (the uploaded-media volume).

@@ -1,4 +1,6 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
+from django.utils import translation
 
 from . import services
 
@@ -16,5 +18,14 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def confirm_email(self, request, email_address):
         confirmed = super().confirm_email(request, email_address)
-        services.user_email_verified(user=email_address.user)
+        if confirmed:
+            services.user_email_verified(user=email_address.user)
         return confirmed
+
+    def send_mail(self, template_prefix, email, context):
+        """Account emails go out in the recipient's language, with the site's address."""
+        user = context.get("user")
+        language = getattr(user, "language", None) or translation.get_language()
+        context = {**context, "site_url": settings.SITE_URL}
+        with translation.override(language):
+            return super().send_mail(template_prefix, email, context)

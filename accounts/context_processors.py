@@ -9,11 +9,11 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"nav_items": items}
     if user.is_staff:
-        items = [(_("Programme dashboard"), reverse("accounts:staff-dashboard"))] + items
+        items = [(_("Programme dashboard"), reverse("accounts:staff-dashboard")), *items]
     elif user.is_owner:
-        items = [(_("My business"), reverse("umkm:dashboard"))] + items
+        items = [(_("My business"), reverse("umkm:dashboard")), *items]
     elif user.is_mentor:
-        items = [(_("Mentor dashboard"), reverse("mentoring:dashboard"))] + items
+        items = [(_("Mentor dashboard"), reverse("mentoring:dashboard")), *items]
 
     def unread_count():
         return user.notifications.filter(read_at__isnull=True).count()

@@ -11,7 +11,8 @@ from .models import User
 _NEXT_STEP = {
     User.Role.OWNER: _("Start by describing your business and adding your first product."),
     User.Role.MENTOR: _(
-        "A Disperindag officer will check your mentor account; we will tell you when it is approved."
+        "A Disperindag officer will check your mentor account; "
+        "we will tell you when it is approved."
     ),
     User.Role.BUYER: _("Browse the catalogue of Pekanbaru products and contact suppliers."),
 }
@@ -28,9 +29,7 @@ def user_email_verified(*, user: User) -> Notification | None:
             kind="welcome",
             context={
                 "name": user.get_short_name(),
-                "next_step": _NEXT_STEP.get(
-                    user.role, _("Your account is ready to use.")
-                ),
+                "next_step": _NEXT_STEP.get(user.role, _("Your account is ready to use.")),
             },
             url=user.landing_url(),
         )

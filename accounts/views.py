@@ -1,9 +1,9 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.contrib.messages.views import SuccessMessageMixin
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse_lazy
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView, UpdateView
@@ -28,14 +28,20 @@ class HomeView(TemplateView):
         return super().get(request, *args, **kwargs)
 
 
-class ProfileView(LoginRequiredMixin, SuccessMessageMixin, UpdateView):
+class ProfileView(LoginRequiredMixin, UpdateView):
     form_class = ProfileForm
     template_name = "accounts/profile.html"
     success_url = reverse_lazy("accounts:profile")
-    success_message = _("Your profile is saved.")
 
     def get_object(self, queryset=None):
         return self.request.user
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # Confirm in the language just chosen, not the one the form was sent in.
+        with translation.override(form.instance.language):
+            messages.success(self.request, str(_("Your profile is saved.")))
+        return response
 
 
 class SetLanguageView(View):

@@ -48,7 +48,9 @@ def readyz(request):
     failed = [name for name, error in checks.items() if error]
     body = {
         "status": "ok" if not failed else "unavailable",
-        "checks": {name: ("ok" if not error else f"failed: {error}") for name, error in checks.items()},
+        "checks": {
+            name: ("ok" if not error else f"failed: {error}") for name, error in checks.items()
+        },
     }
     if failed:
         body["failed"] = failed

@@ -51,8 +51,12 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
 )
+if not ALLOWED_HOSTS:
+    _fail("ALLOWED_HOSTS is not set; list the host names the site answers to, comma-separated.")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")):
+    _fail("SITE_URL is not set; give the site's public address, e.g. https://jembatan.example.id.")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -111,10 +115,13 @@ TEMPLATES = [
 (BASE_DIR / "var").mkdir(exist_ok=True)
 _database_url = env.str("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}")
 if _database_url.split("://", 1)[0] not in {"sqlite", "postgres", "postgresql", "pgsql"}:
-    _fail("DATABASE_URL must start with postgres:// or sqlite:// (e.g. postgres://user@host:5432/name).")
+    _fail(
+        "DATABASE_URL must start with postgres:// or sqlite:// (e.g. postgres://user@host:5432/name)."
+    )
 DATABASES = {"default": environ.Env.db_url_config(_database_url)}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -230,7 +237,9 @@ NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=6)
 
 # Security. Production (DJANGO_DEBUG=False) gets HTTPS-only cookies and HSTS; each can
 # be relaxed by its variable (e.g. behind a proxy that already redirects).
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Trust X-Forwarded-Proto only behind a proxy that sets it (else anyone could claim https).
+if _env_flag("USE_X_FORWARDED_PROTO", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = _env_flag("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SESSION_COOKIE_SECURE = _env_flag("SESSION_COOKIE_SECURE", default=not DEBUG)

@@ -9,8 +9,10 @@ import os
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-0123456789abcdef")
 os.environ.setdefault("DJANGO_DEBUG", "False")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "False")
+os.environ.setdefault("ALLOWED_HOSTS", "*")
+os.environ.setdefault("SITE_URL", "https://jembatan.test")
 
-from .settings import *  # noqa: E402,F403
+from .settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -28,9 +28,11 @@ def notification_enqueue(notification_id: int) -> None:
 
     try:
         deliver.delay(notification_id)
-    except Exception:  # noqa: BLE001 - broker errors vary by transport
+    except Exception:
         logger.warning(
-            "Could not enqueue notification %s; the sweep will retry", notification_id, exc_info=True
+            "Could not enqueue notification %s; the sweep will retry",
+            notification_id,
+            exc_info=True,
         )
 
 
@@ -136,7 +138,7 @@ def notification_deliver_email(*, notification_id: int) -> bool:
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
     try:
         _render_email(notification).send()
-    except Exception as exc:  # noqa: BLE001 - SMTP, DNS and socket errors alike
+    except Exception as exc:
         final = notification.email_attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS
         Notification.objects.filter(pk=notification_id).update(
             email_status=(
@@ -167,9 +169,9 @@ def notifications_sweep(*, now: datetime | None = None) -> int:
         email_status=Notification.EmailStatus.PENDING, email_claimed_at=None
     )
     ids = list(
-        Notification.objects.email_due(older_than=cutoff).order_by("created_at").values_list(
-            "pk", flat=True
-        )[:1000]
+        Notification.objects.email_due(older_than=cutoff)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:1000]
     )
     for pk in ids:
         notification_enqueue(pk)

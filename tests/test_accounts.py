@@ -6,7 +6,7 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from allauth.account.models import EmailAddress
+from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import translation
@@ -110,11 +110,14 @@ def test_signup_confirm_email_then_land_on_role_page(
 
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == [email]
+    assert mailoutbox[0].subject.startswith("[Jembatan UMKM] ")
     confirm_path = confirmation_path(mailoutbox[0])
 
     # Before verifying, signing in only leads to the "verify your email" page.
     other = Client()
-    response = other.post("/accounts/login/", {"login": email, "password": NEW_PASSWORD}, follow=True)
+    response = other.post(
+        "/accounts/login/", {"login": email, "password": NEW_PASSWORD}, follow=True
+    )
     assert path_of(response) == "/accounts/confirm-email/"
     assert path_of(response) != landing
     assert not is_logged_in(other)
@@ -184,12 +187,6 @@ def test_confirmation_link_opened_in_another_browser(
     assert response.wsgi_request.user == user
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: accounts/adapter.py:17-20 AccountAdapter.confirm_email ignores the result of "
-    "super().confirm_email() and welcomes the user even when allauth refused the "
-    "confirmation (address already verified by another account).",
-)
 def test_failed_confirmation_sends_no_welcome(
     owner, mailoutbox, django_capture_on_commit_callbacks
 ):
@@ -210,8 +207,6 @@ def test_failed_confirmation_sends_no_welcome(
 
 
 def confirmation_path_from_signup(user):
-    from allauth.account.models import EmailConfirmationHMAC
-
     address = EmailAddress.objects.get(user=user, email=user.email)
     return f"/accounts/confirm-email/{EmailConfirmationHMAC(address).key}/"
 
@@ -258,9 +253,7 @@ def test_signup_with_an_existing_email_creates_nothing(owner, mailoutbox):
     assert "/accounts/confirm-email/" not in mailoutbox[0].body
 
 
-def test_welcome_is_written_in_the_users_language(
-    mailoutbox, django_capture_on_commit_callbacks
-):
+def test_welcome_is_written_in_the_users_language(mailoutbox, django_capture_on_commit_callbacks):
     titles = {}
     for language, email in [("id", "ayu@example.com"), ("en", "emma@example.com")]:
         client = Client()
@@ -272,7 +265,9 @@ def test_welcome_is_written_in_the_users_language(
     assert titles["en"].title == "Welcome to Jembatan UMKM, Ayu"
     assert titles["id"].title == welcome_title("Ayu", "id")
     with translation.override("id"):
-        next_step = str(translation.gettext("Start by describing your business and adding your first product."))
+        next_step = str(
+            translation.gettext("Start by describing your business and adding your first product.")
+        )
     assert next_step in titles["id"].body
     assert "Start by describing your business and adding your first product." in titles["en"].body
 
@@ -334,9 +329,7 @@ def test_failed_logins_are_rate_limited_per_email(owner):
     the 6th attempt is refused even with the right password, with a clear message."""
     client = english_client()
     for _attempt in range(5):
-        response = client.post(
-            "/accounts/login/", {"login": owner.email, "password": "wrong-one"}
-        )
+        response = client.post("/accounts/login/", {"login": owner.email, "password": "wrong-one"})
         assert response.status_code == 200
         assert "Too many failed login attempts" not in response.content.decode()
 
@@ -357,7 +350,9 @@ def test_too_many_login_posts_answer_429(owner):
     post answers 429 with our "Too many attempts" page."""
     client = english_client()
     statuses = [
-        client.post("/accounts/login/", {"login": f"x{n}@example.com", "password": "nope"}).status_code
+        client.post(
+            "/accounts/login/", {"login": f"x{n}@example.com", "password": "nope"}
+        ).status_code
         for n in range(30)
     ]
     assert 429 not in statuses
@@ -578,8 +573,33 @@ def test_profile_saves_time_zone_and_language(client, owner):
     assert owner.language == "en"
     assert owner.timezone == "Europe/Stockholm"
     content = response.content.decode()
+    assert '<html lang="en">' in content
+    assert 'class="message message-success"' in content
+    assert 'value="Europe/Stockholm"' in content
+
+
+def test_profile_saved_message_in_current_language(client, owner):
+    client.force_login(owner)
+    response = client.post(
+        "/me/profile/",
+        {"full_name": "Siti Rahma", "language": "id", "timezone": "Asia/Makassar"},
+        follow=True,
+    )
+    assert translated("Your profile is saved.", "id") in response.content.decode()
+    owner.refresh_from_db()
+    assert owner.timezone == "Asia/Makassar"
+
+
+def test_profile_saved_message_follows_newly_chosen_language(client, owner):
+    client.force_login(owner)
+    response = client.post(
+        "/me/profile/",
+        {"full_name": "Siti Rahma", "language": "en", "timezone": "Asia/Jakarta"},
+        follow=True,
+    )
+    content = response.content.decode()
+    assert '<html lang="en">' in content
     assert "Your profile is saved." in content
-    assert 'lang="en"' in content
 
 
 def test_profile_rejects_unknown_time_zone(client):
@@ -651,9 +671,7 @@ def test_language_switch_for_anonymous_sets_cookie(client):
 
 
 def test_language_switch_does_not_redirect_off_site(client):
-    response = client.post(
-        "/me/language/", {"language": "en", "next": "https://evil.example.com/"}
-    )
+    response = client.post("/me/language/", {"language": "en", "next": "https://evil.example.com/"})
     assert response.status_code == 302
     assert "evil.example.com" not in response["Location"]
 

@@ -12,7 +12,15 @@ from .conftest import require_service
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ["id", "en"]
-SOURCE_DIRS = ["accounts", "config", "marketplace", "mentoring", "notifications", "umkm", "templates"]
+SOURCE_DIRS = [
+    "accounts",
+    "config",
+    "marketplace",
+    "mentoring",
+    "notifications",
+    "umkm",
+    "templates",
+]
 
 
 def _catalogue(language: str) -> polib.POFile:
@@ -85,7 +93,10 @@ def test_every_string_in_the_code_is_in_the_catalogue(tmp_path):
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    extracted = {(e.msgctxt, e.msgid) for e in polib.pofile(str(tmp_path / "locale/id/LC_MESSAGES/django.po"))}
+    extracted = {
+        (e.msgctxt, e.msgid)
+        for e in polib.pofile(str(tmp_path / "locale/id/LC_MESSAGES/django.po"))
+    }
     committed = {(e.msgctxt, e.msgid) for e in _catalogue("id")}
     missing = sorted(msgid for _ctx, msgid in extracted - committed)
     assert missing == [], f"strings not in locale/id (run `make messages`): {missing[:10]}"

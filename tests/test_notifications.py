@@ -50,10 +50,13 @@ def test_notification_is_written_in_the_event_transaction_and_sent_after_commit(
 def test_rolled_back_event_leaves_no_notification_and_no_email(
     owner, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(RuntimeError), transaction.atomic():
-            _create(owner)
-            raise RuntimeError("the event failed")
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        _create(owner)
+        raise RuntimeError("the event failed")
     assert not Notification.objects.exists()
     assert mail.outbox == []
 
@@ -66,9 +69,9 @@ def test_title_body_and_email_are_in_the_recipients_language(
     language, expected_title, django_capture_on_commit_callbacks
 ):
     user = OwnerFactory(language=language)
-    with translation.override("en" if language == "id" else "id"):  # the sender's language
-        with django_capture_on_commit_callbacks(execute=True):
-            notification = _create(user)
+    sender_language = "en" if language == "id" else "id"
+    with translation.override(sender_language), django_capture_on_commit_callbacks(execute=True):
+        notification = _create(user)
     with translation.override(language):
         rendered = str(KINDS["welcome"].title) % {"name": "Siti"}
     assert notification.title == (expected_title or rendered)
@@ -82,7 +85,9 @@ def test_title_body_and_email_are_in_the_recipients_language(
     assert f'lang="{language}"' in html
 
 
-def test_email_has_text_and_html_with_absolute_links(owner, settings, django_capture_on_commit_callbacks):
+def test_email_has_text_and_html_with_absolute_links(
+    owner, settings, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         _create(owner)
     message = mail.outbox[0]
@@ -151,12 +156,14 @@ def test_delivery_of_a_deleted_row_does_nothing(owner):
 
 def test_smtp_failure_is_recorded_and_the_row_stays_pending_for_a_retry(owner, settings):
     notification = _create(owner)
-    with mock.patch(
-        "django.core.mail.EmailMultiAlternatives.send",
-        side_effect=ConnectionRefusedError("mail server down"),
+    with (
+        mock.patch(
+            "django.core.mail.EmailMultiAlternatives.send",
+            side_effect=ConnectionRefusedError("mail server down"),
+        ),
+        pytest.raises(services.DeliveryFailed),
     ):
-        with pytest.raises(services.DeliveryFailed):
-            services.notification_deliver_email(notification_id=notification.pk)
+        services.notification_deliver_email(notification_id=notification.pk)
     notification.refresh_from_db()
     assert notification.email_status == "pending"
     assert notification.email_attempts == 1
@@ -183,11 +190,13 @@ def test_failure_after_the_last_attempt_marks_the_row_failed(owner, settings):
 
 
 def test_eager_failure_does_not_break_the_web_request(owner, django_capture_on_commit_callbacks):
-    with mock.patch(
-        "django.core.mail.EmailMultiAlternatives.send", side_effect=OSError("smtp down")
+    with (
+        mock.patch(
+            "django.core.mail.EmailMultiAlternatives.send", side_effect=OSError("smtp down")
+        ),
+        django_capture_on_commit_callbacks(execute=True),
     ):
-        with django_capture_on_commit_callbacks(execute=True):
-            notification = _create(owner)
+        notification = _create(owner)
     notification.refresh_from_db()
     assert notification.email_status == "pending"
     assert "smtp down" in notification.email_last_error
@@ -202,13 +211,13 @@ def test_deliver_task_is_acks_late_with_exponential_backoff():
 
 def test_non_eager_task_raises_so_celery_retries(owner):
     notification = _create(owner)
-    with mock.patch(
-        "django.core.mail.EmailMultiAlternatives.send", side_effect=OSError("smtp down")
+    # Called as a worker calls it (not eagerly): the failure propagates, and
+    # autoretry_for turns it into a retry with backoff.
+    with (
+        mock.patch("django.core.mail.EmailMultiAlternatives.send", side_effect=OSError("down")),
+        pytest.raises(services.DeliveryFailed),
     ):
-        # Called as a worker calls it (not eagerly): the failure propagates, and
-        # autoretry_for turns it into a retry with backoff.
-        with pytest.raises(services.DeliveryFailed):
-            tasks.deliver(notification.pk)
+        tasks.deliver(notification.pk)
     notification.refresh_from_db()
     assert notification.email_status == "pending"
     assert notification.email_attempts == 1
@@ -217,9 +226,11 @@ def test_non_eager_task_raises_so_celery_retries(owner):
 def test_enqueue_failure_is_swallowed_and_the_row_waits_for_the_sweep(
     owner, django_capture_on_commit_callbacks
 ):
-    with mock.patch.object(tasks.deliver, "delay", side_effect=OSError("broker down")):
-        with django_capture_on_commit_callbacks(execute=True):
-            notification = _create(owner)
+    with (
+        mock.patch.object(tasks.deliver, "delay", side_effect=OSError("broker down")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        notification = _create(owner)
     notification.refresh_from_db()
     assert notification.email_status == "pending"
     assert mail.outbox == []
@@ -292,9 +303,7 @@ def test_open_marks_read_and_follows_the_link(client, owner):
 def test_mark_one_read_and_stay(client, owner):
     notification = NotificationFactory(recipient=owner)
     client.force_login(owner)
-    response = client.post(
-        reverse("notifications:open", args=[notification.pk]), {"stay": "1"}
-    )
+    response = client.post(reverse("notifications:open", args=[notification.pk]), {"stay": "1"})
     assert response["Location"] == reverse("notifications:list")
     notification.refresh_from_db()
     assert notification.is_read

@@ -30,6 +30,7 @@ SETTINGS_VARIABLES = {
     "MEDIA_ROOT",
     "STATIC_ROOT",
     "TIME_ZONE",
+    "USE_X_FORWARDED_PROTO",
 }
 
 
@@ -94,7 +95,9 @@ def test_redis_url_switches_celery_and_cache(redis_url, eager, cache_backend):
         "print(s.CELERY_TASK_ALWAYS_EAGER, s.CELERY_BROKER_URL, s.CACHES['default']['BACKEND'],"
         " s.EMAIL_BACKEND, s.DATABASES['default']['ENGINE'], s.TIME_ZONE)"
     )
-    result = _manage("shell", "--no-imports", "-c", code, env={"DJANGO_DEBUG": "True", "REDIS_URL": redis_url})
+    result = _manage(
+        "shell", "--no-imports", "-c", code, env={"DJANGO_DEBUG": "True", "REDIS_URL": redis_url}
+    )
     assert result.returncode == 0, result.stderr
     out = result.stdout.split()
     assert out[0] == str(eager)
@@ -103,3 +106,25 @@ def test_redis_url_switches_celery_and_cache(redis_url, eager, cache_backend):
     assert out[3] == "django.core.mail.backends.console.EmailBackend"
     assert out[4] == "django.db.backends.sqlite3"
     assert out[5] == "Asia/Jakarta"
+
+
+@pytest.mark.parametrize("variable", ["ALLOWED_HOSTS", "SITE_URL"])
+def test_missing_public_address_in_production_stops_with_one_sentence(variable):
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != variable}
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert variable in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_forwarded_proto_is_trusted_only_when_asked():
+    code = (
+        "from django.conf import settings as s; print(getattr(s, 'SECURE_PROXY_SSL_HEADER', None))"
+    )
+    plain = _manage("shell", "--no-imports", "-c", code, env=PRODUCTION_ENV)
+    assert plain.stdout.strip().endswith("None"), plain.stderr
+    proxied = _manage(
+        "shell", "--no-imports", "-c", code, env={**PRODUCTION_ENV, "USE_X_FORWARDED_PROTO": "True"}
+    )
+    assert "HTTP_X_FORWARDED_PROTO" in proxied.stdout, proxied.stderr

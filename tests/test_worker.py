@@ -53,7 +53,9 @@ def celery_broker():
 
 @contextmanager
 def running_worker():
-    with start_worker(app, perform_ping_check=False, pool="solo", concurrency=1, loglevel="WARNING"):
+    with start_worker(
+        app, perform_ping_check=False, pool="solo", concurrency=1, loglevel="WARNING"
+    ):
         yield
 
 
