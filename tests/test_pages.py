@@ -1,0 +1,34 @@
+import pytest
+from django.test import RequestFactory
+from django.utils import translation
+from django.views.defaults import server_error
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [("en", "Something went wrong"), ("id", "Terjadi kesalahan")],
+)
+def test_500_page_renders_without_context_in_both_languages(language, text):
+    request = RequestFactory().get("/")
+    with translation.override(language):
+        response = server_error(request)
+    assert response.status_code == 500
+    body = response.content.decode()
+    assert text in body
+    assert f'lang="{language}"' in body
+    assert "/static/css/app.css" in body
+
+
+@pytest.mark.django_db
+def test_static_files_are_served_by_the_app(client):
+    response = client.get("/static/css/app.css")
+    assert response.status_code == 200
+    assert "--green" in b"".join(response.streaming_content).decode()
+
+
+@pytest.mark.django_db
+def test_no_page_loads_anything_from_another_host(client):
+    for path in ["/", "/accounts/login/", "/accounts/signup/", "/catalogue/"]:
+        body = client.get(path).content.decode()
+        for marker in ('src="http', 'href="http', 'src="//', 'href="//'):
+            assert marker not in body, f"{path} loads {marker}…"
