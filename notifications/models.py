@@ -63,6 +63,12 @@ class Notification(models.Model):
     email_claimed_at = models.DateTimeField(_("email claimed at"), null=True, blank=True)
     email_sent_at = models.DateTimeField(_("email sent at"), null=True, blank=True)
     email_last_error = models.TextField(_("last email error"), blank=True)
+    dedupe_key = models.CharField(
+        _("deduplication key"),
+        max_length=120,
+        blank=True,
+        help_text=_("Reminders carry a key so that a periodic job never sends one twice."),
+    )
 
     objects = NotificationQuerySet.as_manager()
 
@@ -90,6 +96,11 @@ class Notification(models.Model):
             models.CheckConstraint(
                 condition=Q(email_status__in=["pending", "sending", "sent", "failed", "skipped"]),
                 name="notification_email_status_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "dedupe_key"],
+                condition=~Q(dedupe_key=""),
+                name="notification_dedupe_unique",
             ),
             models.CheckConstraint(
                 condition=Q(email_sent_at__isnull=True) | Q(email_status="sent"),

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -42,13 +42,23 @@ def email_enabled(*, user, kind: str) -> bool:
 
 
 def notification_create(
-    *, recipient, kind: str, context: dict | None = None, url: str = ""
-) -> Notification:
+    *,
+    recipient,
+    kind: str,
+    context: dict | None = None,
+    url: str = "",
+    dedupe_key: str = "",
+) -> Notification | None:
     """Write a notification for ``recipient`` in the caller's transaction.
 
     The title and body are rendered now, in the recipient's language; email delivery
-    is enqueued only after the surrounding transaction commits.
+    is enqueued only after the surrounding transaction commits. With a ``dedupe_key``
+    the same reminder is written at most once per recipient (returns None then).
     """
+    if dedupe_key and Notification.objects.filter(
+        recipient=recipient, dedupe_key=dedupe_key
+    ).exists():
+        return None
     spec = KINDS[kind]
     context = context or {}
     with translation.override(recipient.language):
@@ -56,16 +66,25 @@ def notification_create(
         title = str(spec.title) % values
         body = str(spec.body) % values
     wants_email = email_enabled(user=recipient, kind=kind) and bool(recipient.email)
-    notification = Notification.objects.create(
-        recipient=recipient,
-        kind=kind,
-        title=title[:255],
-        body=body,
-        url=url,
-        email_status=(
-            Notification.EmailStatus.PENDING if wants_email else Notification.EmailStatus.SKIPPED
-        ),
-    )
+    try:
+        with transaction.atomic():  # a savepoint: a racing duplicate leaves the caller intact
+            notification = Notification.objects.create(
+                recipient=recipient,
+                kind=kind,
+                title=title[:255],
+                body=body,
+                url=url,
+                dedupe_key=dedupe_key,
+                email_status=(
+                    Notification.EmailStatus.PENDING
+                    if wants_email
+                    else Notification.EmailStatus.SKIPPED
+                ),
+            )
+    except IntegrityError:
+        if dedupe_key:
+            return None
+        raise
     if wants_email:
         transaction.on_commit(lambda: notification_enqueue(notification.pk))
     return notification

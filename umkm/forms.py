@@ -1,0 +1,260 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    Business,
+    Category,
+    Certification,
+    PriceTier,
+    Product,
+    normalise_hs_code,
+    scale_for,
+)
+from .regions import CITY_CHOICES, city_in_province
+
+
+class BusinessForm(forms.ModelForm):
+    city = forms.ChoiceField(label=_("City or regency"), choices=[("", "---------"), *CITY_CHOICES])
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Business
+        fields = [
+            "name",
+            "legal_form",
+            "nib",
+            "sector",
+            "assets_idr",
+            "annual_turnover_idr",
+            "scale",
+            "province",
+            "city",
+            "address",
+            "founded_year",
+            "employees",
+            "description_id",
+            "description_en",
+            "logo",
+            "phone",
+            "whatsapp",
+            "contact_email",
+            "website",
+            "has_exported",
+            "export_markets",
+        ]
+        widgets = {
+            "description_id": forms.Textarea(attrs={"rows": 4}),
+            "description_en": forms.Textarea(attrs={"rows": 4}),
+            "logo": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+            "nib": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        }
+
+    def clean_nib(self):
+        nib = (self.cleaned_data.get("nib") or "").replace(" ", "")
+        if nib and Business.objects.exclude(pk=self.instance.pk).filter(nib=nib).exists():
+            raise ValidationError(_("Another business is already registered with this NIB."))
+        return nib
+
+    def clean_founded_year(self):
+        year = self.cleaned_data["founded_year"]
+        if year > timezone.localdate().year:
+            raise ValidationError(_("The founding year cannot be in the future."))
+        return year
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if logo and hasattr(logo, "content_type"):  # a new upload
+            from .images import clean_logo_upload
+
+            return clean_logo_upload(logo)
+        return logo
+
+    def clean(self):
+        data = super().clean()
+        province, city = data.get("province"), data.get("city")
+        if province and city and not city_in_province(city, province):
+            self.add_error("city", _("%(city)s is not in %(province)s.") % {"city": city, "province": province})
+        scale = data.get("scale")
+        assets, turnover = data.get("assets_idr"), data.get("annual_turnover_idr")
+        if scale and (assets is not None or turnover is not None):
+            fitting = scale_for(assets=assets, turnover=turnover)
+            if scale not in fitting:
+                names = ", ".join(str(Business.Scale(s).label) for s in sorted(fitting)) or _("none")
+                self.add_error(
+                    "scale",
+                    _(
+                        "With these assets and turnover the business is %(fitting)s "
+                        "(micro: assets up to Rp 1 billion or turnover up to Rp 2 billion; "
+                        "small: up to Rp 5 / 15 billion; medium: up to Rp 10 / 50 billion)."
+                    )
+                    % {"fitting": names},
+                )
+        return data
+
+
+class CertificationForm(forms.ModelForm):
+    class Meta:
+        model = Certification
+        fields = ["kind", "number", "issuer", "issued_on", "expires_on", "document"]
+        widgets = {
+            "issued_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "expires_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "document": forms.ClearableFileInput(
+                attrs={"accept": "application/pdf,image/jpeg,image/png"}
+            ),
+        }
+
+    def __init__(self, *args, business: Business, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.business = business
+        self.instance.business = business
+
+    def clean_document(self):
+        document = self.cleaned_data.get("document")
+        if document and hasattr(document, "content_type"):
+            from .images import clean_document_upload
+
+            return clean_document_upload(document)
+        return document
+
+    def clean(self):
+        data = super().clean()
+        issued, expires = data.get("issued_on"), data.get("expires_on")
+        if issued and issued > timezone.localdate():
+            self.add_error("issued_on", _("The issue date cannot be in the future."))
+        if issued and expires and expires < issued:
+            self.add_error("expires_on", _("The expiry date must be after the issue date."))
+        return data
+
+
+class ProductForm(forms.ModelForm):
+    incoterms = forms.MultipleChoiceField(
+        label=_("Incoterms offered"),
+        choices=[(code, code) for code in Product.INCOTERMS],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    hs_code = forms.CharField(
+        label=_("HS code"),
+        required=False,
+        max_length=14,
+        help_text=_("4 to 10 digits, e.g. 0901.11."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+
+    class Meta:
+        model = Product
+        fields = [
+            "name_id",
+            "name_en",
+            "category",
+            "description_id",
+            "description_en",
+            "hs_code",
+            "unit",
+            "moq",
+            "price_idr",
+            "fob_usd",
+            "sample_available",
+            "sample_price_usd",
+            "capacity_per_month",
+            "lead_time_days",
+            "weight_grams",
+            "size",
+            "shelf_life_days",
+            "incoterms",
+            "port_of_loading",
+            "certifications",
+        ]
+        widgets = {
+            "description_id": forms.Textarea(attrs={"rows": 4}),
+            "description_en": forms.Textarea(attrs={"rows": 4}),
+            "certifications": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, business: Business, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.business = business
+        self.fields["category"].queryset = Category.objects.filter(
+            parent__isnull=False
+        ).select_related("parent")
+        self.fields["category"].label_from_instance = lambda c: f"{c.parent.name} › {c.name}"
+        self.fields["certifications"].queryset = business.certifications.all()
+        self.fields["certifications"].help_text = _("Certificates of your business that apply to this product.")
+
+    def clean_hs_code(self):
+        value = normalise_hs_code(self.cleaned_data.get("hs_code", ""))
+        if value:
+            from .models import validate_hs_code
+
+            validate_hs_code(value)
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if data.get("sample_price_usd") is not None and not data.get("sample_available"):
+            self.add_error("sample_price_usd", _("Tick “samples available” to give a sample price."))
+        return data
+
+
+class PriceTierForm(forms.ModelForm):
+    class Meta:
+        model = PriceTier
+        fields = ["min_quantity", "max_quantity", "price_usd"]
+
+
+class BasePriceTierFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        ranges = []
+        for form in self.forms:
+            if not form.cleaned_data or form.cleaned_data.get("DELETE"):
+                continue
+            low = form.cleaned_data.get("min_quantity")
+            high = form.cleaned_data.get("max_quantity")
+            if low is None:
+                continue
+            if high is not None and high < low:
+                form.add_error("max_quantity", _("“To” must not be below “from”."))
+            ranges.append((low, high if high is not None else float("inf")))
+        ranges.sort()
+        for (low1, high1), (low2, _high2) in zip(ranges, ranges[1:], strict=False):
+            if low2 <= high1:
+                raise ValidationError(_("Price tiers must not overlap."))
+
+
+PriceTierFormSet = forms.inlineformset_factory(
+    Product,
+    PriceTier,
+    form=PriceTierForm,
+    formset=BasePriceTierFormSet,
+    extra=2,
+    max_num=6,
+    can_delete=True,
+)
+
+
+class ProductImageForm(forms.Form):
+    image = forms.FileField(
+        label=_("Photo"),
+        help_text=_("JPEG, PNG or WebP, at most 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    alt_text = forms.CharField(
+        label=_("What the photo shows"), max_length=200, required=False
+    )
+
+
+class ReviewForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment for the owner"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+    )
+
+
+class CsvImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV file"), help_text=_("Use the template; at most 2 MB."))

@@ -1,0 +1,695 @@
+import re
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from .regions import PROVINCE_CHOICES
+
+nib_validator = RegexValidator(r"^\d{13}$", _("The NIB has exactly 13 digits."))
+
+
+def normalise_hs_code(value: str) -> str:
+    """'0901.11' and '0901 11' → '090111'."""
+    return re.sub(r"[\s.\-]", "", value or "")
+
+
+def validate_hs_code(value: str) -> None:
+    digits = normalise_hs_code(value)
+    if not re.fullmatch(r"\d{4,10}", digits) or len(digits) % 2:
+        raise ValidationError(
+            _("An HS code has 4, 6, 8 or 10 digits, e.g. 0901.11."), code="hs_code"
+        )
+
+
+def format_hs_code(digits: str) -> str:
+    """'090111' → '0901.11'; '09011190' → '0901.11.90'."""
+    if not digits:
+        return ""
+    head, rest = digits[:4], digits[4:]
+    parts = [rest[i : i + 2] for i in range(0, len(rest), 2)]
+    return ".".join([head, *parts])
+
+
+class Bilingual:
+    """Pick the field in the active language, falling back to the other one."""
+
+    def localised(self, field: str) -> str:
+        first, second = ("en", "id") if (get_language() or "id").startswith("en") else ("id", "en")
+        return getattr(self, f"{field}_{first}") or getattr(self, f"{field}_{second}")
+
+
+class BusinessQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def verified(self):
+        return self.filter(verified_at__isnull=False)
+
+    def for_user(self, user):
+        """Businesses ``user`` may see in the back office (not the public pages)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_staff:
+            return self
+        if user.is_owner:
+            return self.filter(owner=user)
+        if user.is_approved_mentor:
+            return self.filter(
+                mentorships__mentor=user, mentorships__status="active"
+            ).distinct()
+        return self.none()
+
+    def editable_by(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_staff:
+            return self
+        if user.is_owner:
+            return self.filter(owner=user)
+        return self.none()
+
+
+class Business(Bilingual, models.Model):
+    class LegalForm(models.TextChoices):
+        INDIVIDUAL = "perorangan", _("Sole proprietorship (perorangan)")
+        UD = "ud", _("UD (usaha dagang)")
+        CV = "cv", _("CV (limited partnership)")
+        PT = "pt", _("PT (limited company)")
+        PT_PERORANGAN = "pt_perorangan", _("PT Perorangan (single-owner company)")
+        COOPERATIVE = "koperasi", _("Cooperative (koperasi)")
+
+    class Scale(models.TextChoices):
+        MICRO = "mikro", _("Micro (mikro)")
+        SMALL = "kecil", _("Small (kecil)")
+        MEDIUM = "menengah", _("Medium (menengah)")
+
+    class Sector(models.TextChoices):
+        FOOD = "food", _("Food and beverages")
+        CRAFTS = "crafts", _("Crafts")
+        FASHION = "fashion", _("Fashion and textiles")
+        FURNITURE = "furniture", _("Furniture and wood")
+        AGRICULTURE = "agriculture", _("Agriculture and plantation")
+        FISHERIES = "fisheries", _("Fisheries")
+        COSMETICS = "cosmetics", _("Herbal and cosmetics")
+        OTHER = "other", _("Other")
+
+    owner = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="business",
+        limit_choices_to={"role": "owner"},
+    )
+    name = models.CharField(_("business name"), max_length=150)
+    slug = models.SlugField(_("slug"), max_length=170, unique=True)
+    legal_form = models.CharField(_("legal form"), max_length=20, choices=LegalForm.choices)
+    nib = models.CharField(
+        _("NIB"),
+        max_length=13,
+        blank=True,
+        validators=[nib_validator],
+        help_text=_("Nomor Induk Berusaha from OSS: 13 digits."),
+    )
+    assets_idr = models.DecimalField(
+        _("business assets (IDR)"),
+        max_digits=16,
+        decimal_places=0,
+        validators=[MinValueValidator(0)],
+        help_text=_("Capital used in the business, without land and buildings."),
+    )
+    annual_turnover_idr = models.DecimalField(
+        _("annual turnover (IDR)"), max_digits=16, decimal_places=0, validators=[MinValueValidator(0)]
+    )
+    scale = models.CharField(_("scale"), max_length=10, choices=Scale.choices)
+    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
+    province = models.CharField(_("province"), max_length=40, choices=PROVINCE_CHOICES)
+    city = models.CharField(_("city or regency"), max_length=60)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    founded_year = models.PositiveSmallIntegerField(
+        _("year founded"), validators=[MinValueValidator(1900)]
+    )
+    employees = models.PositiveIntegerField(_("employees"), default=1)
+    description_id = models.TextField(_("description (Indonesian)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    whatsapp = models.CharField(_("WhatsApp"), max_length=30, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    has_exported = models.BooleanField(_("has exported before"), default=False)
+    export_markets = models.CharField(
+        _("export markets"), max_length=255, blank=True, help_text=_("e.g. Malaysia, Singapore")
+    )
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Inactive businesses are hidden from buyers.")
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verified by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = BusinessQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("business")
+        verbose_name_plural = _("businesses")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nib"], condition=~Q(nib=""), name="business_nib_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(scale__in=["mikro", "kecil", "menengah"]), name="business_scale_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(verified_at__isnull=True) | ~Q(nib=""),
+                name="business_verified_has_nib",
+            ),
+        ]
+        indexes = [
+            # Staff queue: businesses waiting for verification.
+            models.Index(
+                fields=["created_at"],
+                name="business_unverified_idx",
+                condition=Q(verified_at__isnull=True),
+            ),
+            # Catalogue filters by location.
+            models.Index(fields=["province", "city"], name="business_location_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("umkm:business-detail", args=[self.slug])
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
+
+    @property
+    def description(self) -> str:
+        return self.localised("description")
+
+    @property
+    def years_in_business(self) -> int:
+        return max(0, timezone.localdate().year - self.founded_year)
+
+
+# Business scale bands (PP 7/2021): assets without land and buildings, annual turnover.
+SCALE_BANDS = {
+    Business.Scale.MICRO: (Decimal(0), Decimal(1_000_000_000), Decimal(0), Decimal(2_000_000_000)),
+    Business.Scale.SMALL: (
+        Decimal(1_000_000_000),
+        Decimal(5_000_000_000),
+        Decimal(2_000_000_000),
+        Decimal(15_000_000_000),
+    ),
+    Business.Scale.MEDIUM: (
+        Decimal(5_000_000_000),
+        Decimal(10_000_000_000),
+        Decimal(15_000_000_000),
+        Decimal(50_000_000_000),
+    ),
+}
+
+
+def scale_for(*, assets: Decimal | None, turnover: Decimal | None) -> set[str]:
+    """The scales that the stated assets or turnover fall into (either criterion)."""
+    found = set()
+    for scale, (a_low, a_high, t_low, t_high) in SCALE_BANDS.items():
+        low_ok = scale == Business.Scale.MICRO
+        if assets is not None and (assets > a_low or (low_ok and assets >= a_low)) and assets <= a_high:
+            found.add(scale)
+        if (
+            turnover is not None
+            and (turnover > t_low or (low_ok and turnover >= t_low))
+            and turnover <= t_high
+        ):
+            found.add(scale)
+    return found
+
+
+class CertificationQuerySet(models.QuerySet):
+    def valid(self, on=None):
+        """Verified and not expired: what counts for readiness and buyers."""
+        on = on or timezone.localdate()
+        return self.filter(verified_at__isnull=False).filter(
+            Q(expires_on__isnull=True) | Q(expires_on__gte=on)
+        )
+
+    def expiring_on(self, day):
+        return self.filter(expires_on=day)
+
+
+def certificate_upload_to(instance, filename: str) -> str:
+    return f"certificates/{instance.business_id}/{filename}"
+
+
+def private_storage():
+    """Certificates live in a store that is never served directly (see views)."""
+    from django.core.files.storage import storages
+
+    return storages["private"]
+
+
+class Certification(models.Model):
+    class Kind(models.TextChoices):
+        NIB = "nib", _("NIB (business identity number)")
+        PIRT = "pirt", _("P-IRT (home-industry food permit)")
+        BPOM_MD = "bpom_md", _("BPOM MD (domestic processed food)")
+        BPOM_ML = "bpom_ml", _("BPOM ML (imported processed food)")
+        HALAL = "halal", _("Halal (BPJPH)")
+        SNI = "sni", _("SNI (Indonesian National Standard)")
+        HACCP = "haccp", _("HACCP")
+        ISO22000 = "iso22000", _("ISO 22000")
+        ORGANIC = "organic", _("Organic")
+        SVLK = "svlk", _("SVLK (timber legality)")
+        OTHER = "other", _("Other")
+
+    business = models.ForeignKey(
+        Business, verbose_name=_("business"), on_delete=models.CASCADE, related_name="certifications"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    number = models.CharField(_("certificate number"), max_length=100)
+    issuer = models.CharField(_("issued by"), max_length=150, blank=True)
+    issued_on = models.DateField(_("issued on"))
+    expires_on = models.DateField(
+        _("expires on"), null=True, blank=True, help_text=_("Leave empty if it does not expire.")
+    )
+    document = models.FileField(
+        _("document"),
+        upload_to=certificate_upload_to,
+        storage=private_storage,
+        blank=True,
+        help_text=_("PDF, JPEG or PNG, at most 5 MB."),
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verified by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = CertificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("certification")
+        verbose_name_plural = _("certifications")
+        ordering = ["kind", "-issued_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_on__isnull=True) | Q(expires_on__gte=models.F("issued_on")),
+                name="certification_expires_after_issue",
+            ),
+            models.UniqueConstraint(
+                fields=["business", "kind", "number"], name="certification_unique_number"
+            ),
+        ]
+        indexes = [
+            # The daily expiry job looks up certificates by expiry date.
+            models.Index(fields=["expires_on"], name="certification_expiry_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("umkm:certification-list", args=[self.business.slug])
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_on is not None and self.expires_on < timezone.localdate()
+
+    @property
+    def counts(self) -> bool:
+        return self.is_verified and not self.is_expired
+
+
+class Category(Bilingual, models.Model):
+    name_id = models.CharField(_("name (Indonesian)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent category"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    is_food = models.BooleanField(
+        _("food category"),
+        default=False,
+        help_text=_("Food products need PIRT or BPOM and Halal to be export-ready."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["position", "name_en"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        if self.parent_id and self.parent.parent_id:
+            raise ValidationError({"parent": _("Categories have two levels at most.")})
+        if self.parent_id and self.parent_id == self.pk:
+            raise ValidationError({"parent": _("A category cannot be its own parent.")})
+
+    @property
+    def name(self) -> str:
+        return self.localised("name")
+
+
+class ProductQuerySet(models.QuerySet):
+    def listed(self):
+        """Publicly visible: an approved version exists, of an active business."""
+        return self.filter(is_listed=True, business__is_active=True)
+
+    def for_user(self, user):
+        """Products ``user`` may see in the back office, in any state."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_staff:
+            return self
+        if user.is_owner:
+            return self.filter(business__owner=user)
+        if user.is_approved_mentor:
+            return self.filter(
+                business__mentorships__mentor=user, business__mentorships__status="active"
+            ).distinct()
+        return self.none()
+
+
+class Product(Bilingual, models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("waiting for review")
+        LISTED = "listed", _("listed")
+        CHANGES_REQUESTED = "changes_requested", _("changes requested")
+        ARCHIVED = "archived", _("archived")
+
+    class Unit(models.TextChoices):
+        PIECE = "piece", _("piece")
+        PACK = "pack", _("pack")
+        BOX = "box", _("box")
+        CARTON = "carton", _("carton")
+        KG = "kg", _("kilogram")
+        TONNE = "tonne", _("tonne")
+        LITRE = "litre", _("litre")
+        BOTTLE = "bottle", _("bottle")
+        SET = "set", _("set")
+        METRE = "metre", _("metre")
+
+    INCOTERMS = ["EXW", "FCA", "FOB", "CFR", "CIF", "CPT", "CIP", "DAP", "DPU", "DDP"]
+
+    business = models.ForeignKey(
+        Business, verbose_name=_("business"), on_delete=models.CASCADE, related_name="products"
+    )
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="products"
+    )
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    name_id = models.CharField(_("name (Indonesian)"), max_length=150)
+    name_en = models.CharField(_("name (English)"), max_length=150, blank=True)
+    description_id = models.TextField(_("description (Indonesian)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    hs_code = models.CharField(
+        _("HS code"),
+        max_length=10,
+        blank=True,
+        validators=[validate_hs_code],
+        help_text=_("Harmonized System code, 4 to 10 digits, e.g. 0901.11."),
+    )
+    unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices, default=Unit.PIECE)
+    moq = models.PositiveIntegerField(
+        _("minimum order quantity"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    price_idr = models.DecimalField(
+        _("price (IDR)"),
+        max_digits=14,
+        decimal_places=0,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    fob_usd = models.DecimalField(
+        _("FOB price (USD)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    sample_available = models.BooleanField(_("samples available"), default=False)
+    sample_price_usd = models.DecimalField(
+        _("sample price (USD)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    capacity_per_month = models.PositiveIntegerField(
+        _("monthly capacity"), null=True, blank=True, help_text=_("In the product's unit.")
+    )
+    lead_time_days = models.PositiveSmallIntegerField(
+        _("lead time (days)"), null=True, blank=True, validators=[MaxValueValidator(365)]
+    )
+    weight_grams = models.PositiveIntegerField(_("weight (grams)"), null=True, blank=True)
+    size = models.CharField(
+        _("size"), max_length=100, blank=True, help_text=_("e.g. 20 × 15 × 5 cm")
+    )
+    shelf_life_days = models.PositiveSmallIntegerField(
+        _("shelf life (days)"), null=True, blank=True
+    )
+    incoterms = models.JSONField(
+        _("Incoterms offered"), default=list, blank=True, help_text=_("e.g. FOB, CIF")
+    )
+    port_of_loading = models.CharField(
+        _("port of loading"), max_length=100, blank=True, help_text=_("e.g. Dumai, Pekanbaru")
+    )
+    certifications = models.ManyToManyField(
+        Certification, verbose_name=_("certifications"), blank=True, related_name="products"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    is_listed = models.BooleanField(
+        _("publicly listed"),
+        default=False,
+        help_text=_("An approved version is public (it stays public while an edit is reviewed)."),
+    )
+    listed_at = models.DateTimeField(_("first listed at"), null=True, blank=True)
+    pending_changes = models.JSONField(
+        _("changes waiting for review"),
+        default=dict,
+        blank=True,
+        help_text=_("Edits to a listed product's export facts, applied when approved."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ProductQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=["draft", "submitted", "listed", "changes_requested", "archived"]
+                ),
+                name="product_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="archived") | Q(is_listed=False),
+                name="product_archived_not_listed",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="listed") | Q(is_listed=True),
+                name="product_listed_is_public",
+            ),
+        ]
+        indexes = [
+            # The public catalogue: listed products, newest first.
+            models.Index(
+                fields=["-listed_at"], name="product_listed_idx", condition=Q(is_listed=True)
+            ),
+            # An owner's product list by status.
+            models.Index(fields=["business", "status"], name="product_business_status_idx"),
+            # Review queues: products waiting for a mentor or staff.
+            models.Index(
+                fields=["created_at"],
+                name="product_submitted_idx",
+                condition=Q(status="submitted"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("umkm:product-detail", args=[self.pk])
+
+    @property
+    def name(self) -> str:
+        return self.localised("name")
+
+    @property
+    def description(self) -> str:
+        return self.localised("description")
+
+    @property
+    def hs_code_display(self) -> str:
+        return format_hs_code(self.hs_code)
+
+
+# Fields whose change on a listed product needs a new review (what a buyer relies on).
+EXPORT_FIELDS = [
+    "name_id",
+    "name_en",
+    "description_id",
+    "description_en",
+    "category",
+    "hs_code",
+    "unit",
+    "moq",
+    "fob_usd",
+    "sample_available",
+    "sample_price_usd",
+    "capacity_per_month",
+    "lead_time_days",
+    "shelf_life_days",
+    "incoterms",
+    "port_of_loading",
+]
+
+
+class PriceTier(models.Model):
+    """FOB price by order quantity, e.g. 100–499 units $2.10, 500+ $1.85."""
+
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="price_tiers"
+    )
+    min_quantity = models.PositiveIntegerField(_("from quantity"), validators=[MinValueValidator(1)])
+    max_quantity = models.PositiveIntegerField(
+        _("to quantity"), null=True, blank=True, help_text=_("Empty means “and more”.")
+    )
+    price_usd = models.DecimalField(
+        _("FOB price (USD)"),
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+
+    class Meta:
+        verbose_name = _("price tier")
+        verbose_name_plural = _("price tiers")
+        ordering = ["min_quantity"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(max_quantity__isnull=True) | Q(max_quantity__gte=models.F("min_quantity")),
+                name="price_tier_range_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["product", "min_quantity"], name="price_tier_unique_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        upper = f"–{self.max_quantity}" if self.max_quantity else "+"
+        return f"{self.min_quantity}{upper}: ${self.price_usd}"
+
+
+def product_image_upload_to(instance, filename: str) -> str:
+    return f"products/{instance.product_id}/{filename}"
+
+
+class ProductImage(models.Model):
+    MAX_PER_PRODUCT = 8
+
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="images"
+    )
+    image = models.ImageField(
+        _("image"), upload_to=product_image_upload_to, width_field="width", height_field="height"
+    )
+    width = models.PositiveIntegerField(_("width"), default=0)
+    height = models.PositiveIntegerField(_("height"), default=0)
+    thumb_small = models.ImageField(_("small thumbnail"), upload_to=product_image_upload_to, blank=True)
+    thumb_large = models.ImageField(_("large thumbnail"), upload_to=product_image_upload_to, blank=True)
+    alt_text = models.CharField(
+        _("description of the photo"),
+        max_length=200,
+        blank=True,
+        help_text=_("What the photo shows, for people who cannot see it."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("product photo")
+        verbose_name_plural = _("product photos")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.alt_text or f"{self.product} #{self.position}"
+
+    @property
+    def thumbnails_ready(self) -> bool:
+        return bool(self.thumb_small and self.thumb_large)
+
+
+class ProductTransition(models.Model):
+    """The listing workflow's history: who moved a product, when, and why."""
+
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_status = models.CharField(_("from"), max_length=20, choices=Product.Status.choices)
+    to_status = models.CharField(_("to"), max_length=20, choices=Product.Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("product status change")
+        verbose_name_plural = _("product status changes")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.product}: {self.from_status} → {self.to_status}"

@@ -1,0 +1,161 @@
+"""Reads: export readiness, the owner's lists, the staff queues."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from .models import Business, Certification, Product
+
+FOOD_PERMITS = {Certification.Kind.PIRT, Certification.Kind.BPOM_MD, Certification.Kind.BPOM_ML}
+MIN_PHOTOS = 3
+
+
+@dataclass(frozen=True)
+class CheckItem:
+    key: str
+    label: Promise
+    done: bool
+    fix_url: str = ""
+
+
+@dataclass(frozen=True)
+class Readiness:
+    items: list[CheckItem] = field(default_factory=list)
+
+    @property
+    def score(self) -> int:
+        if not self.items:
+            return 0
+        return round(100 * sum(item.done for item in self.items) / len(self.items))
+
+    @property
+    def missing(self) -> list[CheckItem]:
+        return [item for item in self.items if not item.done]
+
+
+@dataclass(frozen=True)
+class BusinessFacts:
+    """What every product of one business shares, computed once per business."""
+
+    valid_kinds: frozenset
+    nib_verified: bool
+    has_mentor: bool
+
+
+def business_facts(business: Business) -> BusinessFacts:
+    today = timezone.localdate()
+    valid = frozenset(
+        business.certifications.valid(on=today).values_list("kind", flat=True)
+    )
+    return BusinessFacts(
+        valid_kinds=valid,
+        nib_verified=bool(business.nib) and business.is_verified,
+        has_mentor=business.mentorships.filter(status="active").exists(),
+    )
+
+
+def _cert_items(facts: BusinessFacts, *, is_food: bool, fix_url: str) -> list[CheckItem]:
+    if not is_food:
+        return []
+    return [
+        CheckItem(
+            "food_permit",
+            _("A valid, verified PIRT or BPOM permit"),
+            bool(facts.valid_kinds & FOOD_PERMITS),
+            fix_url,
+        ),
+        CheckItem(
+            "halal",
+            _("A valid, verified Halal certificate"),
+            Certification.Kind.HALAL in facts.valid_kinds,
+            fix_url,
+        ),
+    ]
+
+
+def product_readiness(product: Product, *, facts: BusinessFacts | None = None) -> Readiness:
+    """The export checklist of one product (DESIGN "Export readiness").
+
+    Uses ``product.image_count`` when the queryset annotated it, so lists stay at a
+    constant number of queries.
+    """
+    facts = facts or business_facts(product.business)
+    edit = reverse("umkm:product-edit", args=[product.pk])
+    photos = reverse("umkm:product-images", args=[product.pk])
+    certs = reverse("umkm:certification-list", args=[product.business.slug])
+    image_count = getattr(product, "image_count", None)
+    if image_count is None:
+        image_count = product.images.count()
+    items = [
+        CheckItem(
+            "english",
+            _("English name and description"),
+            bool(product.name_en and product.description_en),
+            edit,
+        ),
+        CheckItem("photos", _("At least three photos"), image_count >= MIN_PHOTOS, photos),
+        CheckItem("hs_code", _("HS code"), bool(product.hs_code), edit),
+        CheckItem("fob", _("FOB price in USD"), product.fob_usd is not None, edit),
+        CheckItem("moq", _("Minimum order quantity"), product.moq is not None, edit),
+        CheckItem(
+            "capacity",
+            _("Monthly capacity and lead time"),
+            product.capacity_per_month is not None and product.lead_time_days is not None,
+            edit,
+        ),
+        *_cert_items(facts, is_food=product.category.is_food, fix_url=certs),
+        CheckItem(
+            "nib",
+            _("Verified NIB"),
+            facts.nib_verified,
+            reverse("umkm:business-edit", args=[product.business.slug]),
+        ),
+        CheckItem("mentor", _("A mentor"), facts.has_mentor, ""),
+    ]
+    return Readiness(items)
+
+
+def business_readiness(business: Business, *, facts: BusinessFacts | None = None) -> Readiness:
+    facts = facts or business_facts(business)
+    edit = reverse("umkm:business-edit", args=[business.slug])
+    is_food = business.sector == Business.Sector.FOOD
+    listed = business.products.filter(is_listed=True).exists()
+    items = [
+        CheckItem("english", _("English description of the business"), bool(business.description_en), edit),
+        CheckItem("nib", _("Verified NIB"), facts.nib_verified, edit),
+        *_cert_items(facts, is_food=is_food, fix_url=reverse("umkm:certification-list", args=[business.slug])),
+        CheckItem("mentor", _("A mentor"), facts.has_mentor, ""),
+        CheckItem("listed", _("At least one product listed"), listed, reverse("umkm:product-list", args=[business.slug])),
+        CheckItem("contact", _("Phone or WhatsApp and an email for buyers"), bool(
+            (business.phone or business.whatsapp) and business.contact_email
+        ), edit),
+    ]
+    return Readiness(items)
+
+
+def products_for_owner_list(business: Business):
+    """The owner's product list: one query for products, one for first photos."""
+    from .models import ProductImage
+
+    return (
+        business.products.select_related("category", "business")
+        .annotate(image_count=Count("images"))
+        .prefetch_related(
+            Prefetch("images", queryset=ProductImage.objects.order_by("position", "id"))
+        )
+        .order_by("status", "-updated_at")
+    )
+
+
+def status_counts(business: Business) -> dict[str, int]:
+    counts = business.products.aggregate(
+        **{
+            status: Count("pk", filter=Q(status=status))
+            for status in Product.Status.values
+        }
+    )
+    return counts

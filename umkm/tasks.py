@@ -1,0 +1,17 @@
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=10, max_retries=5)
+def make_thumbnails(image_id: int) -> bool:
+    """Make the WebP thumbnails of one product photo (idempotent)."""
+    from . import images
+
+    return images.product_image_make_thumbnails(image_id=image_id)
+
+
+@shared_task(acks_late=True)
+def warn_expiring_certifications() -> int:
+    """Daily (celery beat): tell owners about certificates expiring in 30 and 7 days."""
+    return services.certifications_warn_expiring()
