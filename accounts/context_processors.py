@@ -9,9 +9,20 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"nav_items": items}
     if user.is_staff:
-        items = [(_("Programme dashboard"), reverse("accounts:staff-dashboard")), *items]
+        items = [
+            (_("Programme dashboard"), reverse("accounts:staff-dashboard")),
+            (_("Verification"), reverse("umkm:staff-verification")),
+            (_("Reviews"), reverse("umkm:review-queue")),
+            *items,
+        ]
     elif user.is_owner:
         items = [(_("My business"), reverse("umkm:dashboard")), *items]
+    elif user.is_approved_mentor:
+        items = [
+            (_("Mentor dashboard"), reverse("mentoring:dashboard")),
+            (_("Reviews"), reverse("umkm:review-queue")),
+            *items,
+        ]
     elif user.is_mentor:
         items = [(_("Mentor dashboard"), reverse("mentoring:dashboard")), *items]
 

@@ -1,5 +1,6 @@
 import zoneinfo
 
+from django.conf import settings
 from django.utils import timezone, translation
 
 
@@ -15,9 +16,15 @@ class UserPreferencesMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        asked = request.GET.get("lang", "")
+        if asked in dict(settings.LANGUAGES):
+            # An explicit ?lang= (hreflang alternates, shared links) wins for this page.
+            translation.activate(asked)
+            request.LANGUAGE_CODE = asked
+        elif user is not None and user.is_authenticated:
             translation.activate(user.language)
             request.LANGUAGE_CODE = user.language
+        if user is not None and user.is_authenticated:
             try:
                 timezone.activate(zoneinfo.ZoneInfo(user.timezone))
             except (zoneinfo.ZoneInfoNotFoundError, ValueError):

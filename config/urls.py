@@ -1,9 +1,14 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import index as sitemap_index
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.decorators.cache import cache_control
 from django.views.static import serve
 
 from accounts.views import HomeView
+from marketplace.sitemaps import SITEMAPS
+from marketplace.views import robots_txt
 
 from . import health
 
@@ -14,6 +19,14 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("robots.txt", robots_txt, name="robots"),
+    path("sitemap.xml", sitemap_index, {"sitemaps": SITEMAPS}, name="sitemap-index"),
+    path(
+        "sitemap-<section>.xml",
+        sitemap,
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
@@ -23,7 +36,14 @@ urlpatterns = [
     path("catalogue/", include("marketplace.urls")),
 ]
 
-if settings.DEBUG:
+# Public media (product photos, logos) from the local folder when no object storage is
+# configured; certificates live in a separate private store that is never served here.
+if settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):
     urlpatterns += [
-        path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
+        path(
+            "media/<path:path>",
+            cache_control(max_age=86400, public=True)(serve),
+            {"document_root": settings.MEDIA_ROOT},
+            name="media",
+        ),
     ]

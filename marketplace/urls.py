@@ -1,8 +1,14 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
 app_name = "marketplace"
 urlpatterns = [
     path("", views.CatalogueView.as_view(), name="catalogue"),
+    path("p/<slug:slug>/", views.ProductPublicView.as_view(), name="product"),
+    path("s/<slug:slug>/", views.SupplierView.as_view(), name="supplier"),
+    # Buyer accounts, shortlist and dashboard.
+    path("", include("marketplace.urls_buyers")),
+    # Inquiries (RFQ to one supplier) and buying requests (RFQ to many).
+    path("", include("marketplace.urls_inquiries")),
 ]

@@ -1,8 +1,172 @@
-from django.views.generic import TemplateView
+"""Public catalogue, product and supplier pages (buyers land in English)."""
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.views import View
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from umkm.models import Certification
+
+from . import selectors
+from .forms import CatalogueFilterForm
+
+PAGE_SIZE = 24
 
 
-class CatalogueView(TemplateView):
-    """The public export catalogue (the buyers' start page). Products are listed here
-    once the UMKM and marketplace issues land; until then it explains what is coming."""
+def _absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
 
+
+def _ld_json(data: dict) -> str:
+    """JSON-LD that cannot close its <script> element."""
+    text = json.dumps(data, ensure_ascii=False)
+    return mark_safe(text.replace("<", "\\u003c").replace(">", "\\u003e"))  # noqa: S308
+
+
+class CatalogueView(View):
     template_name = "marketplace/catalogue.html"
+
+    def get(self, request):
+        form = CatalogueFilterForm(request.GET)
+        form.is_valid()
+        filters = form.filters()
+        queryset = selectors.catalogue(filters)
+        paginator = Paginator(queryset, PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
+        key = (
+            "facets:"
+            + hashlib.sha256(
+                json.dumps(filters.__dict__, default=str, sort_keys=True).encode()
+            ).hexdigest()
+        )
+        context = {
+            "form": form,
+            "filters": filters,
+            "page_obj": page,
+            "products": page.object_list,
+            "total": paginator.count,
+            "facets": selectors.facet_counts(filters, cache_key=key),
+            "categories": selectors.top_categories(),
+            "certification_kinds": Certification.Kind.choices,
+            "canonical": _absolute(reverse("marketplace:catalogue")),
+        }
+        return render(request, self.template_name, context)
+
+
+class ProductPublicView(View):
+    template_name = "marketplace/product_detail.html"
+
+    def get(self, request, slug):
+        product = get_object_or_404(
+            selectors.public_products().select_related("business", "category__parent"),
+            slug=slug,
+        )
+        images = list(product.images.all())
+        certifications = list(
+            product.business.certifications.filter(verified_at__isnull=False).order_by("kind")
+        )
+        business = product.business
+        path = product_path = reverse("marketplace:product", args=[product.slug])
+        canonical = _absolute(path)
+        image_urls = [
+            request.build_absolute_uri(i.thumb_large.url) for i in images if i.thumb_large
+        ]
+        offer = {
+            "@type": "Offer",
+            "url": canonical,
+            "availability": "https://schema.org/InStock",
+            "seller": {"@type": "Organization", "name": business.name},
+        }
+        if product.fob_usd is not None:
+            offer.update(price=str(product.fob_usd), priceCurrency="USD")
+        elif product.price_idr is not None:
+            offer.update(price=str(product.price_idr), priceCurrency="IDR")
+        if product.moq:
+            offer["eligibleQuantity"] = {
+                "@type": "QuantitativeValue",
+                "minValue": product.moq,
+                "unitText": product.unit,
+            }
+        ld = {
+            "@context": "https://schema.org",
+            "@type": "Product",
+            "name": product.name,
+            "description": product.description,
+            "sku": product.slug,
+            "category": product.category.name,
+            "brand": {"@type": "Brand", "name": business.name},
+            "offers": offer,
+        }
+        if image_urls:
+            ld["image"] = image_urls
+        context = {
+            "product": product,
+            "business": business,
+            "images": images,
+            "tiers": list(product.price_tiers.all()),
+            "certifications": certifications,
+            "related": selectors.related_products(product),
+            "stats": selectors.supplier_stats(business),
+            "mentor_names": [
+                m.mentor.get_full_name()
+                for m in business.mentorships.filter(status="active").select_related("mentor")
+            ],
+            "canonical": canonical,
+            "alternates": [(code, f"{canonical}?lang={code}") for code, _n in settings.LANGUAGES],
+            "og_image": image_urls[0] if image_urls else "",
+            "ld_json": _ld_json(ld),
+            "product_path": product_path,
+        }
+        return render(request, self.template_name, context)
+
+
+class SupplierView(View):
+    template_name = "marketplace/supplier_detail.html"
+
+    def get(self, request, slug):
+        business = get_object_or_404(selectors.public_businesses(), slug=slug)
+        products = (
+            selectors.public_products()
+            .filter(business=business)
+            .select_related("business", "category")
+            .prefetch_related("images")
+            .order_by("-listed_at")
+        )
+        certifications = selectors.valid_certifications().filter(business=business)
+        canonical = _absolute(reverse("marketplace:supplier", args=[business.slug]))
+        context = {
+            "business": business,
+            "products": products,
+            "certifications": certifications,
+            "stats": selectors.supplier_stats(business),
+            "mentor_names": [
+                m.mentor.get_full_name()
+                for m in business.mentorships.filter(status="active").select_related("mentor")
+            ],
+            "canonical": canonical,
+            "alternates": [(code, f"{canonical}?lang={code}") for code, _n in settings.LANGUAGES],
+        }
+        return render(request, self.template_name, context)
+
+
+@require_GET
+@cache_control(max_age=3600, public=True)
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /accounts/",
+        "Disallow: /me/",
+        "Disallow: /umkm/",
+        "Disallow: /notifications/",
+        f"Sitemap: {_absolute('/sitemap.xml')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -3,13 +3,25 @@ from django.views.generic import TemplateView
 
 from accounts.permissions import ApprovedMentorRequiredMixin, RoleRequiredMixin
 
+from .models import Mentorship
+
 
 class MentorDashboardView(ApprovedMentorRequiredMixin, TemplateView):
     template_name = "mentoring/dashboard.html"
 
     def get_context_data(self, **kwargs):
+        from umkm import selectors, services
+
         context = super().get_context_data(**kwargs)
-        context["latest_notifications"] = self.request.user.notifications.all()[:5]
+        user = self.request.user
+        mentorships = (
+            Mentorship.objects.active().filter(mentor=user).select_related("business")
+        )
+        context["mentees"] = [
+            (m.business, selectors.business_readiness(m.business)) for m in mentorships
+        ]
+        context["review_count"] = services.products_needing_review_for(user).count()
+        context["latest_notifications"] = user.notifications.all()[:5]
         return context
 
 

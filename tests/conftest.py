@@ -29,9 +29,34 @@ def require_service(available: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
+def _private_storages():
+    """The private storage objects: the configured one and those file fields hold."""
+    from django.apps import apps
+    from django.core.files.storage import FileSystemStorage, storages
+    from django.db.models import FileField
+
+    found = {id(storages["private"]): storages["private"]}
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if isinstance(field, FileField) and getattr(field.storage, "base_url", "") is None:
+                found[id(field.storage)] = field.storage
+    return [s for s in found.values() if isinstance(s, FileSystemStorage)]
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
+    """Uploads of a test go to its own folders, public and private alike."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    saved = []
+    for storage in _private_storages():
+        saved.append((storage, storage.__dict__.copy()))
+        storage._location = str(tmp_path / "private")
+        for cached in ("base_location", "location"):
+            storage.__dict__.pop(cached, None)
+    yield
+    for storage, state in saved:
+        storage.__dict__.clear()
+        storage.__dict__.update(state)
 
 
 @pytest.fixture(autouse=True)

@@ -1,3 +1,5 @@
+import itertools
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -75,13 +77,17 @@ class BusinessForm(forms.ModelForm):
         data = super().clean()
         province, city = data.get("province"), data.get("city")
         if province and city and not city_in_province(city, province):
-            self.add_error("city", _("%(city)s is not in %(province)s.") % {"city": city, "province": province})
+            self.add_error(
+                "city", _("%(city)s is not in %(province)s.") % {"city": city, "province": province}
+            )
         scale = data.get("scale")
         assets, turnover = data.get("assets_idr"), data.get("annual_turnover_idr")
         if scale and (assets is not None or turnover is not None):
             fitting = scale_for(assets=assets, turnover=turnover)
             if scale not in fitting:
-                names = ", ".join(str(Business.Scale(s).label) for s in sorted(fitting)) or _("none")
+                names = ", ".join(str(Business.Scale(s).label) for s in sorted(fitting)) or _(
+                    "none"
+                )
                 self.add_error(
                     "scale",
                     _(
@@ -182,7 +188,9 @@ class ProductForm(forms.ModelForm):
         ).select_related("parent")
         self.fields["category"].label_from_instance = lambda c: f"{c.parent.name} › {c.name}"
         self.fields["certifications"].queryset = business.certifications.all()
-        self.fields["certifications"].help_text = _("Certificates of your business that apply to this product.")
+        self.fields["certifications"].help_text = _(
+            "Certificates of your business that apply to this product."
+        )
 
     def clean_hs_code(self):
         value = normalise_hs_code(self.cleaned_data.get("hs_code", ""))
@@ -195,7 +203,9 @@ class ProductForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if data.get("sample_price_usd") is not None and not data.get("sample_available"):
-            self.add_error("sample_price_usd", _("Tick “samples available” to give a sample price."))
+            self.add_error(
+                "sample_price_usd", _("Tick “samples available” to give a sample price.")
+            )
         return data
 
 
@@ -220,7 +230,7 @@ class BasePriceTierFormSet(forms.BaseInlineFormSet):
                 form.add_error("max_quantity", _("“To” must not be below “from”."))
             ranges.append((low, high if high is not None else float("inf")))
         ranges.sort()
-        for (low1, high1), (low2, _high2) in zip(ranges, ranges[1:], strict=False):
+        for (_low1, high1), (low2, _high2) in itertools.pairwise(ranges):
             if low2 <= high1:
                 raise ValidationError(_("Price tiers must not overlap."))
 
@@ -242,9 +252,7 @@ class ProductImageForm(forms.Form):
         help_text=_("JPEG, PNG or WebP, at most 10 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
-    alt_text = forms.CharField(
-        label=_("What the photo shows"), max_length=200, required=False
-    )
+    alt_text = forms.CharField(label=_("What the photo shows"), max_length=200, required=False)
 
 
 class ReviewForm(forms.Form):

@@ -62,9 +62,7 @@ class BusinessQuerySet(models.QuerySet):
         if user.is_owner:
             return self.filter(owner=user)
         if user.is_approved_mentor:
-            return self.filter(
-                mentorships__mentor=user, mentorships__status="active"
-            ).distinct()
+            return self.filter(mentorships__mentor=user, mentorships__status="active").distinct()
         return self.none()
 
     def editable_by(self, user):
@@ -126,7 +124,10 @@ class Business(Bilingual, models.Model):
         help_text=_("Capital used in the business, without land and buildings."),
     )
     annual_turnover_idr = models.DecimalField(
-        _("annual turnover (IDR)"), max_digits=16, decimal_places=0, validators=[MinValueValidator(0)]
+        _("annual turnover (IDR)"),
+        max_digits=16,
+        decimal_places=0,
+        validators=[MinValueValidator(0)],
     )
     scale = models.CharField(_("scale"), max_length=10, choices=Scale.choices)
     sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
@@ -234,7 +235,11 @@ def scale_for(*, assets: Decimal | None, turnover: Decimal | None) -> set[str]:
     found = set()
     for scale, (a_low, a_high, t_low, t_high) in SCALE_BANDS.items():
         low_ok = scale == Business.Scale.MICRO
-        if assets is not None and (assets > a_low or (low_ok and assets >= a_low)) and assets <= a_high:
+        if (
+            assets is not None
+            and (assets > a_low or (low_ok and assets >= a_low))
+            and assets <= a_high
+        ):
             found.add(scale)
         if (
             turnover is not None
@@ -283,7 +288,10 @@ class Certification(models.Model):
         OTHER = "other", _("Other")
 
     business = models.ForeignKey(
-        Business, verbose_name=_("business"), on_delete=models.CASCADE, related_name="certifications"
+        Business,
+        verbose_name=_("business"),
+        on_delete=models.CASCADE,
+        related_name="certifications",
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     number = models.CharField(_("certificate number"), max_length=100)
@@ -513,6 +521,12 @@ class Product(Bilingual, models.Model):
         blank=True,
         help_text=_("Edits to a listed product's export facts, applied when approved."),
     )
+    search_text = models.TextField(
+        _("search text"),
+        blank=True,
+        editable=False,
+        help_text=_("Names, descriptions, category and supplier of the public version."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -599,7 +613,9 @@ class PriceTier(models.Model):
     product = models.ForeignKey(
         Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="price_tiers"
     )
-    min_quantity = models.PositiveIntegerField(_("from quantity"), validators=[MinValueValidator(1)])
+    min_quantity = models.PositiveIntegerField(
+        _("from quantity"), validators=[MinValueValidator(1)]
+    )
     max_quantity = models.PositiveIntegerField(
         _("to quantity"), null=True, blank=True, help_text=_("Empty means “and more”.")
     )
@@ -616,8 +632,10 @@ class PriceTier(models.Model):
         ordering = ["min_quantity"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(max_quantity__isnull=True) | Q(max_quantity__gte=models.F("min_quantity")),
+                condition=Q(max_quantity__isnull=True)
+                | Q(max_quantity__gte=models.F("min_quantity")),
                 name="price_tier_range_valid",
+                violation_error_message=_("“To” must not be below “from”."),
             ),
             models.UniqueConstraint(
                 fields=["product", "min_quantity"], name="price_tier_unique_start"
@@ -644,8 +662,12 @@ class ProductImage(models.Model):
     )
     width = models.PositiveIntegerField(_("width"), default=0)
     height = models.PositiveIntegerField(_("height"), default=0)
-    thumb_small = models.ImageField(_("small thumbnail"), upload_to=product_image_upload_to, blank=True)
-    thumb_large = models.ImageField(_("large thumbnail"), upload_to=product_image_upload_to, blank=True)
+    thumb_small = models.ImageField(
+        _("small thumbnail"), upload_to=product_image_upload_to, blank=True
+    )
+    thumb_large = models.ImageField(
+        _("large thumbnail"), upload_to=product_image_upload_to, blank=True
+    )
     alt_text = models.CharField(
         _("description of the photo"),
         max_length=200,

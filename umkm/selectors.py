@@ -48,9 +48,7 @@ class BusinessFacts:
 
 def business_facts(business: Business) -> BusinessFacts:
     today = timezone.localdate()
-    valid = frozenset(
-        business.certifications.valid(on=today).values_list("kind", flat=True)
-    )
+    valid = frozenset(business.certifications.valid(on=today).values_list("kind", flat=True))
     return BusinessFacts(
         valid_kinds=valid,
         nib_verified=bool(business.nib) and business.is_verified,
@@ -119,20 +117,75 @@ def product_readiness(product: Product, *, facts: BusinessFacts | None = None) -
     return Readiness(items)
 
 
+def export_ready_q(*, today=None) -> Q:
+    """The product checklist above as one SQL condition (the catalogue's filter).
+
+    It must agree with ``product_readiness(...).score == 100``; a test checks both.
+    """
+    from django.db.models import Exists, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+    from django.db.models.lookups import GreaterThanOrEqual
+
+    from mentoring.models import Mentorship
+
+    from .models import ProductImage
+
+    today = today or timezone.localdate()
+    valid = Certification.objects.filter(
+        business=OuterRef("business"), verified_at__isnull=False
+    ).filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+    photos = (
+        ProductImage.objects.filter(product=OuterRef("pk"))
+        .values("product")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        ~Q(name_en="")
+        & ~Q(description_en="")
+        & ~Q(hs_code="")
+        & Q(fob_usd__isnull=False, moq__isnull=False)
+        & Q(capacity_per_month__isnull=False, lead_time_days__isnull=False)
+        & Q(business__verified_at__isnull=False)
+        & ~Q(business__nib="")
+        & Q(Exists(Mentorship.objects.filter(business=OuterRef("business"), status="active")))
+        & Q(GreaterThanOrEqual(Coalesce(Subquery(photos), 0), MIN_PHOTOS))
+        & (
+            Q(category__is_food=False)
+            | (
+                Q(Exists(valid.filter(kind__in=FOOD_PERMITS)))
+                & Q(Exists(valid.filter(kind=Certification.Kind.HALAL)))
+            )
+        )
+    )
+
+
 def business_readiness(business: Business, *, facts: BusinessFacts | None = None) -> Readiness:
     facts = facts or business_facts(business)
     edit = reverse("umkm:business-edit", args=[business.slug])
     is_food = business.sector == Business.Sector.FOOD
     listed = business.products.filter(is_listed=True).exists()
     items = [
-        CheckItem("english", _("English description of the business"), bool(business.description_en), edit),
+        CheckItem(
+            "english", _("English description of the business"), bool(business.description_en), edit
+        ),
         CheckItem("nib", _("Verified NIB"), facts.nib_verified, edit),
-        *_cert_items(facts, is_food=is_food, fix_url=reverse("umkm:certification-list", args=[business.slug])),
+        *_cert_items(
+            facts, is_food=is_food, fix_url=reverse("umkm:certification-list", args=[business.slug])
+        ),
         CheckItem("mentor", _("A mentor"), facts.has_mentor, ""),
-        CheckItem("listed", _("At least one product listed"), listed, reverse("umkm:product-list", args=[business.slug])),
-        CheckItem("contact", _("Phone or WhatsApp and an email for buyers"), bool(
-            (business.phone or business.whatsapp) and business.contact_email
-        ), edit),
+        CheckItem(
+            "listed",
+            _("At least one product listed"),
+            listed,
+            reverse("umkm:product-list", args=[business.slug]),
+        ),
+        CheckItem(
+            "contact",
+            _("Phone or WhatsApp and an email for buyers"),
+            bool((business.phone or business.whatsapp) and business.contact_email),
+            edit,
+        ),
     ]
     return Readiness(items)
 
@@ -153,9 +206,6 @@ def products_for_owner_list(business: Business):
 
 def status_counts(business: Business) -> dict[str, int]:
     counts = business.products.aggregate(
-        **{
-            status: Count("pk", filter=Q(status=status))
-            for status in Product.Status.values
-        }
+        **{status: Count("pk", filter=Q(status=status)) for status in Product.Status.values}
     )
     return counts

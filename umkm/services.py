@@ -5,6 +5,7 @@ here and only here; every transition locks the product row, checks the state it 
 in, records who moved it and tells the people concerned.
 """
 
+import logging
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -27,6 +28,8 @@ from .models import (
     ProductImage,
     ProductTransition,
 )
+
+logger = logging.getLogger(__name__)
 
 
 class TransitionError(ValidationError):
@@ -129,20 +132,60 @@ def certifications_warn_expiring(*, today: date | None = None) -> int:
     return sent
 
 
+# Search text -------------------------------------------------------------------------
+
+
+def product_search_text(product: Product) -> str:
+    """What catalogue search matches: the public version's words in both languages."""
+    category = product.category
+    parts = [
+        product.name_en,
+        product.name_id,
+        product.description_en,
+        product.description_id,
+        category.name_en,
+        category.name_id,
+        category.parent.name_en if category.parent_id else "",
+        category.parent.name_id if category.parent_id else "",
+        product.business.name,
+        product.business.city,
+        product.hs_code,
+    ]
+    return " ".join(p for p in parts if p).lower()
+
+
+def products_refresh_search(*, queryset=None) -> int:
+    """Rebuild ``search_text`` for the given products (all by default), in batches."""
+    queryset = (queryset if queryset is not None else Product.objects.all()).select_related(
+        "category__parent", "business"
+    )
+    batch, count = [], 0
+    for product in queryset.iterator(chunk_size=2000):
+        product.search_text = product_search_text(product)
+        batch.append(product)
+        if len(batch) >= 2000:
+            count += Product.objects.bulk_update(batch, ["search_text"])
+            batch = []
+    if batch:
+        count += Product.objects.bulk_update(batch, ["search_text"])
+    return count
+
+
 # Products: the listing workflow ------------------------------------------------------
 
 
 def _record(product: Product, *, from_status: str, actor: User, comment: str = "") -> None:
     ProductTransition.objects.create(
-        product=product, from_status=from_status, to_status=product.status, actor=actor,
+        product=product,
+        from_status=from_status,
+        to_status=product.status,
+        actor=actor,
         comment=comment,
     )
 
 
 def _locked(product: Product) -> Product:
-    return Product.objects.select_for_update().select_related("business__owner").get(
-        pk=product.pk
-    )
+    return Product.objects.select_for_update().select_related("business__owner").get(pk=product.pk)
 
 
 def reviewers_for(business: Business) -> list[User]:
@@ -160,9 +203,10 @@ def can_review(*, user: User, product: Product) -> bool:
         return False
     if user.is_staff:
         return True
-    return user.is_approved_mentor and product.business.mentorships.filter(
-        mentor=user, status="active"
-    ).exists()
+    return (
+        user.is_approved_mentor
+        and product.business.mentorships.filter(mentor=user, status="active").exists()
+    )
 
 
 def _notify_reviewers(product: Product) -> None:
@@ -181,6 +225,7 @@ def product_create(*, business: Business, actor: User, **fields) -> Product:
     product.hs_code = _normalise_hs(product.hs_code)
     product.slug = unique_slug(Product, product.name_en or product.name_id, max_length=200)
     product.full_clean()
+    product.search_text = product_search_text(product)
     with transaction.atomic():
         product.save()
         if certifications is not None:
@@ -242,6 +287,9 @@ def product_update(*, product: Product, actor: User, **fields) -> Product:
         product.full_clean(exclude=["pending_changes"])
         update_fields = [*fields.keys() - set(EXPORT_FIELDS if product.is_listed else [])]
         update_fields += ["pending_changes", "updated_at"]
+        if not product.is_listed:
+            product.search_text = product_search_text(product)
+            update_fields.append("search_text")
         went_back = held and product.status == Product.Status.LISTED
         from_status = product.status
         if went_back:
@@ -266,7 +314,9 @@ def product_submit(*, product: Product, actor: User) -> Product:
     with transaction.atomic():
         product = _locked(product)
         if product.status not in (Product.Status.DRAFT, Product.Status.CHANGES_REQUESTED):
-            raise TransitionError(_("Only a draft or a product with requested changes can be submitted."))
+            raise TransitionError(
+                _("Only a draft or a product with requested changes can be submitted.")
+            )
         from_status = product.status
         product.status = Product.Status.SUBMITTED
         product.save(update_fields=["status", "updated_at"])
@@ -293,6 +343,7 @@ def product_approve(*, product: Product, reviewer: User, comment: str = "") -> P
         product.status = Product.Status.LISTED
         product.is_listed = True
         product.listed_at = product.listed_at or timezone.now()
+        product.search_text = product_search_text(product)
         product.save()
         _record(product, from_status=from_status, actor=reviewer, comment=comment)
         notification_create(
@@ -359,23 +410,57 @@ def product_restore(*, product: Product, actor: User) -> Product:
 # Photos ------------------------------------------------------------------------------
 
 
+def _enqueue_thumbnails(image_id: int) -> None:
+    """After commit; a broker outage must not fail the upload (the sweep retries)."""
+    from . import tasks
+
+    try:
+        tasks.make_thumbnails.delay(image_id)
+    except Exception:
+        logger.warning("Could not enqueue thumbnails for photo %s", image_id, exc_info=True)
+
+
 def product_image_add(*, product: Product, upload, alt_text: str = "") -> ProductImage:
     """Store a checked, re-encoded photo and queue its thumbnails."""
-    from . import images, tasks
+    from django.db.models import Max
 
+    from . import images
+
+    too_many = ValidationError(
+        _("A product has at most %(max)d photos.") % {"max": ProductImage.MAX_PER_PRODUCT}
+    )
+    if product.images.count() >= ProductImage.MAX_PER_PRODUCT:
+        raise too_many  # before decoding anything
     content = images.clean_image_upload(upload)
     with transaction.atomic():
         Product.objects.select_for_update().filter(pk=product.pk).first()
-        count = product.images.count()
-        if count >= ProductImage.MAX_PER_PRODUCT:
-            raise ValidationError(
-                _("A product has at most %(max)d photos.") % {"max": ProductImage.MAX_PER_PRODUCT}
-            )
-        image = ProductImage(product=product, alt_text=alt_text, position=count)
+        if product.images.count() >= ProductImage.MAX_PER_PRODUCT:
+            raise too_many
+        last = product.images.aggregate(last=Max("position"))["last"]
+        image = ProductImage(
+            product=product, alt_text=alt_text, position=0 if last is None else last + 1
+        )
         image.image.save(content.name, content, save=False)
-        image.save()
-        transaction.on_commit(lambda: tasks.make_thumbnails.delay(image.pk))
+        try:
+            image.save()
+        except Exception:
+            image.image.storage.delete(image.image.name)
+            raise
+        transaction.on_commit(lambda: _enqueue_thumbnails(image.pk))
     return image
+
+
+def product_images_missing_thumbnails(*, older_than_minutes: int = 5) -> int:
+    """Periodic: re-queue photos whose thumbnails never came (worker or broker down)."""
+    cutoff = timezone.now() - timedelta(minutes=older_than_minutes)
+    ids = list(
+        ProductImage.objects.filter(created_at__lt=cutoff)
+        .filter(Q(thumb_small="") | Q(thumb_large=""))
+        .values_list("pk", flat=True)[:500]
+    )
+    for pk in ids:
+        _enqueue_thumbnails(pk)
+    return len(ids)
 
 
 def product_image_delete(*, image: ProductImage) -> None:

@@ -3,7 +3,7 @@ from celery import shared_task
 from . import services
 
 
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=10, max_retries=5)
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=10, max_retries=5)
 def make_thumbnails(image_id: int) -> bool:
     """Make the WebP thumbnails of one product photo (idempotent)."""
     from . import images
@@ -15,3 +15,9 @@ def make_thumbnails(image_id: int) -> bool:
 def warn_expiring_certifications() -> int:
     """Daily (celery beat): tell owners about certificates expiring in 30 and 7 days."""
     return services.certifications_warn_expiring()
+
+
+@shared_task(acks_late=True)
+def sweep_thumbnails() -> int:
+    """Periodic (celery beat): re-queue photos still without thumbnails."""
+    return services.product_images_missing_thumbnails()

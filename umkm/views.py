@@ -128,7 +128,10 @@ class BusinessEditView(LoginRequiredMixin, FormView):
         if changed_nib:  # a new NIB must be checked again
             business.verified_at = None
             business.verified_by = None
-        business.save()
+        with transaction.atomic():
+            business.save()
+            if {"name", "city"} & set(form.changed_data):
+                services.products_refresh_search(queryset=business.products.all())
         messages.success(self.request, _("Your business profile is saved."))
         return redirect("umkm:business-detail", slug=business.slug)
 
@@ -192,9 +195,9 @@ class CertificationListView(LoginRequiredMixin, FormView):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             self.business = business_to_view(request.user, kwargs["slug"])
-            self.can_edit = Business.objects.editable_by(request.user).filter(
-                pk=self.business.pk
-            ).exists()
+            self.can_edit = (
+                Business.objects.editable_by(request.user).filter(pk=self.business.pk).exists()
+            )
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
@@ -221,9 +224,9 @@ class CertificationListView(LoginRequiredMixin, FormView):
 
 def certification_to_edit(user, pk: int) -> Certification:
     return get_object_or_404(
-        Certification.objects.filter(business__in=Business.objects.editable_by(user)).select_related(
-            "business"
-        ),
+        Certification.objects.filter(
+            business__in=Business.objects.editable_by(user)
+        ).select_related("business"),
         pk=pk,
     )
 
@@ -326,9 +329,9 @@ class ProductListView(LoginRequiredMixin, ListView):
             for product in context["products"]
         ]
         context["business"] = self.business
-        context["can_edit"] = Business.objects.editable_by(self.request.user).filter(
-            pk=self.business.pk
-        ).exists()
+        context["can_edit"] = (
+            Business.objects.editable_by(self.request.user).filter(pk=self.business.pk).exists()
+        )
         return context
 
 
@@ -388,9 +391,7 @@ class ProductEditView(LoginRequiredMixin, ProductFormMixin, View):
 
     def get(self, request, pk):
         form = ProductForm(instance=self.product, initial=self._initial(), business=self.business)
-        return self.render_form(
-            form, PriceTierFormSet(instance=self.product), product=self.product
-        )
+        return self.render_form(form, PriceTierFormSet(instance=self.product), product=self.product)
 
     def post(self, request, pk):
         form = ProductForm(request.POST, instance=self.product, business=self.business)
@@ -439,9 +440,9 @@ class ProductDetailView(LoginRequiredMixin, DetailView):
         context["tiers"] = product.price_tiers.all()
         context["certifications"] = product.certifications.all()
         context["transitions"] = product.transitions.select_related("actor")[:20]
-        context["can_edit"] = Business.objects.editable_by(user).filter(
-            pk=product.business_id
-        ).exists()
+        context["can_edit"] = (
+            Business.objects.editable_by(user).filter(pk=product.business_id).exists()
+        )
         context["can_review"] = services.can_review(user=user, product=product)
         context["review_form"] = ReviewForm()
         context["pending"] = [
@@ -583,9 +584,7 @@ class ProductCsvExportView(LoginRequiredMixin, View):
         from . import csv_io
 
         business = business_to_view(request.user, slug)
-        response = HttpResponse(
-            csv_io.export_csv(business), content_type="text/csv; charset=utf-8"
-        )
+        response = HttpResponse(csv_io.export_csv(business), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{business.slug}-products.csv"'
         return response
 
@@ -606,9 +605,7 @@ class ProductCsvImportView(LoginRequiredMixin, FormView):
             business=self.business, upload=form.cleaned_data["file"], actor=self.request.user
         )
         if result.errors:
-            return self.render_to_response(
-                self.get_context_data(form=form, errors=result.errors)
-            )
+            return self.render_to_response(self.get_context_data(form=form, errors=result.errors))
         messages.success(
             self.request,
             _("%(count)d products imported as drafts.") % {"count": result.created},

@@ -1,3 +1,5 @@
+import time
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
@@ -14,8 +16,18 @@ class Command(BaseCommand):
             action="store_true",
             help="Run even with DJANGO_DEBUG=False (never on a real production database).",
         )
+        parser.add_argument(
+            "--products",
+            type=int,
+            default=0,
+            metavar="N",
+            help=(
+                "Also make sure N extra listed products exist (no photos), for benchmarks; "
+                "running it again with the same N adds none."
+            ),
+        )
 
-    def handle(self, *args, force=False, **options):
+    def handle(self, *args, force=False, products=0, **options):
         if not settings.DEBUG and not force:
             raise CommandError(
                 _(
@@ -23,10 +35,29 @@ class Command(BaseCommand):
                     "with DJANGO_DEBUG=False; add --force if this really is a demo server."
                 )
             )
+        if products < 0:
+            raise CommandError(_("--products must be zero or more."))
+        # Imported here: the umkm demo pulls in Pillow and the app's models.
+        from umkm.demo import seed_bulk_products, seed_businesses, seed_categories, seed_summary
+
         seed_accounts()
+        seed_categories()
+        seed_businesses()
+        added, seconds = 0, 0.0
+        if products:
+            started = time.monotonic()
+            added = seed_bulk_products(products)
+            seconds = time.monotonic() - started
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in with:"))
         for spec in DEMO_ACCOUNTS:
             label = "staff" if spec.get("staff") else spec["role"]
             if spec["role"] == "mentor" and not spec.get("approved"):
                 label = "mentor, awaiting approval"
             self.stdout.write(f"  {spec['email']:<34} {DEMO_PASSWORD}   ({label})")
+        self.stdout.write(
+            "  owner1@ … owner30@demo.jembatan.id     "
+            f"{DEMO_PASSWORD}   (owners of the other demo businesses)"
+        )
+        self.stdout.write(f"Demo: {seed_summary()}.")
+        if products:
+            self.stdout.write(f"Benchmark products: {added} added in {seconds:.1f} s.")

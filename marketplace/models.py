@@ -1,0 +1,375 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+INCOTERM_CHOICES = [
+    (code, code) for code in ["EXW", "FCA", "FOB", "CFR", "CIF", "CPT", "CIP", "DAP", "DPU", "DDP"]
+]
+
+
+class ExchangeRate(models.Model):
+    """The staff-maintained USD rate for approximate conversions (no network calls)."""
+
+    idr_per_usd = models.DecimalField(
+        _("rupiah per US dollar"),
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal(1))],
+    )
+    valid_from = models.DateTimeField(_("valid from"), default=timezone.now)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("set by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        ordering = ["-valid_from"]
+        get_latest_by = "valid_from"
+
+    def __str__(self) -> str:
+        return f"1 USD = Rp {self.idr_per_usd} ({self.valid_from:%Y-%m-%d})"
+
+
+class BuyerProfile(models.Model):
+    class BuyerType(models.TextChoices):
+        IMPORTER = "importer", _("Importer")
+        DISTRIBUTOR = "distributor", _("Distributor or wholesaler")
+        RETAILER = "retailer", _("Retailer")
+        ONLINE = "online", _("Online shop")
+        HORECA = "horeca", _("Hotel, restaurant or café")
+        MANUFACTURER = "manufacturer", _("Manufacturer")
+        AGENT = "agent", _("Trading agent")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="buyer_profile",
+    )
+    company = models.CharField(_("company"), max_length=150)
+    country = models.CharField(_("country"), max_length=2, help_text=_("ISO country code"))
+    buyer_type = models.CharField(_("type of buyer"), max_length=20, choices=BuyerType.choices)
+    website = models.URLField(_("website"), blank=True)
+    interests = models.TextField(_("products of interest"), blank=True)
+    categories = models.ManyToManyField(
+        "umkm.Category", verbose_name=_("categories of interest"), blank=True
+    )
+
+    class Meta:
+        verbose_name = _("buyer profile")
+        verbose_name_plural = _("buyer profiles")
+
+    def __str__(self) -> str:
+        return f"{self.company} ({self.country})"
+
+
+class ShortlistItem(models.Model):
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("buyer"),
+        on_delete=models.CASCADE,
+        related_name="shortlist",
+    )
+    product = models.ForeignKey(
+        "umkm.Product", verbose_name=_("product"), on_delete=models.CASCADE, related_name="+"
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("saved at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("saved product")
+        verbose_name_plural = _("saved products")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["buyer", "product"], name="shortlist_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.buyer} ♥ {self.product_id}"
+
+
+class InquiryQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Threads ``user`` may read: their own (buyer), their business's (owner),
+        their mentees' (active mentor, as advisor), all (staff)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_staff:
+            return self
+        if user.is_buyer:
+            return self.filter(buyer=user)
+        if user.is_owner:
+            return self.filter(business__owner=user)
+        if user.is_approved_mentor:
+            return self.filter(
+                business__mentorships__mentor=user, business__mentorships__status="active"
+            ).distinct()
+        return self.none()
+
+    def visible(self):
+        return self.exclude(status=Inquiry.Status.SPAM)
+
+
+class Inquiry(models.Model):
+    """A buyer's request for quotation to one supplier, with a message thread."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        REPLIED = "replied", _("replied")
+        CLOSED = "closed", _("closed")
+        SPAM = "spam", _("marked as spam")
+
+    class Outcome(models.TextChoices):
+        NONE = "", _("not recorded")
+        NO_DEAL = "no_deal", _("no deal")
+        SAMPLE_SENT = "sample_sent", _("sample sent")
+        DEAL_WON = "deal_won", _("deal won")
+
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("buyer"),
+        on_delete=models.CASCADE,
+        related_name="inquiries",
+    )
+    business = models.ForeignKey(
+        "umkm.Business",
+        verbose_name=_("supplier"),
+        on_delete=models.CASCADE,
+        related_name="inquiries",
+    )
+    product = models.ForeignKey(
+        "umkm.Product",
+        verbose_name=_("product"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="inquiries",
+    )
+    quote = models.OneToOneField(
+        "Quote",
+        verbose_name=_("quote"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="inquiry",
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
+    unit = models.CharField(_("unit"), max_length=20)
+    target_price_usd = models.DecimalField(
+        _("target price per unit (USD)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    incoterm = models.CharField(_("Incoterm"), max_length=3, choices=INCOTERM_CHOICES)
+    destination_country = models.CharField(_("destination country"), max_length=2)
+    destination_port = models.CharField(_("destination port"), max_length=100, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default="open")
+    outcome = models.CharField(
+        _("outcome"), max_length=12, choices=Outcome.choices, blank=True, default=""
+    )
+    deal_value_usd = models.DecimalField(
+        _("approximate deal value (USD)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    first_reply_at = models.DateTimeField(_("first reply at"), null=True, blank=True)
+    last_message_at = models.DateTimeField(_("last message at"), default=timezone.now)
+    reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+
+    objects = InquiryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("inquiry")
+        verbose_name_plural = _("inquiries")
+        ordering = ["-last_message_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "replied", "closed", "spam"]),
+                name="inquiry_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(deal_value_usd__isnull=True) | Q(outcome="deal_won"),
+                name="inquiry_deal_value_only_when_won",
+            ),
+        ]
+        indexes = [
+            # A supplier's inbox and its response rate.
+            models.Index(fields=["business", "-last_message_at"], name="inquiry_business_idx"),
+            # The 48-hour reminder sweep looks only at unanswered threads.
+            models.Index(
+                fields=["created_at"],
+                name="inquiry_unanswered_idx",
+                condition=Q(status="open", first_reply_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    def get_absolute_url(self) -> str:
+        return reverse("marketplace:inquiry-detail", args=[self.pk])
+
+
+def inquiry_attachment_upload_to(instance, filename: str) -> str:
+    return f"inquiries/{instance.inquiry_id}/{filename}"
+
+
+def _private_storage():
+    from django.core.files.storage import storages
+
+    return storages["private"]
+
+
+class InquiryMessage(models.Model):
+    class Role(models.TextChoices):
+        BUYER = "buyer", _("buyer")
+        SUPPLIER = "supplier", _("supplier")
+        ADVISOR = "advisor", _("mentor (advice)")
+        STAFF = "staff", _("Disperindag staff")
+
+    inquiry = models.ForeignKey(
+        Inquiry, verbose_name=_("inquiry"), on_delete=models.CASCADE, related_name="messages"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    author_role = models.CharField(_("written as"), max_length=10, choices=Role.choices)
+    body = models.TextField(_("message"), max_length=5000)
+    attachment = models.FileField(
+        _("attachment"),
+        upload_to=inquiry_attachment_upload_to,
+        storage=_private_storage,
+        blank=True,
+        help_text=_("PDF quotation or specification sheet, at most 5 MB."),
+    )
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("inquiry message")
+        verbose_name_plural = _("inquiry messages")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.inquiry_id} · {self.author_role}"
+
+
+class BuyingRequest(models.Model):
+    """A buyer's request to many suppliers: owners with matching products may quote."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        CLOSED = "closed", _("closed")
+
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("buyer"),
+        on_delete=models.CASCADE,
+        related_name="buying_requests",
+    )
+    title = models.CharField(_("what you want to buy"), max_length=200)
+    description = models.TextField(_("details"), max_length=5000)
+    category = models.ForeignKey(
+        "umkm.Category", verbose_name=_("category"), on_delete=models.PROTECT, related_name="+"
+    )
+    quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
+    unit = models.CharField(_("unit"), max_length=20)
+    target_price_usd = models.DecimalField(
+        _("target price per unit (USD)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    destination_country = models.CharField(_("destination country"), max_length=2)
+    valid_until = models.DateField(_("valid until"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default="open")
+    created_at = models.DateTimeField(_("posted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("buying request")
+        verbose_name_plural = _("buying requests")
+        ordering = ["-created_at"]
+        indexes = [
+            # Owners see open requests in their categories; the closing job scans these.
+            models.Index(
+                fields=["category", "valid_until"],
+                name="buying_request_open_idx",
+                condition=Q(status="open"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("marketplace:buying-request-detail", args=[self.pk])
+
+
+class Quote(models.Model):
+    """A supplier's answer to a buying request; opens a thread like an inquiry."""
+
+    request = models.ForeignKey(
+        BuyingRequest,
+        verbose_name=_("buying request"),
+        on_delete=models.CASCADE,
+        related_name="quotes",
+    )
+    business = models.ForeignKey(
+        "umkm.Business", verbose_name=_("supplier"), on_delete=models.CASCADE, related_name="quotes"
+    )
+    product = models.ForeignKey(
+        "umkm.Product",
+        verbose_name=_("product"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    price_usd = models.DecimalField(
+        _("price per unit (USD)"),
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    moq = models.PositiveIntegerField(
+        _("minimum order quantity"), validators=[MinValueValidator(1)]
+    )
+    lead_time_days = models.PositiveSmallIntegerField(_("lead time (days)"))
+    message = models.TextField(_("message"), max_length=5000)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("quote")
+        verbose_name_plural = _("quotes")
+        ordering = ["price_usd"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "business"], name="quote_one_per_supplier")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.business} → {self.request}: ${self.price_usd}"

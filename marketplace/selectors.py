@@ -1,0 +1,229 @@
+"""The public catalogue: only listed products of active businesses, ever."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.utils import timezone
+
+from umkm.models import Business, Category, Certification, Product, ProductImage
+from umkm.selectors import export_ready_q
+
+from .models import ExchangeRate
+
+FACET_CACHE_SECONDS = 120
+
+
+def public_products():
+    return Product.objects.listed()
+
+
+def public_businesses():
+    """Suppliers shown to buyers: active, with at least one listed product."""
+    return Business.objects.active().filter(
+        Exists(Product.objects.filter(business=OuterRef("pk"), is_listed=True))
+    )
+
+
+def valid_certifications(*, today=None):
+    today = today or timezone.localdate()
+    return Certification.objects.filter(verified_at__isnull=False).filter(
+        Q(expires_on__isnull=True) | Q(expires_on__gte=today)
+    )
+
+
+def _search(queryset, q: str):
+    """PostgreSQL: full-text in both languages plus trigram typo tolerance.
+    SQLite: every word must appear (a correct, simpler fallback)."""
+    words = q.lower().split()
+    if not words:
+        return queryset, False
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import (
+            SearchQuery,
+            SearchRank,
+            SearchVector,
+            TrigramWordSimilarity,
+        )
+
+        vector = SearchVector("search_text", config="simple")
+        query = SearchQuery(q, config="simple", search_type="websearch")
+        queryset = queryset.annotate(
+            search=vector,
+            rank=SearchRank(vector, query),
+            similarity=TrigramWordSimilarity(q.lower(), "search_text"),
+        ).filter(Q(search=query) | Q(search_text__trigram_word_similar=q.lower()))
+        return queryset, True
+    for word in words:
+        queryset = queryset.filter(search_text__contains=word)
+    return queryset, False
+
+
+@dataclass
+class Filters:
+    q: str = ""
+    category: str = ""
+    province: str = ""
+    city: str = ""
+    certification: str = ""
+    moq_max: int | None = None
+    price_min: Decimal | None = None
+    price_max: Decimal | None = None
+    lead_time_max: int | None = None
+    sample: bool = False
+    verified: bool = False
+    export_ready: bool = False
+    sort: str = "relevance"
+
+
+def _apply(queryset, filters: Filters, *, skip: str = ""):
+    if filters.category and skip != "category":
+        queryset = queryset.filter(
+            Q(category__slug=filters.category) | Q(category__parent__slug=filters.category)
+        )
+    if filters.province and skip != "province":
+        queryset = queryset.filter(business__province=filters.province)
+    if filters.city and skip != "province":
+        queryset = queryset.filter(business__city=filters.city)
+    if filters.certification and skip != "certification":
+        queryset = queryset.filter(
+            Exists(
+                valid_certifications().filter(
+                    business=OuterRef("business"), kind=filters.certification
+                )
+            )
+        )
+    if filters.moq_max is not None:
+        queryset = queryset.filter(moq__lte=filters.moq_max)
+    if filters.price_min is not None:
+        queryset = queryset.filter(fob_usd__gte=filters.price_min)
+    if filters.price_max is not None:
+        queryset = queryset.filter(fob_usd__lte=filters.price_max)
+    if filters.lead_time_max is not None:
+        queryset = queryset.filter(lead_time_days__lte=filters.lead_time_max)
+    if filters.sample:
+        queryset = queryset.filter(sample_available=True)
+    if filters.verified:
+        queryset = queryset.filter(business__verified_at__isnull=False)
+    if filters.export_ready:
+        queryset = queryset.filter(export_ready_q())
+    return queryset
+
+
+def catalogue(filters: Filters):
+    """The filtered, searched, sorted public list, ready for a page of cards."""
+    queryset, ranked = _search(public_products(), filters.q)
+    queryset = _apply(queryset, filters)
+    if filters.sort == "price_asc":
+        order = ["fob_usd", "-listed_at", "-id"]
+    elif filters.sort == "price_desc":
+        order = ["-fob_usd", "-listed_at", "-id"]
+    elif filters.sort == "relevance" and ranked:
+        from django.db.models import F
+
+        order = [(F("rank") + F("similarity")).desc(), "-listed_at", "-id"]
+    else:
+        order = ["-listed_at", "-id"]
+    return (
+        queryset.select_related("business", "category")
+        .prefetch_related(
+            Prefetch("images", queryset=ProductImage.objects.order_by("position", "id"))
+        )
+        .order_by(*order)
+    )
+
+
+def facet_counts(filters: Filters, *, cache_key: str = "") -> dict:
+    """Counts per filter value, each ignoring its own filter (so choices stay visible).
+
+    Three grouped queries; cached briefly because they scan the filtered catalogue.
+    """
+    if cache_key:
+        cached = cache.get(cache_key)
+        if cached is not None:
+            return cached
+    base, _ranked = _search(public_products(), filters.q)
+    categories = dict(
+        _apply(base, filters, skip="category")
+        .values_list("category__parent__slug")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    provinces = dict(
+        _apply(base, filters, skip="province")
+        .values_list("business__province")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    today = timezone.localdate()
+    certifications = dict(
+        _apply(base, filters, skip="certification")
+        .filter(business__certifications__verified_at__isnull=False)
+        .filter(
+            Q(business__certifications__expires_on__isnull=True)
+            | Q(business__certifications__expires_on__gte=today)
+        )
+        .values_list("business__certifications__kind")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by()
+    )
+    result = {"category": categories, "province": provinces, "certification": certifications}
+    if cache_key:
+        cache.set(cache_key, result, FACET_CACHE_SECONDS)
+    return result
+
+
+def top_categories():
+    return list(Category.objects.filter(parent__isnull=True).order_by("position", "name_en"))
+
+
+def current_rate() -> Decimal | None:
+    rate = cache.get("marketplace:idr_per_usd")
+    if rate is None:
+        latest = ExchangeRate.objects.filter(valid_from__lte=timezone.now()).first()
+        rate = latest.idr_per_usd if latest else Decimal(0)
+        cache.set("marketplace:idr_per_usd", rate, 300)
+    return rate or None
+
+
+def related_products(product: Product, *, limit: int = 4):
+    return (
+        public_products()
+        .filter(category=product.category)
+        .exclude(pk=product.pk)
+        .select_related("business", "category")
+        .prefetch_related(
+            Prefetch("images", queryset=ProductImage.objects.order_by("position", "id"))
+        )
+        .order_by("-listed_at")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class SupplierStats:
+    inquiries: int
+    response_rate: int | None  # percent of inquiries answered
+    median_reply_hours: float | None
+
+
+def supplier_stats(business: Business) -> SupplierStats:
+    """Response rate and median first-reply time from real inquiries (not spam)."""
+    from .models import Inquiry
+
+    rows = list(
+        Inquiry.objects.filter(business=business)
+        .exclude(status=Inquiry.Status.SPAM)
+        .values_list("created_at", "first_reply_at")
+    )
+    if not rows:
+        return SupplierStats(0, None, None)
+    replies = sorted(
+        (reply - created).total_seconds() / 3600 for created, reply in rows if reply is not None
+    )
+    median = None
+    if replies:
+        mid = len(replies) // 2
+        median = replies[mid] if len(replies) % 2 else (replies[mid - 1] + replies[mid]) / 2
+    return SupplierStats(len(rows), round(100 * len(replies) / len(rows)), median)
