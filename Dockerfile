@@ -37,12 +37,12 @@ RUN DJANGO_DEBUG=False \
     ALLOWED_HOSTS=localhost SITE_URL=http://localhost \
     python manage.py collectstatic --noinput
 
-# Non-root user; it may write only under var/media (the uploaded-media volume).
+# Non-root user; it may write only under var/media and var/private (the upload volumes).
 RUN groupadd --system --gid 10001 app \
     && useradd --system --uid 10001 --gid app --home-dir /app --no-create-home \
        --shell /usr/sbin/nologin app \
-    && mkdir -p /app/var/media \
-    && chown app:app /app/var/media
+    && mkdir -p /app/var/media /app/var/private \
+    && chown app:app /app/var/media /app/var/private
 USER app:app
 
 EXPOSE 8000
