@@ -1,6 +1,11 @@
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -40,6 +45,19 @@ class Mentorship(models.Model):
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Staff who assigned the mentor directly."),
+    )
+    readiness_at_start = models.PositiveSmallIntegerField(
+        _("readiness when it started"), null=True, blank=True
+    )
 
     objects = MentorshipQuerySet.as_manager()
 
@@ -55,9 +73,7 @@ class Mentorship(models.Model):
                 name="mentorship_one_open_per_pair",
             ),
             models.CheckConstraint(
-                condition=Q(
-                    status__in=["requested", "active", "completed", "declined", "expired"]
-                ),
+                condition=Q(status__in=["requested", "active", "completed", "declined", "expired"]),
                 name="mentorship_status_valid",
             ),
         ]
@@ -72,3 +88,347 @@ class Mentorship(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mentor} → {self.business} ({self.get_status_display()})"
+
+
+class MentorProfile(models.Model):
+    class Topic(models.TextChoices):
+        EXPORT = "export", _("Export procedures")
+        PACKAGING = "packaging", _("Packaging")
+        FOOD_SAFETY = "food_safety", _("Food safety and certification")
+        DIGITAL_MARKETING = "digital_marketing", _("Digital marketing")
+        PHOTOGRAPHY = "photography", _("Product photography")
+        PRICING = "pricing", _("Pricing and costing")
+        BRANDING = "branding", _("Branding")
+        ENGLISH = "english", _("English for trade")
+        FINANCE = "finance", _("Finance")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("mentor"),
+        on_delete=models.CASCADE,
+        related_name="mentor_profile",
+        limit_choices_to={"role": "mentor"},
+    )
+    topics = models.JSONField(
+        _("expertise topics"), default=list, help_text=_("Keys of MentorProfile.Topic.")
+    )
+    bio_id = models.TextField(_("bio (Indonesian)"), blank=True)
+    bio_en = models.TextField(_("bio (English)"), blank=True)
+    organisation = models.CharField(_("organisation"), max_length=150, blank=True)
+    city = models.CharField(_("city"), max_length=60, default="Bandung")
+    capacity = models.PositiveSmallIntegerField(
+        _("maximum active mentees"), default=5, help_text=_("How many businesses at once.")
+    )
+    is_paused = models.BooleanField(
+        _("paused"), default=False, help_text=_("A paused mentor takes no new businesses.")
+    )
+
+    class Meta:
+        verbose_name = _("mentor profile")
+        verbose_name_plural = _("mentor profiles")
+        constraints = [
+            models.CheckConstraint(condition=Q(capacity__lte=50), name="mentor_capacity_sane"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class MentoringLog(models.Model):
+    """A visit or call the mentor records for one mentorship."""
+
+    class Mode(models.TextChoices):
+        VISIT = "visit", _("visit")
+        CALL = "call", _("call")
+        VIDEO = "video", _("video call")
+        CHAT = "chat", _("chat")
+
+    mentorship = models.ForeignKey(
+        Mentorship, verbose_name=_("mentorship"), on_delete=models.CASCADE, related_name="logs"
+    )
+    date = models.DateField(_("date"))
+    mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices)
+    duration_hours = models.DecimalField(
+        _("duration (hours)"),
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal("24"))],
+    )
+    notes = models.TextField(_("notes"), max_length=10000)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("mentoring log")
+        verbose_name_plural = _("mentoring logs")
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.mentorship} · {self.date}"
+
+
+class ActionItem(models.Model):
+    """Something the owner should do, optionally tied to a readiness gap."""
+
+    mentorship = models.ForeignKey(
+        Mentorship,
+        verbose_name=_("mentorship"),
+        on_delete=models.CASCADE,
+        related_name="action_items",
+    )
+    log = models.ForeignKey(
+        MentoringLog,
+        verbose_name=_("log entry"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="action_items",
+    )
+    title = models.CharField(_("what to do"), max_length=200)
+    due_on = models.DateField(_("due on"))
+    product = models.ForeignKey(
+        "umkm.Product",
+        verbose_name=_("product"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="action_items",
+    )
+    readiness_key = models.CharField(
+        _("readiness gap"),
+        max_length=30,
+        blank=True,
+        help_text=_("A checklist item (e.g. hs_code, halal); closing the gap closes the item."),
+    )
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("overdue reminder sent at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("action item")
+        verbose_name_plural = _("action items")
+        ordering = ["done_at", "due_on", "id"]
+        indexes = [
+            # The overdue sweep and the dashboards look at open items by due date.
+            models.Index(
+                fields=["due_on"], name="action_item_open_idx", condition=Q(done_at__isnull=True)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
+
+
+class TrainingSessionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=TrainingSession.Status.PUBLISHED)
+
+    def upcoming(self, now=None):
+        return self.published().filter(starts_at__gte=now or timezone.now())
+
+
+class TrainingSession(models.Model):
+    class Mode(models.TextChoices):
+        ONLINE = "online", _("online")
+        OFFLINE = "offline", _("in person")
+        HYBRID = "hybrid", _("hybrid")
+
+    class Audience(models.TextChoices):
+        ALL = "all", _("every business")
+        MENTEES = "mentees", _("only my mentees")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("published")
+        DONE = "done", _("done")
+        CANCELLED = "cancelled", _("cancelled")
+
+    host = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("host"),
+        on_delete=models.PROTECT,
+        related_name="hosted_sessions",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    topic = models.CharField(_("topic"), max_length=30, choices=MentorProfile.Topic.choices)
+    description_id = models.TextField(_("description (Indonesian)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices)
+    venue = models.CharField(_("venue"), max_length=200, blank=True)
+    city = models.CharField(_("city"), max_length=60, blank=True)
+    join_link = models.URLField(
+        _("join link"), blank=True, help_text=_("Shown only to registered participants.")
+    )
+    capacity = models.PositiveSmallIntegerField(_("seats"), validators=[MinValueValidator(1)])
+    registration_deadline = models.DateTimeField(_("registration closes at"))
+    audience = models.CharField(
+        _("audience"), max_length=10, choices=Audience.choices, default=Audience.ALL
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default="draft")
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    sequence = models.PositiveIntegerField(
+        _("calendar revision"), default=0, help_text=_("iCalendar SEQUENCE, raised on changes.")
+    )
+
+    objects = TrainingSessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("training session")
+        verbose_name_plural = _("training sessions")
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(registration_deadline__lte=models.F("starts_at")),
+                name="session_deadline_before_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "published", "done", "cancelled"]),
+                name="session_status_valid",
+            ),
+        ]
+        indexes = [
+            # The public calendar: upcoming published sessions.
+            models.Index(
+                fields=["starts_at"], name="session_published_idx", condition=Q(status="published")
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("mentoring:session-detail", args=[self.pk])
+
+
+def material_upload_to(instance, filename: str) -> str:
+    return f"trainings/{instance.session_id}/{filename}"
+
+
+class SessionMaterial(models.Model):
+    session = models.ForeignKey(
+        TrainingSession,
+        verbose_name=_("session"),
+        on_delete=models.CASCADE,
+        related_name="materials",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(
+        _("file"),
+        upload_to=material_upload_to,
+        help_text=_("PDF, JPEG or PNG, at most 5 MB."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("training material")
+        verbose_name_plural = _("training materials")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def _ticket_code() -> str:
+    import secrets
+
+    return secrets.token_hex(5).upper()
+
+
+class Registration(models.Model):
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("confirmed")
+        WAITLISTED = "waitlisted", _("on the waiting list")
+        CANCELLED = "cancelled", _("cancelled")
+        ATTENDED = "attended", _("attended")
+        NO_SHOW = "no_show", _("did not come")
+
+    session = models.ForeignKey(
+        TrainingSession,
+        verbose_name=_("session"),
+        on_delete=models.CASCADE,
+        related_name="registrations",
+    )
+    business = models.ForeignKey(
+        "umkm.Business",
+        verbose_name=_("business"),
+        on_delete=models.CASCADE,
+        related_name="registrations",
+    )
+    attendee_name = models.CharField(_("attendee"), max_length=150)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    ticket_code = models.CharField(
+        _("ticket code"), max_length=12, unique=True, default=_ticket_code
+    )
+    created_at = models.DateTimeField(_("registered at"), default=timezone.now)
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    feedback_rating = models.PositiveSmallIntegerField(
+        _("rating"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    feedback_comment = models.TextField(_("feedback"), blank=True, max_length=2000)
+    certificate_code = models.CharField(
+        _("certificate code"), max_length=20, blank=True, db_index=True
+    )
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["created_at", "id"]
+        constraints = [
+            # One live registration per business and session (cancelled ones may repeat).
+            models.UniqueConstraint(
+                fields=["session", "business"],
+                condition=~Q(status="cancelled"),
+                name="registration_one_per_business",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=["confirmed", "waitlisted", "cancelled", "attended", "no_show"]
+                ),
+                name="registration_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(feedback_rating__isnull=True)
+                | Q(feedback_rating__gte=1, feedback_rating__lte=5),
+                name="registration_rating_range",
+            ),
+        ]
+        indexes = [
+            # Seat counting and the waitlist order within one session.
+            models.Index(fields=["session", "status", "created_at"], name="registration_seat_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attendee_name} · {self.session}"
+
+
+class CalendarFeed(models.Model):
+    """A private, revocable token for a person's iCalendar feed."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="calendar_feed",
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return f"{self.user} feed"

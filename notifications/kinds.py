@@ -76,6 +76,113 @@ _KINDS += [
     ),
 ]
 
+_KINDS += [
+    # Mentoring (context: business, mentor, owner, message, reason)
+    Kind(
+        key="mentorship_requested",
+        label=_("A business asks you to mentor it"),
+        title=_("%(business)s asks you to be its mentor"),
+        body=_("%(owner)s wrote: %(message)s"),
+    ),
+    Kind(
+        key="mentorship_request_reminder",
+        label=_("Reminder of an unanswered mentoring request"),
+        title=_("%(business)s is still waiting for your answer"),
+        body=_("Please accept or decline the request. It expires after 14 days."),
+    ),
+    Kind(
+        key="mentorship_accepted",
+        label=_("Your mentor accepted"),
+        title=_("%(mentor)s is now your mentor"),
+        body=_("%(mentor)s accepted to mentor %(business)s."),
+    ),
+    Kind(
+        key="mentorship_declined",
+        label=_("Your mentor declined"),
+        title=_("%(mentor)s cannot mentor %(business)s"),
+        body=_("Reason: %(reason)s\nYou can ask another mentor."),
+    ),
+    Kind(
+        key="mentorship_expired",
+        label=_("A mentoring request expired"),
+        title=_("Your request to %(mentor)s expired"),
+        body=_("%(mentor)s did not answer within 14 days. You can ask another mentor."),
+    ),
+    Kind(
+        key="mentorship_assigned",
+        label=_("A mentor was assigned"),
+        title=_("%(mentor)s now mentors %(business)s"),
+        body=_("Disperindag assigned %(mentor)s as mentor of %(business)s."),
+    ),
+    Kind(
+        key="mentorship_completed",
+        label=_("A mentorship ended"),
+        title=_("The mentorship of %(business)s is completed"),
+        body=_("%(mentor)s marked the mentorship of %(business)s as completed."),
+    ),
+    Kind(
+        key="log_added",
+        label=_("Your mentor logged a visit"),
+        title=_("%(mentor)s logged a %(mode)s on %(date)s"),
+        body=_("%(notes)s"),
+    ),
+    Kind(
+        key="action_item_overdue",
+        label=_("An action item is overdue"),
+        title=_("Overdue: %(item)s"),
+        body=_("This action item was due on %(date)s. Tick it when it is done."),
+    ),
+    # Trainings (context: session, date, business, attendee, reason)
+    Kind(
+        key="training_published",
+        label=_("A new training is open"),
+        title=_("New training: %(session)s"),
+        body=_("%(session)s on %(date)s. Register your business while seats remain."),
+    ),
+    Kind(
+        key="training_registered",
+        label=_("Your training seat is confirmed"),
+        title=_("Seat confirmed: %(session)s"),
+        body=_("%(attendee)s is registered for %(session)s on %(date)s."),
+    ),
+    Kind(
+        key="training_waitlisted",
+        label=_("You are on a training's waiting list"),
+        title=_("Waiting list: %(session)s"),
+        body=_("All seats of %(session)s are taken; %(attendee)s is on the waiting list."),
+    ),
+    Kind(
+        key="training_promoted",
+        label=_("A seat became free for you"),
+        title=_("You have a seat: %(session)s"),
+        body=_("A seat became free: %(attendee)s is now confirmed for %(session)s on %(date)s."),
+    ),
+    Kind(
+        key="training_changed",
+        label=_("A training you joined changed"),
+        title=_("Changed: %(session)s"),
+        body=_("The time or place of %(session)s changed. It now starts on %(date)s."),
+    ),
+    Kind(
+        key="training_cancelled",
+        label=_("A training you joined was cancelled"),
+        title=_("Cancelled: %(session)s"),
+        body=_("%(session)s on %(date)s is cancelled. Reason: %(reason)s"),
+    ),
+    Kind(
+        key="training_reminder",
+        label=_("Training reminders"),
+        title=_("Reminder: %(session)s starts %(when)s"),
+        body=_("%(session)s starts on %(date)s."),
+    ),
+    Kind(
+        key="attendance_certificate_ready",
+        label=_("Your certificate of attendance is ready"),
+        title=_("Certificate ready: %(session)s"),
+        body=_("Thank you for attending. Download the certificate for %(attendee)s."),
+    ),
+]
+
 KINDS: dict[str, Kind] = {kind.key: kind for kind in _KINDS}
 
 
