@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -6,4 +6,6 @@ app_name = "mentoring"
 urlpatterns = [
     path("dashboard/", views.MentorDashboardView.as_view(), name="dashboard"),
     path("pending/", views.MentorPendingView.as_view(), name="pending"),
+    path("", include("mentoring.urls_mentorships")),
+    path("", include("mentoring.urls_trainings")),
 ]

@@ -1,0 +1,3 @@
+"""Mentorship lifecycle, logs and action items."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Training sessions, registrations, attendance and certificates."""
+
+__all__: list[str] = []
