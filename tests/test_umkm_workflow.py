@@ -462,3 +462,50 @@ def test_expiry_task_is_scheduled_daily(settings):
     from umkm import tasks
 
     assert tasks.warn_expiring_certifications.apply().get() == 0
+
+
+def test_price_tiers_and_certificates_of_a_listed_product_wait_for_review(business):
+    from umkm.models import PriceTier
+
+    product = ProductFactory(business=business, status="listed", is_listed=True)
+    PriceTier.objects.create(product=product, min_quantity=100, price_usd=Decimal("2.10"))
+    halal = CertificationFactory(business=business)
+    services.product_update(
+        product=product,
+        actor=business.owner,
+        price_tiers=[{"min_quantity": 100, "max_quantity": None, "price_usd": Decimal("0.50")}],
+        certifications=[halal],
+    )
+    product.refresh_from_db()
+    # The public keeps the approved tier and no certificate; both wait for review.
+    assert list(product.price_tiers.values_list("price_usd", flat=True)) == [Decimal("2.10")]
+    assert not product.certifications.exists()
+    assert product.status == Product.Status.SUBMITTED
+    assert services.pending_display(product, "price_tiers") == "100+: US$ 0.50"
+    services.product_approve(product=product, reviewer=StaffFactory())
+    assert list(product.price_tiers.values_list("price_usd", flat=True)) == [Decimal("0.50")]
+    assert list(product.certifications.all()) == [halal]
+
+
+def test_draft_price_tiers_apply_at_once(business):
+    product = ProductFactory(business=business)
+    services.product_update(
+        product=product,
+        actor=business.owner,
+        price_tiers=[
+            {"min_quantity": 500, "max_quantity": None, "price_usd": "1.85"},
+            {"min_quantity": 100, "max_quantity": 499, "price_usd": "2.10"},
+        ],
+    )
+    assert list(product.price_tiers.values_list("min_quantity", "price_usd")) == [
+        (100, Decimal("2.10")),
+        (500, Decimal("1.85")),
+    ]
+
+
+def test_reviewers_are_approved_mentors_only_else_staff(business):
+    from .factories import PendingMentorFactory
+
+    MentorshipFactory(business=business, mentor=PendingMentorFactory())
+    staff = StaffFactory()
+    assert services.reviewers_for(business) == [staff]

@@ -20,6 +20,13 @@ from .regions import CITY_CHOICES, city_in_province
 class BusinessForm(forms.ModelForm):
     city = forms.ChoiceField(label=_("City or regency"), choices=[("", "---------"), *CITY_CHOICES])
     website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+    nib = forms.CharField(
+        label=_("NIB"),
+        required=False,
+        max_length=20,  # 13 digits, possibly typed in groups with spaces
+        help_text=_("Nomor Induk Berusaha from OSS: 13 digits."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
 
     class Meta:
         model = Business
@@ -50,7 +57,6 @@ class BusinessForm(forms.ModelForm):
             "description_id": forms.Textarea(attrs={"rows": 4}),
             "description_en": forms.Textarea(attrs={"rows": 4}),
             "logo": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
-            "nib": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         }
 
     def clean_nib(self):

@@ -192,7 +192,10 @@ def reviewers_for(business: Business) -> list[User]:
     """Who reviews this business's products: its active mentors, else all staff."""
     mentors = list(
         User.objects.filter(
-            mentorships__business=business, mentorships__status="active", is_active=True
+            mentorships__business=business,
+            mentorships__status="active",
+            is_active=True,
+            mentor_approved_at__isnull=False,
         ).distinct()
     )
     return mentors or list(User.objects.filter(is_staff=True, is_active=True))
@@ -219,8 +222,41 @@ def _notify_reviewers(product: Product) -> None:
         )
 
 
+def _tiers_json(tiers) -> list[dict]:
+    """Price tiers as plain, comparable data (sorted by start quantity)."""
+    rows = [
+        {
+            "min_quantity": int(t["min_quantity"]),
+            "max_quantity": None if t.get("max_quantity") in (None, "") else int(t["max_quantity"]),
+            "price_usd": str(Decimal(str(t["price_usd"])).quantize(Decimal("0.01"))),
+        }
+        for t in tiers
+    ]
+    return sorted(rows, key=lambda row: row["min_quantity"])
+
+
+def _current_tiers(product: Product) -> list[dict]:
+    return _tiers_json(product.price_tiers.values("min_quantity", "max_quantity", "price_usd"))
+
+
+def _replace_tiers(product: Product, tiers: list[dict]) -> None:
+    from .models import PriceTier
+
+    product.price_tiers.all().delete()
+    PriceTier.objects.bulk_create(
+        PriceTier(
+            product=product,
+            min_quantity=row["min_quantity"],
+            max_quantity=row["max_quantity"],
+            price_usd=Decimal(row["price_usd"]),
+        )
+        for row in _tiers_json(tiers)
+    )
+
+
 def product_create(*, business: Business, actor: User, **fields) -> Product:
     certifications = fields.pop("certifications", None)
+    price_tiers = fields.pop("price_tiers", None)
     product = Product(business=business, **fields)
     product.hs_code = _normalise_hs(product.hs_code)
     product.slug = unique_slug(Product, product.name_en or product.name_id, max_length=200)
@@ -230,6 +266,8 @@ def product_create(*, business: Business, actor: User, **fields) -> Product:
         product.save()
         if certifications is not None:
             product.certifications.set(certifications)
+        if price_tiers:
+            _replace_tiers(product, price_tiers)
     return product
 
 
@@ -247,8 +285,27 @@ def _to_json(value):
     return value
 
 
+PENDING_LABELS = {
+    "price_tiers": _("FOB price by quantity"),
+    "certifications": _("certifications"),
+}
+
+
+def pending_label(field: str):
+    if field in PENDING_LABELS:
+        return PENDING_LABELS[field]
+    return Product._meta.get_field(field).verbose_name
+
+
 def pending_value(product: Product, field: str):
     """A field's value as the owner last entered it (pending review, or live)."""
+    if field == "price_tiers":
+        return product.pending_changes.get(field, _current_tiers(product))
+    if field == "certifications":
+        ids = product.pending_changes.get(field)
+        if ids is None:
+            return list(product.certifications.all())
+        return list(product.business.certifications.filter(pk__in=ids))
     if field in product.pending_changes:
         model_field = Product._meta.get_field(field)
         raw = product.pending_changes[field]
@@ -256,6 +313,30 @@ def pending_value(product: Product, field: str):
             return model_field.related_model.objects.filter(pk=raw).first()
         return model_field.to_python(raw)
     return getattr(product, field)
+
+
+def pending_display(product: Product, field: str) -> str:
+    """A pending value as a reviewer reads it."""
+    value = pending_value(product, field)
+    if field == "price_tiers":
+        return (
+            "; ".join(
+                f"{row['min_quantity']}"
+                + (f"–{row['max_quantity']}" if row["max_quantity"] else "+")
+                + f": US$ {row['price_usd']}"
+                for row in value
+            )
+            or "—"
+        )
+    if field == "certifications":
+        return ", ".join(str(cert) for cert in value) or "—"
+    if field == "incoterms":
+        return ", ".join(value or []) or "—"
+    if value in (None, ""):
+        return "—"
+    from django.utils.formats import localize
+
+    return str(localize(value))
 
 
 def product_update(*, product: Product, actor: User, **fields) -> Product:
@@ -266,6 +347,7 @@ def product_update(*, product: Product, actor: User, **fields) -> Product:
     version) and the product goes back to review; other fields apply at once.
     """
     certifications = fields.pop("certifications", None)
+    price_tiers = fields.pop("price_tiers", None)
     if "hs_code" in fields:
         fields["hs_code"] = _normalise_hs(fields["hs_code"])
     with transaction.atomic():
@@ -273,6 +355,23 @@ def product_update(*, product: Product, actor: User, **fields) -> Product:
         if product.status == Product.Status.ARCHIVED:
             raise TransitionError(_("Restore the product before editing it."))
         held = {}
+        # Tiers and certificates are export facts too: on a listed product they wait.
+        if price_tiers is not None:
+            wanted = _tiers_json(price_tiers)
+            if not product.is_listed:
+                _replace_tiers(product, wanted)
+            elif wanted != _current_tiers(product):
+                held["price_tiers"] = wanted
+            else:
+                product.pending_changes.pop("price_tiers", None)
+        if certifications is not None:
+            wanted_ids = sorted(c.pk for c in certifications)
+            if not product.is_listed:
+                product.certifications.set(certifications)
+            elif wanted_ids != sorted(product.certifications.values_list("pk", flat=True)):
+                held["certifications"] = wanted_ids
+            else:
+                product.pending_changes.pop("certifications", None)
         for name, value in fields.items():
             if product.is_listed and name in EXPORT_FIELDS:
                 current = getattr(product, name)
@@ -296,8 +395,6 @@ def product_update(*, product: Product, actor: User, **fields) -> Product:
             product.status = Product.Status.SUBMITTED
             update_fields.append("status")
         product.save(update_fields=sorted(set(update_fields)))
-        if certifications is not None:
-            product.certifications.set(certifications)
         if went_back:
             _record(
                 product,
@@ -332,7 +429,14 @@ def product_approve(*, product: Product, reviewer: User, comment: str = "") -> P
             raise TransitionError(_("Only an active mentor of this business or staff can approve."))
         if product.status != Product.Status.SUBMITTED:
             raise TransitionError(_("Only a product waiting for review can be approved."))
-        for name, raw in product.pending_changes.items():
+        pending = dict(product.pending_changes)
+        if "price_tiers" in pending:
+            _replace_tiers(product, pending.pop("price_tiers"))
+        if "certifications" in pending:
+            product.certifications.set(
+                product.business.certifications.filter(pk__in=pending.pop("certifications"))
+            )
+        for name, raw in pending.items():
             field = Product._meta.get_field(name)
             if field.is_relation:
                 setattr(product, field.attname, raw)

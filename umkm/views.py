@@ -13,6 +13,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
@@ -54,6 +55,16 @@ def product_to_edit(user, pk: int) -> Product:
         ),
         pk=pk,
     )
+
+
+def _safe_next(request, fallback: str) -> str:
+    """A POSTed ``next`` only if it stays on this site."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
 
 
 def _form_errors(request, exc: ValidationError) -> None:
@@ -162,7 +173,7 @@ class BusinessVerifyView(StaffRequiredMixin, View):
                 messages.success(request, _("%(name)s is verified.") % {"name": business.name})
         except ValidationError as exc:
             _form_errors(request, exc)
-        return redirect(request.POST.get("next") or business.get_absolute_url())
+        return redirect(_safe_next(request, business.get_absolute_url()))
 
 
 class StaffVerificationQueueView(StaffRequiredMixin, TemplateView):
@@ -302,7 +313,7 @@ class CertificationVerifyView(StaffRequiredMixin, View):
         certification = get_object_or_404(Certification, pk=pk)
         if services.certification_verify(certification=certification, staff=request.user):
             messages.success(request, _("The certificate is verified."))
-        return redirect(request.POST.get("next") or reverse("umkm:staff-verification"))
+        return redirect(_safe_next(request, reverse("umkm:staff-verification")))
 
 
 # Products ----------------------------------------------------------------------------
@@ -347,8 +358,17 @@ class ProductFormMixin:
             {"form": form, "tiers": tiers, "business": self.business, **extra},
         )
 
-    def fields_from(self, form) -> dict:
-        return {name: form.cleaned_data[name] for name in form.Meta.fields}
+    def fields_from(self, form, tiers) -> dict:
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        fields["price_tiers"] = [
+            tier.cleaned_data
+            for tier in tiers.forms
+            if tier.cleaned_data
+            and not tier.cleaned_data.get("DELETE")
+            and tier.cleaned_data.get("min_quantity")
+            and tier.cleaned_data.get("price_usd") is not None
+        ]
+        return fields
 
 
 class ProductCreateView(LoginRequiredMixin, ProductFormMixin, View):
@@ -365,12 +385,9 @@ class ProductCreateView(LoginRequiredMixin, ProductFormMixin, View):
         tiers = PriceTierFormSet(request.POST)
         if not (form.is_valid() and tiers.is_valid()):
             return self.render_form(form, tiers)
-        with transaction.atomic():
-            product = services.product_create(
-                business=self.business, actor=request.user, **self.fields_from(form)
-            )
-            tiers.instance = product
-            tiers.save()
+        product = services.product_create(
+            business=self.business, actor=request.user, **self.fields_from(form, tiers)
+        )
         messages.success(request, _("The product is saved as a draft. Add photos next."))
         return redirect("umkm:product-images", pk=product.pk)
 
@@ -403,11 +420,9 @@ class ProductEditView(LoginRequiredMixin, ProductFormMixin, View):
         # goes live and what waits for review, from a fresh copy of the row.
         fresh = Product.objects.get(pk=self.product.pk)
         try:
-            with transaction.atomic():
-                product = services.product_update(
-                    product=fresh, actor=request.user, **self.fields_from(form)
-                )
-                tiers.save()
+            product = services.product_update(
+                product=fresh, actor=request.user, **self.fields_from(form, tiers)
+            )
         except ValidationError as exc:
             _form_errors(request, exc)
             return redirect("umkm:product-detail", pk=pk)
@@ -446,7 +461,7 @@ class ProductDetailView(LoginRequiredMixin, DetailView):
         context["can_review"] = services.can_review(user=user, product=product)
         context["review_form"] = ReviewForm()
         context["pending"] = [
-            (Product._meta.get_field(name).verbose_name, services.pending_value(product, name))
+            (services.pending_label(name), services.pending_display(product, name))
             for name in product.pending_changes
         ]
         return context
@@ -504,6 +519,8 @@ class ProductImagesView(LoginRequiredMixin, FormView):
             )
         except ValidationError as exc:
             form.add_error("image", exc)
+            for message in exc.messages:
+                messages.error(self.request, message)
             return self.form_invalid(form)
         messages.success(self.request, _("The photo is added."))
         return redirect("umkm:product-images", pk=self.product.pk)
