@@ -721,7 +721,7 @@ def test_times_are_shown_in_the_users_time_zone(client):
 # --------------------------------------------------------------------------- seed_demo
 
 
-def test_seed_demo_creates_demo_accounts(settings):
+def test_seed_demo_creates_demo_accounts(settings, light_seed):
     settings.DEBUG = True
     call_command("seed_demo")
     emails = {spec["email"] for spec in DEMO_ACCOUNTS}
@@ -749,7 +749,16 @@ def test_seed_demo_creates_demo_accounts(settings):
     assert not User.objects.get(email="owner@demo.jembatan.id").is_staff
 
 
-def test_seed_demo_accounts_can_sign_in(settings):
+@pytest.fixture
+def light_seed(monkeypatch):
+    """Only the accounts part of seed_demo (the UMKM demo has its own, slower test)."""
+    from accounts.management.commands import seed_demo
+
+    monkeypatch.setattr(seed_demo, "seed_categories", lambda: None)
+    monkeypatch.setattr(seed_demo, "seed_businesses", lambda: [])
+
+
+def test_seed_demo_accounts_can_sign_in(settings, light_seed):
     settings.DEBUG = True
     call_command("seed_demo")
     for email, landing in [
@@ -765,7 +774,7 @@ def test_seed_demo_accounts_can_sign_in(settings):
         assert path_of(response) == landing, email
 
 
-def test_seed_demo_is_idempotent(settings):
+def test_seed_demo_is_idempotent(settings, light_seed):
     settings.DEBUG = True
     call_command("seed_demo")
     approved_at = User.objects.get(email="mentor@demo.jembatan.id").mentor_approved_at
@@ -786,7 +795,7 @@ def test_seed_demo_refuses_without_debug(settings):
     assert not Notification.objects.exists()
 
 
-def test_seed_demo_runs_with_force(settings):
+def test_seed_demo_runs_with_force(settings, light_seed):
     settings.DEBUG = False
     call_command("seed_demo", force=True)
     assert User.objects.count() == len(DEMO_ACCOUNTS)

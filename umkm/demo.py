@@ -1,8 +1,8 @@
 """Demo businesses, certifications and products for ``seed_demo``.
 
-Thirty-one Pekanbaru-area UMKM (the demo owner's included) with their papers and
-products, driven through the listing workflow in ``umkm.services`` so that every
-state and history row is one the application itself could have written. Photos are
+Thirty-two Riau UMKM, most of them in Pekanbaru (the demo owner's included), with their
+papers and products, driven through the listing workflow in ``umkm.services`` so that
+every state and history row is one the application itself could have written. Photos are
 drawn with Pillow; nothing is downloaded. ``seed_bulk_products`` adds many plain
 listed products for benchmarks.
 
@@ -38,8 +38,8 @@ from .models import (
     Business,
     Category,
     Certification,
-    PriceTier,
     Product,
+    normalise_hs_code,
     scale_for,
 )
 
@@ -2195,6 +2195,31 @@ BUSINESSES: list[BusinessSpec] = [
         verified=False,
         certs="pirt halal",
     ),
+    BusinessSpec(
+        email="owner31@demo.jembatan.id",
+        owner_name="Fadli Ramadhan",
+        name="Madu Kelulut Tuah Madani",
+        legal_form="perorangan",
+        sector="agriculture",
+        city="Pekanbaru",
+        address="Jl. Bangau Sakti, Tuah Madani",
+        founded_year=2019,
+        employees=4,
+        assets=120_000_000,
+        turnover=300_000_000,
+        description_id=(
+            "Peternakan lebah kelulut (tanpa sengat) dengan 300 koloni di kebun karet dan "
+            "buah di pinggir kota Pekanbaru. Madu dipanen dengan pompa, tanpa memeras sarang."
+        ),
+        description_en=(
+            "A stingless-bee farm with 300 colonies among rubber and fruit gardens on the "
+            "edge of Pekanbaru. Honey is pumped from the pots, never squeezed from the comb."
+        ),
+        line="honey",
+        picks=(3, 4, 5),
+        states="LLS",
+        certs="pirt halal",
+    ),
 ]
 
 # BPS regency codes, used in P-IRT and Halal numbers.
@@ -2420,7 +2445,6 @@ def _fob_usd(spec: ProductSpec) -> Decimal:
 
 
 def _product_fields(spec: ProductSpec, category: Category, *, draft: bool, n: int) -> dict:
-    is_food = category.is_food
     fob = _fob_usd(spec)
     return {
         "category": category,
@@ -2442,25 +2466,28 @@ def _product_fields(spec: ProductSpec, category: Category, *, draft: bool, n: in
         "lead_time_days": spec.lead_time_days,
         "weight_grams": spec.weight_grams,
         "size": spec.size,
-        "shelf_life_days": spec.shelf_life_days if (is_food or spec.shelf_life_days) else None,
+        "shelf_life_days": spec.shelf_life_days,
         "incoterms": INCOTERM_SETS[n % len(INCOTERM_SETS)],
         "port_of_loading": PORTS[n % len(PORTS)],
     }
 
 
-def _price_tiers(product: Product) -> None:
-    moq, fob = product.moq, product.fob_usd
-    tiers = [
-        (moq, moq * 5 - 1, fob),
-        (moq * 5, moq * 20 - 1, fob * Decimal("0.93")),
-        (moq * 20, None, fob * Decimal("0.86")),
+def _price_tiers(spec: ProductSpec) -> list[dict]:
+    """FOB price by quantity: the list price from the MOQ, cheaper for larger orders."""
+    moq, fob = spec.moq, _fob_usd(spec)
+    return [
+        {"min_quantity": moq, "max_quantity": moq * 5 - 1, "price_usd": fob},
+        {
+            "min_quantity": moq * 5,
+            "max_quantity": moq * 20 - 1,
+            "price_usd": max(_usd(fob * Decimal("0.93")), Decimal("0.01")),
+        },
+        {
+            "min_quantity": moq * 20,
+            "max_quantity": None,
+            "price_usd": max(_usd(fob * Decimal("0.86")), Decimal("0.01")),
+        },
     ]
-    for low, high, price in tiers:
-        PriceTier.objects.get_or_create(
-            product=product,
-            min_quantity=low,
-            defaults={"max_quantity": high, "price_usd": max(_usd(price), Decimal("0.01"))},
-        )
 
 
 PHOTO_VIEWS = [
@@ -2502,11 +2529,14 @@ def _seed_products(
         product_spec = line[pick % len(line)]
         category = categories[product_spec.category]
         n = index * 7 + j
+        fields = _product_fields(product_spec, category, draft=state == "D", n=n)
+        if state in "LA" and n % 3 == 0:
+            fields["price_tiers"] = _price_tiers(product_spec)
         product = services.product_create(
             business=business,
             actor=owner,
             certifications=_product_certificates(category, certificates),
-            **_product_fields(product_spec, category, draft=state == "D", n=n),
+            **fields,
         )
         if state in "LA":
             photos = 2 if n % 5 == 0 else 3 + n % 2
@@ -2515,8 +2545,6 @@ def _seed_products(
         else:
             photos = 1
         _add_photos(product, product_spec, category, photos)
-        if state in "LA" and n % 3 == 0:
-            _price_tiers(product)
         if state == "D":
             continue
         product = services.product_submit(product=product, actor=owner)
@@ -2540,8 +2568,11 @@ def _demo_user(email: str) -> User:
     return user
 
 
-def seed_businesses(*, owners: int = 30) -> list[Business]:
+def seed_businesses(*, owners: int = 31) -> list[Business]:
     """Create the demo businesses (the demo owner's and ``owners`` more), idempotently.
+
+    With the default 31 (two of them inactive) there are 30 active businesses besides
+    the demo owner's, as the catalogue demo needs.
 
     Each gets an owner account, certificates, (for some) the demo mentor, and products
     taken through the listing workflow with generated photos. Notifications that the
@@ -2957,7 +2988,7 @@ def seed_bulk_products(n: int, *, chunk: int = 10_000) -> int:
                     name_en=f"{spec.name_en} {variant_en}".strip(),
                     description_id=spec.description_id,
                     description_en=spec.description_en,
-                    hs_code=spec.hs_code.replace(".", ""),
+                    hs_code=normalise_hs_code(spec.hs_code),
                     unit=spec.unit,
                     moq=spec.moq,
                     price_idr=price,

@@ -1,10 +1,33 @@
+import argparse
+import logging
 import time
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_accounts
+from umkm.demo import seed_bulk_products, seed_businesses, seed_categories, seed_summary
+
+
+@contextmanager
+def _quiet(logger_name: str):
+    """Eager Celery logs one INFO line per task; a seed runs hundreds of them."""
+    logger = logging.getLogger(logger_name)
+    level = logger.level
+    logger.setLevel(max(level, logging.WARNING))
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _count(value: str) -> int:
+    number = int(value)
+    if number < 0:
+        raise argparse.ArgumentTypeError("must be zero or more")
+    return number
 
 
 class Command(BaseCommand):
@@ -18,7 +41,7 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--products",
-            type=int,
+            type=_count,
             default=0,
             metavar="N",
             help=(
@@ -35,19 +58,15 @@ class Command(BaseCommand):
                     "with DJANGO_DEBUG=False; add --force if this really is a demo server."
                 )
             )
-        if products < 0:
-            raise CommandError(_("--products must be zero or more."))
-        # Imported here: the umkm demo pulls in Pillow and the app's models.
-        from umkm.demo import seed_bulk_products, seed_businesses, seed_categories, seed_summary
-
-        seed_accounts()
-        seed_categories()
-        seed_businesses()
         added, seconds = 0, 0.0
-        if products:
-            started = time.monotonic()
-            added = seed_bulk_products(products)
-            seconds = time.monotonic() - started
+        with _quiet("celery.app.trace"):
+            seed_accounts()
+            seed_categories()
+            seed_businesses()
+            if products:
+                started = time.monotonic()
+                added = seed_bulk_products(products)
+                seconds = time.monotonic() - started
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in with:"))
         for spec in DEMO_ACCOUNTS:
             label = "staff" if spec.get("staff") else spec["role"]
@@ -55,7 +74,7 @@ class Command(BaseCommand):
                 label = "mentor, awaiting approval"
             self.stdout.write(f"  {spec['email']:<34} {DEMO_PASSWORD}   ({label})")
         self.stdout.write(
-            "  owner1@ … owner30@demo.jembatan.id     "
+            "  owner1@ … owner31@demo.jembatan.id     "
             f"{DEMO_PASSWORD}   (owners of the other demo businesses)"
         )
         self.stdout.write(f"Demo: {seed_summary()}.")
