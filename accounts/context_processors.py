@@ -17,6 +17,8 @@ def navigation(request):
         ]
     elif user.is_owner:
         items = [(_("My business"), reverse("umkm:dashboard")), *items]
+    elif user.is_buyer:
+        items = [*items, (_("Buyer dashboard"), reverse("marketplace:buyer-dashboard"))]
     elif user.is_approved_mentor:
         items = [
             (_("Mentor dashboard"), reverse("mentoring:dashboard")),

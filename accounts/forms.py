@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
@@ -22,6 +23,13 @@ class SignupForm(forms.Form):
         choices=User.Language.choices,
         initial=User.Language.INDONESIAN,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Someone signing up on the English page (a buyer, usually) keeps English.
+        current = (get_language() or "").split("-")[0]
+        if current in User.Language.values:
+            self.fields["language"].initial = current
 
     def signup(self, request, user) -> None:
         """Required by allauth; the adapter has already stored the fields."""

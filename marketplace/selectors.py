@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from umkm.models import Business, Category, Certification, Product, ProductImage
@@ -14,6 +14,8 @@ from umkm.selectors import export_ready_q
 from .models import ExchangeRate
 
 FACET_CACHE_SECONDS = 120
+RATE_CACHE_KEY = "marketplace:idr_per_usd"
+RATE_CACHE_SECONDS = 300
 
 
 def public_products():
@@ -116,13 +118,13 @@ def catalogue(filters: Filters):
     """The filtered, searched, sorted public list, ready for a page of cards."""
     queryset, ranked = _search(public_products(), filters.q)
     queryset = _apply(queryset, filters)
+    # Products without a USD price come last in both price orders (PostgreSQL would
+    # otherwise put NULLs first when sorting high to low, SQLite when low to high).
     if filters.sort == "price_asc":
-        order = ["fob_usd", "-listed_at", "-id"]
+        order = [F("fob_usd").asc(nulls_last=True), "-listed_at", "-id"]
     elif filters.sort == "price_desc":
-        order = ["-fob_usd", "-listed_at", "-id"]
+        order = [F("fob_usd").desc(nulls_last=True), "-listed_at", "-id"]
     elif filters.sort == "relevance" and ranked:
-        from django.db.models import F
-
         order = [(F("rank") + F("similarity")).desc(), "-listed_at", "-id"]
     else:
         order = ["-listed_at", "-id"]
@@ -145,12 +147,18 @@ def facet_counts(filters: Filters, *, cache_key: str = "") -> dict:
         if cached is not None:
             return cached
     base, _ranked = _search(public_products(), filters.q)
-    categories = dict(
+    # Per category and subcategory: a product counts for its own category and, when
+    # that is a subcategory, for the parent too (the filter includes subcategories).
+    categories: dict[str, int] = {}
+    for slug, parent_slug, n in (
         _apply(base, filters, skip="category")
-        .values_list("category__parent__slug")
+        .values_list("category__slug", "category__parent__slug")
         .annotate(n=Count("pk"))
         .order_by()
-    )
+    ):
+        for key in (slug, parent_slug):
+            if key:
+                categories[key] = categories.get(key, 0) + n
     provinces = dict(
         _apply(base, filters, skip="province")
         .values_list("business__province")
@@ -158,14 +166,23 @@ def facet_counts(filters: Filters, *, cache_key: str = "") -> dict:
         .order_by()
     )
     today = timezone.localdate()
+    # One join whose condition holds "verified and unexpired" for the same certificate
+    # (two chained filters on a multi-valued relation would join twice and count a
+    # kind whose only certificate is expired, as long as another one is verified).
     certifications = dict(
         _apply(base, filters, skip="certification")
-        .filter(business__certifications__verified_at__isnull=False)
-        .filter(
-            Q(business__certifications__expires_on__isnull=True)
-            | Q(business__certifications__expires_on__gte=today)
+        .annotate(
+            valid_certification=FilteredRelation(
+                "business__certifications",
+                condition=Q(business__certifications__verified_at__isnull=False)
+                & (
+                    Q(business__certifications__expires_on__isnull=True)
+                    | Q(business__certifications__expires_on__gte=today)
+                ),
+            )
         )
-        .values_list("business__certifications__kind")
+        .filter(valid_certification__kind__isnull=False)
+        .values_list("valid_certification__kind")
         .annotate(n=Count("pk", distinct=True))
         .order_by()
     )
@@ -176,16 +193,28 @@ def facet_counts(filters: Filters, *, cache_key: str = "") -> dict:
 
 
 def top_categories():
-    return list(Category.objects.filter(parent__isnull=True).order_by("position", "name_en"))
+    """Top-level categories with their subcategories (two queries)."""
+    return list(
+        Category.objects.filter(parent__isnull=True)
+        .prefetch_related(
+            Prefetch("children", queryset=Category.objects.order_by("position", "name_en"))
+        )
+        .order_by("position", "name_en")
+    )
 
 
 def current_rate() -> Decimal | None:
-    rate = cache.get("marketplace:idr_per_usd")
+    rate = cache.get(RATE_CACHE_KEY)
     if rate is None:
         latest = ExchangeRate.objects.filter(valid_from__lte=timezone.now()).first()
         rate = latest.idr_per_usd if latest else Decimal(0)
-        cache.set("marketplace:idr_per_usd", rate, 300)
+        cache.set(RATE_CACHE_KEY, rate, RATE_CACHE_SECONDS)
     return rate or None
+
+
+def current_rate_forget() -> None:
+    """Drop the cached rate, so a rate staff just entered is used at once."""
+    cache.delete(RATE_CACHE_KEY)
 
 
 def related_products(product: Product, *, limit: int = 4):

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
 from django.urls import reverse
 
 from . import selectors
@@ -9,6 +10,12 @@ class _SiteSitemap(Sitemap):
     """Absolute URLs on SITE_URL (no django.contrib.sites needed)."""
 
     limit = 5000
+
+    @property
+    def protocol(self):
+        # Read at request time (not import time); the sitemap index uses it too, so its
+        # section links keep SITE_URL's scheme behind a TLS-terminating proxy.
+        return settings.SITE_URL.partition("://")[0]
 
     def get_urls(self, page=1, site=None, protocol=None):
         protocol, _sep, domain = settings.SITE_URL.partition("://")
@@ -21,30 +28,32 @@ class _SiteSitemap(Sitemap):
         return super().get_urls(page=page, site=fake, protocol=protocol)
 
 
-class ProductSitemap(_SiteSitemap):
+class _ModelSitemap(_SiteSitemap):
     changefreq = "weekly"
 
+    def lastmod(self, item):
+        return item.updated_at
+
+    def get_latest_lastmod(self):
+        # Django's default calls lastmod() on every item (all listed products, on each
+        # request of the index); one aggregate gives the same answer.
+        return self.items().aggregate(latest=Max("updated_at"))["latest"]
+
+
+class ProductSitemap(_ModelSitemap):
     def items(self):
         return selectors.public_products().only("slug", "updated_at").order_by("pk")
 
     def location(self, item):
         return reverse("marketplace:product", args=[item.slug])
 
-    def lastmod(self, item):
-        return item.updated_at
 
-
-class SupplierSitemap(_SiteSitemap):
-    changefreq = "weekly"
-
+class SupplierSitemap(_ModelSitemap):
     def items(self):
         return selectors.public_businesses().only("slug", "updated_at").order_by("pk")
 
     def location(self, item):
         return reverse("marketplace:supplier", args=[item.slug])
-
-    def lastmod(self, item):
-        return item.updated_at
 
 
 class StaticSitemap(_SiteSitemap):

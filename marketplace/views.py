@@ -17,11 +17,15 @@ from umkm.models import Certification
 
 from . import selectors
 from .forms import CatalogueFilterForm
+from .models import ShortlistItem
 
 PAGE_SIZE = 24
 
 
 def _absolute(path: str) -> str:
+    """A path on SITE_URL; a URL that is already absolute (object storage) is kept."""
+    if path.startswith(("http://", "https://")):
+        return path
     return f"{settings.SITE_URL}{path}"
 
 
@@ -29,6 +33,13 @@ def _ld_json(data: dict) -> str:
     """JSON-LD that cannot close its <script> element."""
     text = json.dumps(data, ensure_ascii=False)
     return mark_safe(text.replace("<", "\\u003c").replace(">", "\\u003e"))  # noqa: S308
+
+
+def _is_saved(user, product) -> bool:
+    """Whether a buyer has this product on their shortlist (no query for others)."""
+    if not (user.is_authenticated and user.is_buyer):
+        return False
+    return ShortlistItem.objects.filter(buyer=user, product=product).exists()
 
 
 class CatalogueView(View):
@@ -76,9 +87,8 @@ class ProductPublicView(View):
         business = product.business
         path = product_path = reverse("marketplace:product", args=[product.slug])
         canonical = _absolute(path)
-        image_urls = [
-            request.build_absolute_uri(i.thumb_large.url) for i in images if i.thumb_large
-        ]
+        # On SITE_URL like the canonical URL (not the host the request came in on).
+        image_urls = [_absolute(i.thumb_large.url) for i in images if i.thumb_large]
         offer = {
             "@type": "Offer",
             "url": canonical,
@@ -124,6 +134,7 @@ class ProductPublicView(View):
             "og_image": image_urls[0] if image_urls else "",
             "ld_json": _ld_json(ld),
             "product_path": product_path,
+            "saved": _is_saved(request.user, product),
         }
         return render(request, self.template_name, context)
 
@@ -140,11 +151,13 @@ class SupplierView(View):
             .prefetch_related("images")
             .order_by("-listed_at")
         )
+        page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
         certifications = selectors.valid_certifications().filter(business=business)
         canonical = _absolute(reverse("marketplace:supplier", args=[business.slug]))
         context = {
             "business": business,
-            "products": products,
+            "products": page.object_list,
+            "page_obj": page,
             "certifications": certifications,
             "stats": selectors.supplier_stats(business),
             "mentor_names": [

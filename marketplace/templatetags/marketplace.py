@@ -46,6 +46,12 @@ def price(context, product):
                 intcomma(value),
                 _("approx."),
             )
+    # No rate to convert with: the price in the currency the supplier gave, rather than
+    # hiding it.
+    if usd is not None:
+        return format_html("US$ {} <small>FOB</small>", f"{usd:,.2f}")
+    if idr is not None:
+        return format_html("Rp {}", intcomma(int(idr)))
     return "—"
 
 

@@ -1,0 +1,180 @@
+from django.contrib import admin
+from django.db import models
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import selectors
+from .models import (
+    BuyerProfile,
+    BuyingRequest,
+    ExchangeRate,
+    Inquiry,
+    InquiryMessage,
+    Quote,
+    ShortlistItem,
+)
+
+
+@admin.register(BuyerProfile)
+class BuyerProfileAdmin(admin.ModelAdmin):
+    list_display = ["company", "country", "buyer_type", "user"]
+    list_filter = ["buyer_type", "country"]
+    search_fields = ["company", "website", "interests", "user__email", "user__full_name"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]
+    filter_horizontal = ["categories"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+@admin.register(ShortlistItem)
+class ShortlistItemAdmin(admin.ModelAdmin):
+    list_display = ["buyer", "product", "note", "created_at"]
+    search_fields = ["buyer__email", "product__name_id", "product__name_en", "note"]
+    list_select_related = ["buyer", "product"]
+    raw_id_fields = ["buyer", "product"]
+    readonly_fields = ["created_at"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(admin.ModelAdmin):
+    """Staff keep the USD rate here; the catalogue's approximate prices use the latest
+    one that is already valid."""
+
+    list_display = ["idr_per_usd", "valid_from", "set_by"]
+    search_fields = ["set_by__email", "set_by__full_name"]
+    list_select_related = ["set_by"]
+    readonly_fields = ["set_by"]
+    date_hierarchy = "valid_from"
+
+    def save_model(self, request, obj, form, change):
+        obj.set_by = request.user
+        super().save_model(request, obj, form, change)
+        selectors.current_rate_forget()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        selectors.current_rate_forget()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        selectors.current_rate_forget()
+
+
+class InquiryMessageInline(admin.TabularInline):
+    """The thread as written: staff read it for moderation but do not rewrite it."""
+
+    model = InquiryMessage
+    extra = 0
+    fields = ["created_at", "author", "author_role", "body", "attachment_name"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("attachment"))
+    def attachment_name(self, obj):
+        # The name only: attachments live in the private store, never behind a URL.
+        return obj.attachment.name.rsplit("/", 1)[-1] if obj.attachment else "—"
+
+
+@admin.register(Inquiry)
+class InquiryAdmin(admin.ModelAdmin):
+    list_display = [
+        "subject",
+        "buyer",
+        "business",
+        "product",
+        "status",
+        "outcome",
+        "created_at",
+        "first_reply_at",
+    ]
+    list_filter = ["status", "outcome", "incoterm", "created_at"]
+    search_fields = [
+        "subject",
+        "buyer__email",
+        "buyer__full_name",
+        "business__name",
+        "product__name_id",
+        "product__name_en",
+        "destination_country",
+    ]
+    list_select_related = ["buyer", "business", "product"]
+    raw_id_fields = ["buyer", "business", "product", "quote"]
+    readonly_fields = ["created_at", "first_reply_at", "last_message_at", "reminded_at"]
+    date_hierarchy = "created_at"
+    inlines = [InquiryMessageInline]
+    actions = ["mark_as_spam"]
+
+    @admin.action(description=_("Mark the selected inquiries as spam"))
+    def mark_as_spam(self, request, queryset):
+        # Only the status changes: no message, no notification, no other field.
+        count = queryset.exclude(status=Inquiry.Status.SPAM).update(status=Inquiry.Status.SPAM)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d inquiry marked as spam.", "%(count)d inquiries marked as spam.", count
+            )
+            % {"count": count},
+        )
+
+
+@admin.register(InquiryMessage)
+class InquiryMessageAdmin(admin.ModelAdmin):
+    list_display = ["inquiry", "author", "author_role", "created_at"]
+    list_filter = ["author_role", "created_at"]
+    search_fields = ["body", "inquiry__subject", "author__email"]
+    list_select_related = ["inquiry", "author"]
+    raw_id_fields = ["inquiry", "author"]
+    readonly_fields = ["created_at"]
+    date_hierarchy = "created_at"
+
+
+class QuoteInline(admin.TabularInline):
+    model = Quote
+    extra = 0
+    fields = ["business", "product", "price_usd", "moq", "lead_time_days", "message", "created_at"]
+    raw_id_fields = ["business", "product"]
+    readonly_fields = ["created_at"]
+
+
+@admin.register(BuyingRequest)
+class BuyingRequestAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "buyer",
+        "category",
+        "quantity",
+        "unit",
+        "destination_country",
+        "valid_until",
+        "status",
+        "quote_count",
+    ]
+    list_filter = ["status", "valid_until", "category"]
+    search_fields = ["title", "description", "buyer__email", "buyer__full_name"]
+    list_select_related = ["buyer", "category"]
+    raw_id_fields = ["buyer"]
+    readonly_fields = ["created_at"]
+    date_hierarchy = "created_at"
+    inlines = [QuoteInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(quote_count=Count("quotes"))
+
+    @admin.display(description=_("quotes"), ordering="quote_count")
+    def quote_count(self, obj):
+        return obj.quote_count
+
+
+@admin.register(Quote)
+class QuoteAdmin(admin.ModelAdmin):
+    list_display = ["request", "business", "price_usd", "moq", "lead_time_days", "created_at"]
+    search_fields = ["request__title", "business__name", "message"]
+    list_select_related = ["request", "business"]
+    raw_id_fields = ["request", "business", "product"]
+    readonly_fields = ["created_at"]
+    date_hierarchy = "created_at"
