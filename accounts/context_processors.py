@@ -8,22 +8,31 @@ def navigation(request):
     items = [(_("Catalogue"), reverse("marketplace:catalogue"))]
     if user is None or not user.is_authenticated:
         return {"nav_items": items}
+    inquiries = (_("Inquiries"), reverse("marketplace:inquiry-list"))
+    requests = (_("Buying requests"), reverse("marketplace:buying-request-list"))
     if user.is_staff:
         items = [
             (_("Programme dashboard"), reverse("accounts:staff-dashboard")),
             (_("Verification"), reverse("umkm:staff-verification")),
             (_("Reviews"), reverse("umkm:review-queue")),
             *items,
+            inquiries,
         ]
     elif user.is_owner:
-        items = [(_("My business"), reverse("umkm:dashboard")), *items]
+        items = [(_("My business"), reverse("umkm:dashboard")), *items, inquiries, requests]
     elif user.is_buyer:
-        items = [*items, (_("Buyer dashboard"), reverse("marketplace:buyer-dashboard"))]
+        items = [
+            *items,
+            (_("Buyer dashboard"), reverse("marketplace:buyer-dashboard")),
+            inquiries,
+            requests,
+        ]
     elif user.is_approved_mentor:
         items = [
             (_("Mentor dashboard"), reverse("mentoring:dashboard")),
             (_("Reviews"), reverse("umkm:review-queue")),
             *items,
+            inquiries,
         ]
     elif user.is_mentor:
         items = [(_("Mentor dashboard"), reverse("mentoring:dashboard")), *items]

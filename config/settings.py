@@ -286,6 +286,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "umkm.tasks.warn_expiring_certifications",
         "schedule": crontab(hour=7, minute=0),
     },
+    "marketplace-hourly": {
+        "task": "marketplace.tasks.hourly_sweep",
+        "schedule": crontab(minute=15),
+    },
+    "mentoring-sweep": {
+        "task": "mentoring.tasks.sweep_mentorships",
+        "schedule": crontab(minute=5),
+    },
+    # Training reminders 24 h and 1 h before the start (idempotent, catches up).
+    "trainings-sweep": {
+        "task": "mentoring.tasks.sweep_trainings",
+        "schedule": 300.0,
+    },
 }
 
 # Notifications: a pending email older than this is re-enqueued by the sweep.

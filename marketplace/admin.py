@@ -111,8 +111,13 @@ class InquiryAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Mark the selected inquiries as spam"))
     def mark_as_spam(self, request, queryset):
-        # Only the status changes: no message, no notification, no other field.
-        count = queryset.exclude(status=Inquiry.Status.SPAM).update(status=Inquiry.Status.SPAM)
+        # The same service as the staff button on the thread page.
+        from . import services
+
+        count = 0
+        for inquiry in queryset.exclude(status=Inquiry.Status.SPAM):
+            services.inquiry_mark_spam(inquiry=inquiry, staff=request.user)
+            count += 1
         self.message_user(
             request,
             ngettext(

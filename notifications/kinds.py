@@ -183,6 +183,60 @@ _KINDS += [
     ),
 ]
 
+_KINDS += [
+    Kind(
+        key="inquiry_received",
+        label=_("A buyer sent an inquiry"),
+        title=_("New inquiry from %(buyer)s: %(subject)s"),
+        body=_(
+            "%(buyer)s (%(country)s) asks %(business)s about %(subject)s: %(quantity)s "
+            "%(unit)s, %(incoterm)s to %(destination)s.\n\n%(excerpt)s"
+        ),
+    ),
+    Kind(
+        key="inquiry_replied",
+        label=_("A new message in an inquiry"),
+        title=_("%(author)s wrote about %(subject)s"),
+        body=_("%(author)s wrote:\n\n%(excerpt)s"),
+    ),
+    Kind(
+        key="inquiry_advice",
+        label=_("A mentor advised on an inquiry"),
+        title=_("Mentor advice on %(subject)s"),
+        body=_(
+            "%(mentor)s left advice on the inquiry from %(buyer)s (the buyer does not see "
+            "it):\n\n%(excerpt)s"
+        ),
+    ),
+    Kind(
+        key="inquiry_unanswered",
+        label=_("An inquiry waits for an answer"),
+        title=_("%(subject)s waits for an answer"),
+        body=_(
+            "%(buyer)s sent an inquiry to %(business)s %(hours)s hours ago and has no "
+            "answer yet. Buyers expect an answer within two days."
+        ),
+    ),
+    Kind(
+        key="buying_request_matched",
+        label=_("A buyer wants products like yours"),
+        title=_("A buyer wants to buy %(title)s"),
+        body=_(
+            "%(buyer)s (%(country)s) wants to buy %(quantity)s %(unit)s of %(title)s "
+            "(%(category)s) until %(date)s. Send a quote if %(business)s can supply it."
+        ),
+    ),
+    Kind(
+        key="quote_received",
+        label=_("A supplier sent you a quote"),
+        title=_("%(business)s quoted for %(title)s"),
+        body=_(
+            "%(business)s quotes US$ %(price)s per unit (%(incoterm)s), minimum order "
+            "%(moq)s, lead time %(days)s days.\n\n%(excerpt)s"
+        ),
+    ),
+]
+
 KINDS: dict[str, Kind] = {kind.key: kind for kind in _KINDS}
 
 

@@ -55,9 +55,10 @@ def notification_create(
     is enqueued only after the surrounding transaction commits. With a ``dedupe_key``
     the same reminder is written at most once per recipient (returns None then).
     """
-    if dedupe_key and Notification.objects.filter(
-        recipient=recipient, dedupe_key=dedupe_key
-    ).exists():
+    if (
+        dedupe_key
+        and Notification.objects.filter(recipient=recipient, dedupe_key=dedupe_key).exists()
+    ):
         return None
     spec = KINDS[kind]
     context = context or {}

@@ -91,6 +91,13 @@ class OwnerDashboardView(RoleRequiredMixin, TemplateView):
             context["status_counts"] = selectors.status_counts(business)
             context["status_labels"] = dict(Product.Status.choices)
             context["certifications"] = business.certifications.all()[:10]
+            from marketplace.models import Inquiry
+
+            context["open_inquiries"] = list(
+                Inquiry.objects.filter(business=business, status=Inquiry.Status.OPEN)
+                .select_related("product")
+                .order_by("-last_message_at")[:5]
+            )
         return context
 
 

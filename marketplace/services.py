@@ -1,0 +1,686 @@
+"""Writes of the marketplace: inquiries (RFQ to one supplier) and their threads, buying
+requests (RFQ to many) and quotes, and the hourly job that reminds and closes.
+
+Every notification is written in the transaction of the event that causes it
+(``notification_create``); its email leaves after commit.
+
+Who reads what in a thread: the buyer, the business's owner (as supplier) and its
+ACTIVE mentors (as advisors), and staff (moderation, read-only). Advisory messages are
+for the owner and the mentors only: the buyer never sees them, and they do not move
+the thread's ``last_message_at`` (which the buyer sees in their inbox order).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from allauth.account.utils import has_verified_email
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import File
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from mentoring.models import Mentorship
+from notifications.models import Notification
+from notifications.services import notification_create
+from umkm.models import Business, Category, Product
+
+from .forms_inquiries import COUNTRY_NAMES
+from .models import (
+    INCOTERM_CHOICES,
+    BuyerProfile,
+    BuyingRequest,
+    Inquiry,
+    InquiryMessage,
+    Quote,
+)
+
+logger = logging.getLogger(__name__)
+
+INQUIRIES_PER_HOUR = 10
+BUYING_REQUESTS_PER_DAY = 5
+REMIND_UNANSWERED_AFTER = timedelta(hours=48)
+BUYING_REQUEST_MAX_DAYS = 180
+EXCERPT_CHARS = 600
+FINAL_OUTCOMES = {Inquiry.Outcome.NO_DEAL, Inquiry.Outcome.DEAL_WON}
+
+MSG_UNVERIFIED = _(
+    "Please confirm your email address first: open the link we emailed you (or send it "
+    "again from your account page). Then you can contact suppliers."
+)
+MSG_RATE_LIMIT = _(
+    "You have sent %(limit)s inquiries in the last hour. Please wait a little before "
+    "sending the next one."
+)
+MSG_REQUEST_LIMIT = _(
+    "You have posted %(limit)s buying requests in the last 24 hours. Please wait before "
+    "posting another one."
+)
+MSG_NOT_AVAILABLE = _("This supplier or product is not available for inquiries.")
+MSG_CLOSED_THREAD = _("This conversation is closed; no new messages can be added.")
+MSG_EMPTY = _("Write a message.")
+MSG_REQUEST_CLOSED = _("This buying request is closed; quotes are no longer accepted.")
+MSG_ALREADY_QUOTED = _("Your business has already sent a quote for this buying request.")
+
+
+# Helpers -----------------------------------------------------------------------------
+
+
+def buyer_can_send(*, user) -> bool:
+    """A signed-in, active buyer whose account email address is confirmed."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.is_buyer
+        and has_verified_email(user, user.email)
+    )
+
+
+def _check_buyer(buyer: User) -> None:
+    if not (buyer.is_authenticated and buyer.is_buyer and buyer.is_active):
+        raise PermissionDenied
+    if not has_verified_email(buyer, buyer.email):
+        raise ValidationError(MSG_UNVERIFIED, code="unverified")
+
+
+def _lock_user(user: User) -> None:
+    """Serialise one person's writes that count their own earlier writes (rate limits)."""
+    list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+
+
+def active_mentors(business: Business) -> list[User]:
+    return list(
+        User.objects.filter(
+            mentorships__business=business,
+            mentorships__status=Mentorship.Status.ACTIVE,
+            role=User.Role.MENTOR,
+            mentor_approved_at__isnull=False,
+            is_active=True,
+        ).distinct()
+    )
+
+
+def is_active_mentor(*, user, business: Business) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.is_approved_mentor
+        and Mentorship.objects.filter(
+            mentor=user, business=business, status=Mentorship.Status.ACTIVE
+        ).exists()
+    )
+
+
+def inquiry_role_for(*, inquiry: Inquiry, user) -> str | None:
+    """How ``user`` takes part in the thread: an ``InquiryMessage.Role`` or None."""
+    if not user.is_authenticated:
+        return None
+    if user.pk == inquiry.buyer_id:
+        return InquiryMessage.Role.BUYER
+    if user.pk == inquiry.business.owner_id:
+        return InquiryMessage.Role.SUPPLIER
+    if is_active_mentor(user=user, business=inquiry.business):
+        return InquiryMessage.Role.ADVISOR
+    if user.is_staff:
+        return InquiryMessage.Role.STAFF
+    return None
+
+
+def buyer_display_name(buyer: User) -> str:
+    try:
+        profile = buyer.buyer_profile
+    except BuyerProfile.DoesNotExist:
+        return buyer.get_full_name()
+    return f"{buyer.get_full_name()}, {profile.company}"
+
+
+def _excerpt(text: str) -> str:
+    text = text.strip()
+    return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1] + "…"
+
+
+def _unit_label(unit: str):
+    return dict(Product.Unit.choices).get(unit, unit)
+
+
+def _validate_terms(*, quantity: int, unit: str, incoterm: str, destination_country: str) -> None:
+    errors = {}
+    if quantity is None or quantity < 1:
+        errors["quantity"] = _("Enter a quantity of at least 1.")
+    if unit not in dict(Product.Unit.choices):
+        errors["unit"] = _("Choose a unit from the list.")
+    if incoterm not in dict(INCOTERM_CHOICES):
+        errors["incoterm"] = _("Choose an Incoterm from the list.")
+    if destination_country not in COUNTRY_NAMES:
+        errors["destination_country"] = _("Choose a country from the list.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _status_without_spam(inquiry: Inquiry) -> str:
+    if inquiry.outcome in FINAL_OUTCOMES:
+        return Inquiry.Status.CLOSED
+    if inquiry.first_reply_at is not None:
+        return Inquiry.Status.REPLIED
+    return Inquiry.Status.OPEN
+
+
+def _save_message(
+    *, inquiry: Inquiry, author: User, role: str, body: str, attachment: File | None
+) -> InquiryMessage:
+    message = InquiryMessage(inquiry=inquiry, author=author, author_role=role, body=body)
+    if attachment:
+        message.attachment = attachment  # written to the private storage on save
+    message.save()
+    return message
+
+
+class _DeleteFileOnError:
+    """A stored attachment must not outlive a transaction that rolled back."""
+
+    def __init__(self) -> None:
+        self.message: InquiryMessage | None = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None and self.message is not None and self.message.attachment:
+            try:
+                self.message.attachment.storage.delete(self.message.attachment.name)
+            except Exception:
+                logger.warning("Could not delete orphaned attachment", exc_info=True)
+        return False
+
+
+# Inquiries ---------------------------------------------------------------------------
+
+
+def inquiry_create(
+    *,
+    buyer: User,
+    business: Business,
+    product: Product | None = None,
+    quantity: int,
+    unit: str,
+    incoterm: str,
+    destination_country: str,
+    message: str,
+    target_price_usd: Decimal | None = None,
+    destination_port: str = "",
+    attachment: File | None = None,
+) -> Inquiry:
+    """A verified buyer's inquiry and its first message, both or neither.
+
+    At most ``INQUIRIES_PER_HOUR`` per buyer, counted in the database under a lock on
+    the buyer's row, so parallel requests and several web processes cannot exceed it.
+    The owner and the business's active mentors are notified.
+    """
+    _check_buyer(buyer)
+    if not business.is_active:
+        raise ValidationError(MSG_NOT_AVAILABLE, code="unavailable")
+    if product is not None and (
+        product.business_id != business.pk
+        or not Product.objects.listed().filter(pk=product.pk).exists()
+    ):
+        raise ValidationError(MSG_NOT_AVAILABLE, code="unavailable")
+    _validate_terms(
+        quantity=quantity, unit=unit, incoterm=incoterm, destination_country=destination_country
+    )
+    body = (message or "").strip()
+    if not body:
+        raise ValidationError({"message": MSG_EMPTY})
+    subject = (product.name_en or product.name_id) if product else business.name
+
+    guard = _DeleteFileOnError()
+    with guard, transaction.atomic():
+        _lock_user(buyer)
+        since = timezone.now() - timedelta(hours=1)
+        recent = Inquiry.objects.filter(
+            buyer=buyer, created_at__gte=since, quote__isnull=True
+        ).count()
+        if recent >= INQUIRIES_PER_HOUR:
+            raise ValidationError(
+                MSG_RATE_LIMIT, code="rate_limited", params={"limit": INQUIRIES_PER_HOUR}
+            )
+        inquiry = Inquiry.objects.create(
+            buyer=buyer,
+            business=business,
+            product=product,
+            subject=subject[:200],
+            quantity=quantity,
+            unit=unit,
+            target_price_usd=target_price_usd,
+            incoterm=incoterm,
+            destination_country=destination_country,
+            destination_port=destination_port.strip(),
+            last_message_at=timezone.now(),
+        )
+        guard.message = _save_message(
+            inquiry=inquiry,
+            author=buyer,
+            role=InquiryMessage.Role.BUYER,
+            body=body,
+            attachment=attachment,
+        )
+        destination = COUNTRY_NAMES[destination_country]
+        context = {
+            "buyer": buyer_display_name(buyer),
+            "country": destination,
+            "business": business.name,
+            "subject": inquiry.subject,
+            "quantity": quantity,
+            "unit": _unit_label(unit),
+            "incoterm": incoterm,
+            "destination": (
+                format_lazy("{}, {}", inquiry.destination_port, destination)
+                if inquiry.destination_port
+                else destination
+            ),
+            "excerpt": _excerpt(body),
+        }
+        for recipient in [business.owner, *active_mentors(business)]:
+            notification_create(
+                recipient=recipient,
+                kind="inquiry_received",
+                context=context,
+                url=inquiry.get_absolute_url(),
+            )
+    return inquiry
+
+
+def inquiry_message_create(
+    *, inquiry: Inquiry, author: User, body: str, attachment: File | None = None
+) -> InquiryMessage:
+    """A message in a thread, from the buyer, the owner (supplier) or an active mentor
+    (advice: seen by the owner and the mentors only).
+
+    The row is locked while the first supplier reply is recorded, so two parallel
+    replies cannot both count as first. The other side is notified: the buyer when the
+    supplier writes, the owner when the buyer writes or a mentor advises. Nobody is told
+    about a buyer's message in a thread marked as spam.
+    """
+    role = inquiry_role_for(inquiry=inquiry, user=author)
+    if role not in (
+        InquiryMessage.Role.BUYER,
+        InquiryMessage.Role.SUPPLIER,
+        InquiryMessage.Role.ADVISOR,
+    ):
+        raise PermissionDenied
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": MSG_EMPTY})
+
+    guard = _DeleteFileOnError()
+    with guard, transaction.atomic():
+        locked = (
+            Inquiry.objects.select_for_update()
+            .select_related("business__owner", "buyer")
+            .get(pk=inquiry.pk)
+        )
+        if locked.status == Inquiry.Status.CLOSED:
+            raise ValidationError(MSG_CLOSED_THREAD, code="closed")
+        if locked.status == Inquiry.Status.SPAM and role != InquiryMessage.Role.BUYER:
+            raise PermissionDenied  # hidden from the supplier side meanwhile
+        guard.message = message = _save_message(
+            inquiry=locked, author=author, role=role, body=body, attachment=attachment
+        )
+        now = timezone.now()
+        fields = []
+        if role != InquiryMessage.Role.ADVISOR:
+            locked.last_message_at = now
+            fields.append("last_message_at")
+        if role == InquiryMessage.Role.SUPPLIER and locked.first_reply_at is None:
+            locked.first_reply_at = now
+            fields.append("first_reply_at")
+        if role == InquiryMessage.Role.SUPPLIER and locked.status == Inquiry.Status.OPEN:
+            locked.status = Inquiry.Status.REPLIED
+            fields.append("status")
+        if fields:
+            locked.save(update_fields=fields)
+
+        url = locked.get_absolute_url()
+        excerpt = _excerpt(body)
+        if role == InquiryMessage.Role.SUPPLIER:
+            notification_create(
+                recipient=locked.buyer,
+                kind="inquiry_replied",
+                context={
+                    "author": locked.business.name,
+                    "subject": locked.subject,
+                    "excerpt": excerpt,
+                },
+                url=url,
+            )
+        elif role == InquiryMessage.Role.BUYER and locked.status != Inquiry.Status.SPAM:
+            notification_create(
+                recipient=locked.business.owner,
+                kind="inquiry_replied",
+                context={
+                    "author": buyer_display_name(locked.buyer),
+                    "subject": locked.subject,
+                    "excerpt": excerpt,
+                },
+                url=url,
+            )
+        elif role == InquiryMessage.Role.ADVISOR:
+            notification_create(
+                recipient=locked.business.owner,
+                kind="inquiry_advice",
+                context={
+                    "mentor": author.get_full_name(),
+                    "buyer": buyer_display_name(locked.buyer),
+                    "subject": locked.subject,
+                    "excerpt": excerpt,
+                },
+                url=url,
+            )
+    inquiry.refresh_from_db(fields=["status", "first_reply_at", "last_message_at"])
+    return message
+
+
+def inquiry_record_outcome(
+    *, inquiry: Inquiry, actor: User, outcome: str, deal_value_usd: Decimal | None = None
+) -> Inquiry:
+    """The owner records how the inquiry ended. No deal and deal won close the thread;
+    sample sent keeps it open. A deal value goes only with a deal won."""
+    if not actor.is_authenticated or actor.pk != inquiry.business.owner_id:
+        raise PermissionDenied
+    if outcome not in {o for o, _label in Inquiry.Outcome.choices if o}:
+        raise ValidationError({"outcome": _("Choose an outcome from the list.")})
+    if deal_value_usd is not None and outcome != Inquiry.Outcome.DEAL_WON:
+        raise ValidationError(
+            {"deal_value_usd": _("A deal value can only be recorded for a deal won.")}
+        )
+    if deal_value_usd is not None and deal_value_usd < 0:
+        raise ValidationError({"deal_value_usd": _("The deal value cannot be negative.")})
+    with transaction.atomic():
+        locked = Inquiry.objects.select_for_update().get(pk=inquiry.pk)
+        if locked.status == Inquiry.Status.SPAM:
+            raise PermissionDenied
+        locked.outcome = outcome
+        locked.deal_value_usd = deal_value_usd if outcome == Inquiry.Outcome.DEAL_WON else None
+        locked.status = _status_without_spam(locked)
+        locked.save(update_fields=["outcome", "deal_value_usd", "status"])
+    return locked
+
+
+def inquiry_mark_spam(*, inquiry: Inquiry, staff: User, spam: bool = True) -> Inquiry:
+    """Staff moderation. A spam thread leaves the owner's and the mentors' inboxes; the
+    buyer is not told and keeps seeing it as before. ``spam=False`` restores it."""
+    if not (staff.is_authenticated and staff.is_staff):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = Inquiry.objects.select_for_update().get(pk=inquiry.pk)
+        locked.status = Inquiry.Status.SPAM if spam else _status_without_spam(locked)
+        locked.save(update_fields=["status"])
+    logger.info("Inquiry %s spam=%s by staff %s", locked.pk, spam, staff.pk)
+    return locked
+
+
+def inquiry_mark_read(*, inquiry: Inquiry, user: User) -> int:
+    """Opening a thread reads its notifications (they carry the unread markers)."""
+    return Notification.objects.filter(
+        recipient=user, url=inquiry.get_absolute_url(), read_at__isnull=True
+    ).update(read_at=timezone.now())
+
+
+def inquiry_status_for(*, inquiry: Inquiry, user) -> str:
+    """The status shown to ``user``: the buyer never learns about spam."""
+    if inquiry.status == Inquiry.Status.SPAM and not user.is_staff:
+        return _status_without_spam(inquiry)
+    return inquiry.status
+
+
+def inquiries_remind_unanswered(*, now: datetime | None = None) -> int:
+    """Hourly: remind the owner and the active mentors, once, of an inquiry left
+    without any supplier reply for 48 hours. Each thread is claimed with a conditional
+    UPDATE of ``reminded_at`` and each notification carries a dedupe key, so a job that
+    runs twice or late never reminds twice. Returns the notifications written."""
+    now = now or timezone.now()
+    due = Inquiry.objects.filter(
+        status=Inquiry.Status.OPEN,
+        first_reply_at__isnull=True,
+        reminded_at__isnull=True,
+        created_at__lte=now - REMIND_UNANSWERED_AFTER,
+        business__is_active=True,
+    )
+    sent = 0
+    for pk in list(due.order_by("created_at").values_list("pk", flat=True)[:500]):
+        with transaction.atomic():
+            claimed = Inquiry.objects.filter(
+                pk=pk,
+                status=Inquiry.Status.OPEN,
+                first_reply_at__isnull=True,
+                reminded_at__isnull=True,
+            ).update(reminded_at=now)
+            if not claimed:
+                continue
+            inquiry = Inquiry.objects.select_related("business__owner", "buyer").get(pk=pk)
+            hours = int((now - inquiry.created_at).total_seconds() // 3600)
+            context = {
+                "buyer": buyer_display_name(inquiry.buyer),
+                "business": inquiry.business.name,
+                "subject": inquiry.subject,
+                "hours": hours,
+            }
+            for recipient in [inquiry.business.owner, *active_mentors(inquiry.business)]:
+                created = notification_create(
+                    recipient=recipient,
+                    kind="inquiry_unanswered",
+                    context=context,
+                    url=inquiry.get_absolute_url(),
+                    dedupe_key=f"inquiry-unanswered:{pk}",
+                )
+                sent += created is not None
+    return sent
+
+
+# Buying requests and quotes ----------------------------------------------------------
+
+
+def _request_category_ids(category: Category) -> list[int]:
+    """A top category covers its subcategories; a subcategory only itself."""
+    ids = [category.pk]
+    if category.parent_id is None:
+        ids += list(Category.objects.filter(parent=category).values_list("pk", flat=True))
+    return ids
+
+
+def buying_request_matching_businesses(*, category: Category) -> QuerySet[Business]:
+    """Active businesses with at least one LISTED product in the request's category."""
+    listed = Product.objects.listed().filter(
+        business=OuterRef("pk"), category_id__in=_request_category_ids(category)
+    )
+    return Business.objects.active().filter(Exists(listed)).select_related("owner")
+
+
+def business_matches_request(*, business: Business, buying_request: BuyingRequest) -> bool:
+    return (
+        Product.objects.listed()
+        .filter(
+            business=business,
+            category_id__in=_request_category_ids(buying_request.category),
+        )
+        .exists()
+    )
+
+
+def buying_request_is_open(buying_request: BuyingRequest, *, today: date | None = None) -> bool:
+    today = today or timezone.localdate()
+    return (
+        buying_request.status == BuyingRequest.Status.OPEN and buying_request.valid_until >= today
+    )
+
+
+def buying_request_create(
+    *,
+    buyer: User,
+    title: str,
+    description: str,
+    category: Category,
+    quantity: int,
+    unit: str,
+    destination_country: str,
+    valid_until: date,
+    target_price_usd: Decimal | None = None,
+) -> BuyingRequest:
+    """A verified buyer's request to many suppliers; one notification per business with
+    listed products in the category (or its subcategories, for a top category)."""
+    _check_buyer(buyer)
+    today = timezone.localdate()
+    if valid_until <= today or valid_until > today + timedelta(days=BUYING_REQUEST_MAX_DAYS):
+        raise ValidationError(
+            {
+                "valid_until": _("Choose a date in the future, at most %(days)s days ahead.")
+                % {"days": BUYING_REQUEST_MAX_DAYS}
+            }
+        )
+    _validate_terms(
+        quantity=quantity, unit=unit, incoterm="FOB", destination_country=destination_country
+    )
+    if not title.strip() or not description.strip():
+        raise ValidationError(MSG_EMPTY)
+    with transaction.atomic():
+        _lock_user(buyer)
+        since = timezone.now() - timedelta(days=1)
+        if BuyingRequest.objects.filter(buyer=buyer, created_at__gte=since).count() >= (
+            BUYING_REQUESTS_PER_DAY
+        ):
+            raise ValidationError(
+                MSG_REQUEST_LIMIT, code="rate_limited", params={"limit": BUYING_REQUESTS_PER_DAY}
+            )
+        buying_request = BuyingRequest.objects.create(
+            buyer=buyer,
+            title=title.strip(),
+            description=description.strip(),
+            category=category,
+            quantity=quantity,
+            unit=unit,
+            target_price_usd=target_price_usd,
+            destination_country=destination_country,
+            valid_until=valid_until,
+        )
+        context = {
+            "buyer": buyer_display_name(buyer),
+            "country": COUNTRY_NAMES[destination_country],
+            "quantity": quantity,
+            "unit": _unit_label(unit),
+            "title": buying_request.title,
+            "category": category.name_en or category.name_id,
+            "date": valid_until.isoformat(),
+        }
+        for business in buying_request_matching_businesses(category=category):
+            notification_create(
+                recipient=business.owner,
+                kind="buying_request_matched",
+                context={**context, "business": business.name},
+                url=buying_request.get_absolute_url(),
+                dedupe_key=f"buying-request:{buying_request.pk}",
+            )
+    return buying_request
+
+
+def buying_requests_close_expired(*, today: date | None = None) -> int:
+    """Hourly: requests are open up to and including their validity date."""
+    today = today or timezone.localdate()
+    return BuyingRequest.objects.filter(
+        status=BuyingRequest.Status.OPEN, valid_until__lt=today
+    ).update(status=BuyingRequest.Status.CLOSED)
+
+
+def quote_create(
+    *,
+    buying_request: BuyingRequest,
+    business: Business,
+    author: User,
+    price_usd: Decimal,
+    moq: int,
+    lead_time_days: int,
+    message: str,
+    incoterm: str = "FOB",
+    product: Product | None = None,
+) -> Quote:
+    """One quote per business and open request. It opens a thread like an inquiry
+    (status replied, the quote's message as the supplier's first message) and tells the
+    buyer."""
+    if not (author.is_authenticated and author.is_owner and author.pk == business.owner_id):
+        raise PermissionDenied
+    if not business.is_active or not business_matches_request(
+        business=business, buying_request=buying_request
+    ):
+        raise PermissionDenied
+    if product is not None and (
+        product.business_id != business.pk
+        or not Product.objects.listed().filter(pk=product.pk).exists()
+    ):
+        raise ValidationError({"product": _("Choose one of your listed products.")})
+    if incoterm not in dict(INCOTERM_CHOICES):
+        raise ValidationError({"incoterm": _("Choose an Incoterm from the list.")})
+    body = (message or "").strip()
+    if not body:
+        raise ValidationError({"message": MSG_EMPTY})
+
+    with transaction.atomic():
+        locked = (
+            BuyingRequest.objects.select_for_update()
+            .select_related("buyer")
+            .get(pk=buying_request.pk)
+        )
+        if not buying_request_is_open(locked):
+            raise ValidationError(MSG_REQUEST_CLOSED, code="closed")
+        if Quote.objects.filter(request=locked, business=business).exists():
+            raise ValidationError(MSG_ALREADY_QUOTED, code="duplicate")
+        try:
+            with transaction.atomic():
+                quote = Quote.objects.create(
+                    request=locked,
+                    business=business,
+                    product=product,
+                    price_usd=price_usd,
+                    moq=moq,
+                    lead_time_days=lead_time_days,
+                    message=body,
+                )
+        except IntegrityError:  # a parallel quote from the same business won
+            raise ValidationError(MSG_ALREADY_QUOTED, code="duplicate") from None
+        now = timezone.now()
+        inquiry = Inquiry.objects.create(
+            buyer=locked.buyer,
+            business=business,
+            product=product,
+            quote=quote,
+            subject=locked.title,
+            quantity=locked.quantity,
+            unit=locked.unit,
+            target_price_usd=locked.target_price_usd,
+            incoterm=incoterm,
+            destination_country=locked.destination_country,
+            status=Inquiry.Status.REPLIED,
+            first_reply_at=now,
+            last_message_at=now,
+        )
+        InquiryMessage.objects.create(
+            inquiry=inquiry, author=author, author_role=InquiryMessage.Role.SUPPLIER, body=body
+        )
+        notification_create(
+            recipient=locked.buyer,
+            kind="quote_received",
+            context={
+                "business": business.name,
+                "title": locked.title,
+                "price": price_usd,
+                "incoterm": incoterm,
+                "moq": moq,
+                "days": lead_time_days,
+                "excerpt": _excerpt(body),
+            },
+            url=reverse("marketplace:buying-request-detail", args=[locked.pk]),
+        )
+    return quote
