@@ -206,7 +206,7 @@ class ActionItem(models.Model):
     class Meta:
         verbose_name = _("action item")
         verbose_name_plural = _("action items")
-        ordering = ["done_at", "due_on", "id"]
+        ordering = [models.F("done_at").asc(nulls_first=True), "due_on", "id"]
         indexes = [
             # The overdue sweep and the dashboards look at open items by due date.
             models.Index(
@@ -310,6 +310,13 @@ class TrainingSession(models.Model):
         return reverse("mentoring:session-detail", args=[self.pk])
 
 
+def _private_storage():
+    """Materials are for participants only: served by a checked view, never listed."""
+    from django.core.files.storage import storages
+
+    return storages["private"]
+
+
 def material_upload_to(instance, filename: str) -> str:
     return f"trainings/{instance.session_id}/{filename}"
 
@@ -325,6 +332,7 @@ class SessionMaterial(models.Model):
     file = models.FileField(
         _("file"),
         upload_to=material_upload_to,
+        storage=_private_storage,
         help_text=_("PDF, JPEG or PNG, at most 5 MB."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

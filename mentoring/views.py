@@ -1,27 +1,51 @@
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.views.generic import TemplateView
 
 from accounts.permissions import ApprovedMentorRequiredMixin, RoleRequiredMixin
 
-from .models import Mentorship
+from . import selectors
+from .forms import DeclineForm
+
+OPEN_ITEMS_SHOWN = 20
+SESSIONS_SHOWN = 5
+
+
+def _upcoming_sessions(user) -> list:
+    """The trainings app's upcoming sessions of this mentor, once it provides them."""
+    from .services import trainings
+
+    upcoming = getattr(trainings, "upcoming_sessions_for", lambda user: [])
+    return list(upcoming(user)[:SESSIONS_SHOWN])
 
 
 class MentorDashboardView(ApprovedMentorRequiredMixin, TemplateView):
+    """Mentees with readiness and gain, action items, requests to answer, reviews and
+    upcoming sessions. A constant number of queries plus one per mentee (readiness
+    asks whether a product is listed); capacity bounds the mentees at 50."""
+
     template_name = "mentoring/dashboard.html"
 
     def get_context_data(self, **kwargs):
-        from umkm import selectors, services
+        from umkm import services as umkm_services
 
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        mentorships = (
-            Mentorship.objects.active().filter(mentor=user).select_related("business")
+        items = selectors.open_action_items_for_mentor(user)
+        context.update(
+            profile=selectors.mentor_profile_with_capacity(user),
+            mentees=selectors.mentees_for(user),
+            item_counts=selectors.action_item_counts(items),
+            open_items=list(items.order_by("due_on", "pk")[:OPEN_ITEMS_SHOWN]),
+            pending_requests=[
+                (mentorship, DeclineForm(auto_id=f"id_decline_{mentorship.pk}_%s"))
+                for mentorship in selectors.pending_requests_for(user)
+            ],
+            review_count=umkm_services.products_needing_review_for(user).count(),
+            upcoming_sessions=_upcoming_sessions(user),
+            today=timezone.localdate(),
+            latest_notifications=user.notifications.all()[:5],
         )
-        context["mentees"] = [
-            (m.business, selectors.business_readiness(m.business)) for m in mentorships
-        ]
-        context["review_count"] = services.products_needing_review_for(user).count()
-        context["latest_notifications"] = user.notifications.all()[:5]
         return context
 
 
