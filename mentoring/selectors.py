@@ -4,7 +4,7 @@ the dashboards. Every list here costs a constant number of queries (see the test
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, F, IntegerField, Prefetch, Q, QuerySet, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +13,7 @@ from accounts.models import User
 from umkm.models import Business, Certification
 from umkm.selectors import BusinessFacts, Readiness, business_readiness
 
-from .models import ActionItem, MentoringLog, MentorProfile, Mentorship
+from .models import ActionItem, MentoringLog, MentorProfile, Mentorship, Registration
 
 # The export-readiness checklist keys an action item may point at (umkm.selectors),
 # labelled as on the checklist. Product keys apply to an item with a product, business
@@ -162,6 +162,11 @@ def mentees_for(mentor, *, today: date | None = None) -> list[Mentee]:
                 to_attr="valid_certifications",
             )
         )
+        .annotate(
+            business_has_training=Exists(
+                Registration.objects.filter(business=OuterRef("business"), status="attended")
+            )
+        )
         .order_by("business__name", "pk")
     )
     mentees = []
@@ -171,6 +176,7 @@ def mentees_for(mentor, *, today: date | None = None) -> list[Mentee]:
             valid_kinds=frozenset(c.kind for c in business.valid_certifications),
             nib_verified=bool(business.nib) and business.is_verified,
             has_mentor=True,
+            has_training=mentorship.business_has_training,
         )
         mentees.append(Mentee(mentorship, business_readiness(business, facts=facts)))
     return mentees

@@ -163,3 +163,41 @@ class MentorshipFactory(factory.django.DjangoModelFactory):
     business = factory.SubFactory(BusinessFactory)
     status = Mentorship.Status.ACTIVE
     started_at = factory.LazyFunction(timezone.now)
+
+
+# Trainings -----------------------------------------------------------------------------
+
+from datetime import timedelta  # noqa: E402
+
+from mentoring.models import Registration, TrainingSession  # noqa: E402
+
+
+class DoneSessionFactory(factory.django.DjangoModelFactory):
+    """A training that took place last week."""
+
+    class Meta:
+        model = TrainingSession
+
+    host = factory.SubFactory(MentorFactory)
+    title = factory.Sequence(lambda n: f"Pelatihan pengemasan {n}")
+    topic = "packaging"
+    starts_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=7))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=2))
+    registration_deadline = factory.LazyAttribute(lambda o: o.starts_at - timedelta(hours=1))
+    mode = TrainingSession.Mode.OFFLINE
+    venue = "Aula Disperindag Pekanbaru"
+    city = "Pekanbaru"
+    capacity = 20
+    status = TrainingSession.Status.DONE
+
+
+class AttendedRegistrationFactory(factory.django.DjangoModelFactory):
+    """The business completed a training (counts for export readiness)."""
+
+    class Meta:
+        model = Registration
+
+    session = factory.SubFactory(DoneSessionFactory)
+    business = factory.SubFactory(BusinessFactory)
+    attendee_name = factory.Faker("name")
+    status = Registration.Status.ATTENDED

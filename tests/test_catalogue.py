@@ -30,6 +30,7 @@ from umkm.models import PriceTier, Product, ProductImage
 from umkm.selectors import product_readiness
 
 from .factories import (
+    AttendedRegistrationFactory,
     BusinessFactory,
     BuyerFactory,
     CategoryFactory,
@@ -128,8 +129,9 @@ def shop(db):
     tikar         crafts      bandung   10    3.00   —     no      1 day ago
     ============  ==========  ========  ====  =====  ====  ======  ==========
 
-    riau: verified, Halal and PIRT valid, a mentor. dumai: not verified, its Halal is
-    expired and its PIRT unverified. bandung: verified, SVLK valid, a mentor.
+    riau: verified, Halal and PIRT valid, a mentor, a completed training. dumai: not
+    verified, its Halal is expired and its PIRT unverified. bandung: verified, SVLK
+    valid, a mentor, a completed training.
     Export-ready: kopi and kursi.
     """
     now, today = timezone.now(), timezone.localdate()
@@ -160,6 +162,8 @@ def shop(db):
     CertificationFactory(business=bandung, kind="svlk", expires_on=today + timedelta(days=30))
     MentorshipFactory(business=riau)
     MentorshipFactory(business=bandung)
+    AttendedRegistrationFactory(business=riau)
+    AttendedRegistrationFactory(business=bandung)
 
     def product(slug, business, category, days, **fields):
         return ListedProductFactory(
@@ -923,6 +927,7 @@ def _listed_with_photos(count: int, **fields):
     for product in products:
         CertificationFactory(business=product.business, kind="halal")
         MentorshipFactory(business=product.business)
+        AttendedRegistrationFactory(business=product.business)
     services.products_refresh_search()
     return products
 

@@ -39,6 +39,7 @@ from umkm.models import (
 )
 
 from .factories import (
+    AttendedRegistrationFactory,
     BusinessFactory,
     BuyerFactory,
     CertificationFactory,
@@ -1444,11 +1445,12 @@ def test_product_page_shows_the_score_and_links_the_missing_items_for_the_owner(
     response = client.get(product.get_absolute_url())
     readiness = response.context["readiness"]
     missing = {item.key for item in readiness.missing}
-    # No photos, no HS code, no MOQ, no valid food permit, no valid Halal, NIB not verified.
-    assert missing == {"photos", "hs_code", "moq", "food_permit", "halal", "nib"}
-    assert readiness.score == 40  # 4 of 10 items done
+    # No photos, no HS code, no MOQ, no valid food permit, no valid Halal, NIB not
+    # verified, no completed training.
+    assert missing == {"photos", "hs_code", "moq", "food_permit", "halal", "nib", "training"}
+    assert readiness.score == 36  # 4 of 11 items done
     page = text_of(response)
-    assert '<span class="score-value">40</span>/100' in page
+    assert '<span class="score-value">36</span>/100' in page
     photos_url = reverse("umkm:product-images", args=[product.pk])
     edit_url = reverse("umkm:product-edit", args=[product.pk])
     assert f'<a href="{photos_url}">{tr("At least three photos")}</a>' in page
@@ -1462,7 +1464,7 @@ def test_product_page_shows_the_score_and_links_the_missing_items_for_the_owner(
     # The mentor sees the same checklist, without the owner's links.
     client.force_login(world.mentor)
     page = text_of(client.get(product.get_absolute_url()))
-    assert '<span class="score-value">40</span>/100' in page
+    assert '<span class="score-value">36</span>/100' in page
     assert tr("At least three photos") in page
     assert f'<a href="{photos_url}">' not in page
 
@@ -1471,6 +1473,7 @@ def test_a_complete_product_scores_100(client, world):
     Business.objects.filter(pk=world.business.pk).update(verified_at=timezone.now())
     CertificationFactory(business=world.business, kind=Certification.Kind.PIRT)
     CertificationFactory(business=world.business, kind=Certification.Kind.HALAL)
+    AttendedRegistrationFactory(business=world.business)
     add_photos(world.product, 2)  # three with the world's one
     client.force_login(world.owner)
     response = client.get(world.product.get_absolute_url())
@@ -1504,9 +1507,15 @@ def test_dashboard_shows_business_readiness_and_products_by_status(client, world
     readiness = response.context["readiness"]
     # Done: English description, a mentor, a listed product. Missing: the NIB is not
     # verified, no PIRT/BPOM, the only Halal is unverified, the factory has no contacts.
-    assert {item.key for item in readiness.missing} == {"nib", "food_permit", "halal", "contact"}
+    assert {item.key for item in readiness.missing} == {
+        "nib",
+        "food_permit",
+        "halal",
+        "contact",
+        "training",
+    }
     assert f'<span class="score-value">{readiness.score}</span>/100' in page
-    assert readiness.score == 43
+    assert readiness.score == 38  # 3 of 8
     edit_url = reverse("umkm:business-edit", args=[world.business.slug])
     assert f'<a href="{edit_url}">{tr("Verified NIB")}</a>' in page
 

@@ -21,6 +21,7 @@ from umkm.models import (
 )
 
 from .factories import (
+    AttendedRegistrationFactory,
     BusinessFactory,
     CertificationFactory,
     MentorFactory,
@@ -300,6 +301,7 @@ def _ready_food_business():
     CertificationFactory(business=business, kind=Certification.Kind.PIRT)
     CertificationFactory(business=business, kind=Certification.Kind.HALAL)
     MentorshipFactory(business=business)
+    AttendedRegistrationFactory(business=business)
     return business
 
 
@@ -334,9 +336,10 @@ def test_missing_items_are_named_with_a_link_to_fix_them():
         "halal",
         "nib",
         "mentor",
+        "training",
     }
-    assert len(readiness.items) == 10
-    assert readiness.score == 20  # MOQ and capacity/lead time done
+    assert len(readiness.items) == 11
+    assert readiness.score == 18  # MOQ and capacity/lead time done: 2 of 11
     fix = {item.key: item.fix_url for item in readiness.missing}
     assert fix["hs_code"] == f"/umkm/products/{product.pk}/edit/"
     assert fix["photos"] == f"/umkm/products/{product.pk}/photos/"

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +12,7 @@ from .models import Business, Certification, Product
 
 FOOD_PERMITS = {Certification.Kind.PIRT, Certification.Kind.BPOM_MD, Certification.Kind.BPOM_ML}
 MIN_PHOTOS = 3
+TRAININGS = reverse_lazy("mentoring:session-list")  # the public training calendar
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class BusinessFacts:
     valid_kinds: frozenset
     nib_verified: bool
     has_mentor: bool
+    has_training: bool
 
 
 def business_facts(business: Business) -> BusinessFacts:
@@ -53,6 +55,7 @@ def business_facts(business: Business) -> BusinessFacts:
         valid_kinds=valid,
         nib_verified=bool(business.nib) and business.is_verified,
         has_mentor=business.mentorships.filter(status="active").exists(),
+        has_training=business.registrations.filter(status="attended").exists(),
     )
 
 
@@ -113,6 +116,7 @@ def product_readiness(product: Product, *, facts: BusinessFacts | None = None) -
             reverse("umkm:business-edit", args=[product.business.slug]),
         ),
         CheckItem("mentor", _("A mentor"), facts.has_mentor, ""),
+        CheckItem("training", _("At least one completed training"), facts.has_training, TRAININGS),
     ]
     return Readiness(items)
 
@@ -126,7 +130,7 @@ def export_ready_q(*, today=None) -> Q:
     from django.db.models.functions import Coalesce
     from django.db.models.lookups import GreaterThanOrEqual
 
-    from mentoring.models import Mentorship
+    from mentoring.models import Mentorship, Registration
 
     from .models import ProductImage
 
@@ -149,6 +153,7 @@ def export_ready_q(*, today=None) -> Q:
         & Q(business__verified_at__isnull=False)
         & ~Q(business__nib="")
         & Q(Exists(Mentorship.objects.filter(business=OuterRef("business"), status="active")))
+        & Q(Exists(Registration.objects.filter(business=OuterRef("business"), status="attended")))
         & Q(GreaterThanOrEqual(Coalesce(Subquery(photos), 0), MIN_PHOTOS))
         & (
             Q(category__is_food=False)
@@ -174,6 +179,7 @@ def business_readiness(business: Business, *, facts: BusinessFacts | None = None
             facts, is_food=is_food, fix_url=reverse("umkm:certification-list", args=[business.slug])
         ),
         CheckItem("mentor", _("A mentor"), facts.has_mentor, ""),
+        CheckItem("training", _("At least one completed training"), facts.has_training, TRAININGS),
         CheckItem(
             "listed",
             _("At least one product listed"),
