@@ -152,12 +152,16 @@ class SupplierView(View):
             .order_by("-listed_at")
         )
         page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
+        trainings_completed = (
+            business.registrations.filter(status="attended").values("session").distinct().count()
+        )
         certifications = selectors.valid_certifications().filter(business=business)
         canonical = _absolute(reverse("marketplace:supplier", args=[business.slug]))
         context = {
             "business": business,
             "products": page.object_list,
             "page_obj": page,
+            "trainings_completed": trainings_completed,
             "certifications": certifications,
             "stats": selectors.supplier_stats(business),
             "mentor_names": [

@@ -1009,3 +1009,11 @@ def test_supplier_page_queries_are_bounded(client):
     for _ in range(10):
         add_photos([ListedProductFactory(business=business)], 2)
     assert _queries(client, supplier_url(business)) == small
+
+
+def test_supplier_page_counts_completed_trainings(client, shop):
+    riau = shop.kopi.business
+    AttendedRegistrationFactory(business=riau)  # a second training (the shop has one)
+    response = client.get(reverse("marketplace:supplier", args=[riau.slug]), {"lang": "en"})
+    assert response.context["trainings_completed"] == 2
+    assert "Trainings completed</dt><dd>2</dd>" in response.content.decode()
