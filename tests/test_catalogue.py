@@ -1014,6 +1014,6 @@ def test_supplier_page_queries_are_bounded(client):
 def test_supplier_page_counts_completed_trainings(client, shop):
     riau = shop.kopi.business
     AttendedRegistrationFactory(business=riau)  # a second training (the shop has one)
-    response = client.get(reverse("marketplace:supplier", args=[riau.slug]), {"lang": "en"})
+    response = client.get(supplier_url(riau), {"lang": "en"})
     assert response.context["trainings_completed"] == 2
     assert "Trainings completed</dt><dd>2</dd>" in response.content.decode()
