@@ -1668,3 +1668,34 @@ def test_every_umkm_template_is_rendered(client, world):
     client.force_login(OwnerFactory())
     rendered.update(t.name for t in client.get(reverse("umkm:business-create")).templates)
     assert templates <= rendered, sorted(templates - rendered)
+
+
+def test_owner_dashboard_lists_next_trainings_and_waiting_inquiries(client, world):
+    from marketplace.models import Inquiry
+    from mentoring.models import Registration
+
+    from .factories import BuyerFactory, DoneSessionFactory
+
+    upcoming = DoneSessionFactory(
+        title="Ekspor ke Malaysia",
+        status="published",
+        starts_at=timezone.now() + timedelta(days=3),
+        ends_at=timezone.now() + timedelta(days=3, hours=2),
+        registration_deadline=timezone.now() + timedelta(days=2),
+    )
+    Registration.objects.create(
+        session=upcoming, business=world.business, attendee_name="Siti", status="confirmed"
+    )
+    Inquiry.objects.create(
+        buyer=BuyerFactory(),
+        business=world.business,
+        subject="Pineapple chips for Kuala Lumpur",
+        quantity=500,
+        unit="pack",
+        incoterm="FOB",
+        destination_country="MY",
+    )
+    client.force_login(world.owner)
+    page = client.get(reverse("umkm:dashboard")).content.decode()
+    assert "Ekspor ke Malaysia" in page
+    assert "Pineapple chips for Kuala Lumpur" in page

@@ -92,6 +92,9 @@ class OwnerDashboardView(RoleRequiredMixin, TemplateView):
             context["status_labels"] = dict(Product.Status.choices)
             context["certifications"] = business.certifications.all()[:10]
             from marketplace.models import Inquiry
+            from mentoring.services import upcoming_sessions_for
+
+            context["next_sessions"] = list(upcoming_sessions_for(user)[:5])
 
             context["open_inquiries"] = list(
                 Inquiry.objects.filter(business=business, status=Inquiry.Status.OPEN)
