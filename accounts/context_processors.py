@@ -5,7 +5,10 @@ from django.utils.translation import gettext_lazy as _
 def navigation(request):
     """Role-dependent navigation and the unread count (one query, only if shown)."""
     user = getattr(request, "user", None)
-    items = [(_("Catalogue"), reverse("marketplace:catalogue"))]
+    items = [
+        (_("Catalogue"), reverse("marketplace:catalogue")),
+        (_("Trainings"), reverse("mentoring:session-list")),
+    ]
     if user is None or not user.is_authenticated:
         return {"nav_items": items}
     inquiries = (_("Inquiries"), reverse("marketplace:inquiry-list"))
@@ -15,11 +18,17 @@ def navigation(request):
             (_("Programme dashboard"), reverse("accounts:staff-dashboard")),
             (_("Verification"), reverse("umkm:staff-verification")),
             (_("Reviews"), reverse("umkm:review-queue")),
+            (_("My trainings"), reverse("mentoring:session-mine")),
             *items,
             inquiries,
         ]
     elif user.is_owner:
-        items = [(_("My business"), reverse("umkm:dashboard")), *items, inquiries, requests]
+        items = [
+            (_("My business"), reverse("umkm:dashboard")),
+            *items,
+            inquiries,
+            requests,
+        ]
     elif user.is_buyer:
         items = [
             *items,
@@ -31,6 +40,7 @@ def navigation(request):
         items = [
             (_("Mentor dashboard"), reverse("mentoring:dashboard")),
             (_("Reviews"), reverse("umkm:review-queue")),
+            (_("My trainings"), reverse("mentoring:session-mine")),
             *items,
             inquiries,
         ]

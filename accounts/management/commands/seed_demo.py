@@ -8,6 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_accounts
+from marketplace.demo import marketplace_summary, seed_marketplace
+from mentoring.demo import mentoring_summary, seed_mentoring
 from umkm.demo import seed_bulk_products, seed_businesses, seed_categories, seed_summary
 
 
@@ -59,10 +61,12 @@ class Command(BaseCommand):
                 )
             )
         added, seconds = 0, 0.0
-        with _quiet("celery.app.trace"):
+        with _quiet("celery.app.trace"), _quiet("marketplace.services"):
             seed_accounts()
             seed_categories()
-            seed_businesses()
+            if seed_businesses():  # (tests may leave the businesses out)
+                seed_mentoring()
+                seed_marketplace()
             if products:
                 started = time.monotonic()
                 added = seed_bulk_products(products)
@@ -73,10 +77,14 @@ class Command(BaseCommand):
             if spec["role"] == "mentor" and not spec.get("approved"):
                 label = "mentor, awaiting approval"
             self.stdout.write(f"  {spec['email']:<34} {DEMO_PASSWORD}   ({label})")
-        self.stdout.write(
-            "  owner1@ … owner31@demo.jembatan.id     "
-            f"{DEMO_PASSWORD}   (owners of the other demo businesses)"
-        )
+        for others, label in [
+            ("owner1@ … owner31@", "owners of the other demo businesses"),
+            ("mentor1@ … mentor7@", "other approved Bandung mentors"),
+            ("buyer1@ … buyer5@", "buyers in MY, SG, NL, JP and AE"),
+        ]:
+            self.stdout.write(f"  {others + 'demo.jembatan.id':<38} {DEMO_PASSWORD}   ({label})")
         self.stdout.write(f"Demo: {seed_summary()}.")
+        self.stdout.write(f"Mentoring: {mentoring_summary()}.")
+        self.stdout.write(f"Marketplace: {marketplace_summary()}.")
         if products:
             self.stdout.write(f"Benchmark products: {added} added in {seconds:.1f} s.")
