@@ -242,7 +242,7 @@ def supplier_stats(business: Business) -> SupplierStats:
     from .models import Inquiry
 
     rows = list(
-        Inquiry.objects.filter(business=business)
+        Inquiry.objects.filter(business=business, quote__isnull=True)  # quotes answer at once
         .exclude(status=Inquiry.Status.SPAM)
         .values_list("created_at", "first_reply_at")
     )

@@ -1017,3 +1017,52 @@ def test_supplier_page_counts_completed_trainings(client, shop):
     response = client.get(supplier_url(riau), {"lang": "en"})
     assert response.context["trainings_completed"] == 2
     assert "Trainings completed</dt><dd>2</dd>" in response.content.decode()
+
+
+def test_quote_threads_do_not_count_in_the_response_rate(shop):
+    from datetime import date, timedelta
+
+    from marketplace.models import BuyingRequest, Inquiry, Quote
+    from marketplace.selectors import supplier_stats
+
+    from .factories import BuyerFactory
+
+    business = shop.kopi.business
+    buyer = BuyerFactory()
+    request = BuyingRequest.objects.create(
+        buyer=buyer,
+        title="Robusta beans",
+        description="Green beans",
+        category=shop.kopi.category,
+        quantity=1000,
+        unit="kg",
+        destination_country="SE",
+        valid_until=date.today() + timedelta(days=30),
+    )
+    quote = Quote.objects.create(
+        request=request,
+        business=business,
+        price_usd=Decimal("4.10"),
+        moq=100,
+        lead_time_days=20,
+        message="We can supply.",
+    )
+    now = timezone.now()
+    common = {"buyer": buyer, "business": business, "quantity": 10, "unit": "kg"}
+    Inquiry.objects.create(
+        **common,
+        subject="Q",
+        incoterm="FOB",
+        destination_country="SE",
+        quote=quote,
+        first_reply_at=now,
+        status="replied",
+    )
+    asked = Inquiry.objects.create(
+        **common, subject="Coffee", incoterm="FOB", destination_country="SE"
+    )
+    Inquiry.objects.filter(pk=asked.pk).update(
+        created_at=now - timedelta(hours=10), first_reply_at=now - timedelta(hours=4)
+    )
+    stats = supplier_stats(business)
+    assert (stats.inquiries, stats.response_rate, stats.median_reply_hours) == (1, 100, 6.0)

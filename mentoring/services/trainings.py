@@ -420,13 +420,17 @@ def registration_problem(
 
 
 def _create_registration(
-    *, session: TrainingSession, business: Business, attendee: str, status: str
+    *, session: TrainingSession, business: Business, attendee: str, status: str, now: datetime
 ) -> Registration:
     for _attempt in range(3):
         try:
             with transaction.atomic():  # a savepoint: the caller's transaction survives
                 return Registration.objects.create(
-                    session=session, business=business, attendee_name=attendee, status=status
+                    session=session,
+                    business=business,
+                    attendee_name=attendee,
+                    status=status,
+                    created_at=now,  # the waiting-list order follows the same clock
                 )
         except IntegrityError:
             live = Registration.objects.filter(session=session, business=business).exclude(
@@ -461,7 +465,7 @@ def registration_create(
         taken = _seats_taken(locked)
         status = RegStatus.CONFIRMED if taken < locked.capacity else RegStatus.WAITLISTED
         registration = _create_registration(
-            session=locked, business=business, attendee=attendee, status=status
+            session=locked, business=business, attendee=attendee, status=status, now=now
         )
         registration.session = locked
         registration.business = business
