@@ -453,9 +453,13 @@ def registration_create(
     attendee = (attendee or "").strip()
     if not attendee:
         raise TrainingError({"attendee_name": [_("Enter the name of the person who comes.")]})
+    given = now
     now = now or timezone.now()
     with transaction.atomic():
         locked = _lock_session(session.pk)
+        # Stamped after the lock, so the waiting list follows the order of the seats
+        # (an explicit ``now`` is for back-filled demo data and tests).
+        stamp = given or timezone.now()
         _check_registration_open(locked, business, now)
         live = Registration.objects.filter(session=locked, business=business).exclude(
             status=RegStatus.CANCELLED
@@ -465,7 +469,7 @@ def registration_create(
         taken = _seats_taken(locked)
         status = RegStatus.CONFIRMED if taken < locked.capacity else RegStatus.WAITLISTED
         registration = _create_registration(
-            session=locked, business=business, attendee=attendee, status=status, now=now
+            session=locked, business=business, attendee=attendee, status=status, now=stamp
         )
         registration.session = locked
         registration.business = business
