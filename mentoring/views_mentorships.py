@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
@@ -22,6 +21,7 @@ from accounts.permissions import (
     RoleRequiredMixin,
     StaffRequiredMixin,
 )
+from config.http import safe_next
 from umkm.models import Business
 from umkm.selectors import business_readiness
 
@@ -38,16 +38,6 @@ from .forms import (
 from .models import MentorProfile, Mentorship
 
 TOPIC_LABELS = dict(MentorProfile.Topic.choices)
-
-
-def _safe_next(request, fallback: str) -> str:
-    """A POSTed ``next`` only if it stays on this site."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
 
 
 def _errors_to_messages(request, exc: ValidationError) -> None:
@@ -310,7 +300,7 @@ class MentorshipAcceptView(LoginRequiredMixin, View):
                 _("You now mentor %(business)s; the owner has been told.")
                 % {"business": mentorship.business.name},
             )
-        return redirect(_safe_next(request, reverse("mentoring:mentorship-detail", args=[pk])))
+        return redirect(safe_next(request, reverse("mentoring:mentorship-detail", args=[pk])))
 
 
 class MentorshipDeclineView(MentorshipPageMixin, View):
@@ -326,7 +316,7 @@ class MentorshipDeclineView(MentorshipPageMixin, View):
                 _errors_to_messages(request, exc)
             else:
                 messages.success(request, _("The request is declined; the owner has been told."))
-            return redirect(_safe_next(request, reverse("mentoring:mentorship-detail", args=[pk])))
+            return redirect(safe_next(request, reverse("mentoring:mentorship-detail", args=[pk])))
         return self.page(request, mentorship, decline_form=form)
 
 
@@ -354,4 +344,4 @@ class ActionItemDoneView(LoginRequiredMixin, View):
         except ValidationError as exc:
             _errors_to_messages(request, exc)
         fallback = reverse("mentoring:mentorship-detail", args=[item.mentorship_id])
-        return redirect(_safe_next(request, fallback))
+        return redirect(safe_next(request, fallback))

@@ -25,7 +25,6 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -33,6 +32,7 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from accounts.permissions import ApprovedMentorRequiredMixin, RoleRequiredMixin
+from config.http import safe_next
 from umkm.models import Business
 
 from . import certificates, ical
@@ -71,16 +71,6 @@ def registration_to_view(user, pk: int) -> Registration:
         services.registrations_visible_to(user).select_related("session__host", "business__owner"),
         pk=pk,
     )
-
-
-def _safe_next(request, fallback: str) -> str:
-    """A POSTed ``next`` only if it stays on this site."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
 
 
 def _add_error(form, error: ValidationError) -> None:
@@ -514,7 +504,7 @@ class RegistrationCancelView(LoginRequiredMixin, View):
                 messages.info(
                     request, _("Moved up from the waiting list: %(names)s.") % {"names": names}
                 )
-        return redirect(_safe_next(request, session.get_absolute_url()))
+        return redirect(safe_next(request, session.get_absolute_url()))
 
 
 class OwnerRegistrationListView(RoleRequiredMixin, ListView):

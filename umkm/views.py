@@ -13,12 +13,12 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from accounts.permissions import RoleRequiredMixin, StaffRequiredMixin
+from config.http import safe_next
 
 from . import selectors, services
 from .forms import (
@@ -55,16 +55,6 @@ def product_to_edit(user, pk: int) -> Product:
         ),
         pk=pk,
     )
-
-
-def _safe_next(request, fallback: str) -> str:
-    """A POSTed ``next`` only if it stays on this site."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
 
 
 def _form_errors(request, exc: ValidationError) -> None:
@@ -183,7 +173,7 @@ class BusinessVerifyView(StaffRequiredMixin, View):
                 messages.success(request, _("%(name)s is verified.") % {"name": business.name})
         except ValidationError as exc:
             _form_errors(request, exc)
-        return redirect(_safe_next(request, business.get_absolute_url()))
+        return redirect(safe_next(request, business.get_absolute_url()))
 
 
 class StaffVerificationQueueView(StaffRequiredMixin, TemplateView):
@@ -323,7 +313,7 @@ class CertificationVerifyView(StaffRequiredMixin, View):
         certification = get_object_or_404(Certification, pk=pk)
         if services.certification_verify(certification=certification, staff=request.user):
             messages.success(request, _("The certificate is verified."))
-        return redirect(_safe_next(request, reverse("umkm:staff-verification")))
+        return redirect(safe_next(request, reverse("umkm:staff-verification")))
 
 
 # Products ----------------------------------------------------------------------------
