@@ -376,3 +376,10 @@ def test_notification_list_query_count_does_not_grow(client, owner, django_asser
         response = client.get(reverse("notifications:list"))
     assert response.status_code == 200
     assert response.text.count('class="notification unread"') == 25
+
+
+def test_pagination_keeps_the_other_query_parameters(client, owner):
+    NotificationFactory.create_batch(30, recipient=owner)
+    client.force_login(owner)
+    page = client.get(reverse("notifications:list"), {"filter": "x"}).content.decode()
+    assert 'href="?filter=x&amp;page=2"' in page
