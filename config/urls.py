@@ -5,6 +5,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.decorators.cache import cache_control
 from django.views.static import serve
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.views import HomeView
 from marketplace.sitemaps import SITEMAPS
@@ -34,6 +35,9 @@ urlpatterns = [
     path("umkm/", include("umkm.urls")),
     path("mentoring/", include("mentoring.urls")),
     path("catalogue/", include("marketplace.urls")),
+    path("api/v1/", include("marketplace.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
 # Public media (product photos, logos) from the local folder when no object storage is

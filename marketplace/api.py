@@ -1,0 +1,821 @@
+"""The public JSON API (``/api/v1/``): catalogue, suppliers, categories, trainings, and
+a buyer's inquiries.
+
+Reads reuse the web selectors (``catalogue()`` with ``CatalogueFilterForm``), writes the
+web services (``inquiry_create``), so both channels answer the same way. Bilingual
+fields follow ``Accept-Language`` (English unless Indonesian is preferred).
+"""
+
+from decimal import Decimal
+
+from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Count, Prefetch, Q
+from django.utils import translation
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation.trans_real import parse_accept_lang_header
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import exceptions, mixins, permissions, serializers, status, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config.api import ScopedThrottle
+from mentoring.models import TrainingSession
+from mentoring.services.trainings import SEAT_STATUSES
+from umkm.models import Business, Category, Certification, PriceTier, Product, ProductImage
+from umkm.regions import PROVINCE_CHOICES
+
+from .forms import SORT_CHOICES, CatalogueFilterForm
+from .forms_inquiries import COUNTRIES
+from .models import INCOTERM_CHOICES, Inquiry
+from .selectors import (
+    Filters,
+    catalogue,
+    public_businesses,
+    public_products,
+    top_categories,
+    valid_certifications,
+)
+from .services import MSG_UNVERIFIED, buyer_can_send, inquiry_create, inquiry_status_for
+from .views_inquiries import inquiries_for
+
+API_LANGUAGES = ("en", "id")
+PUBLIC_MAX_AGE = 60
+SLUG_REGEX = "[^/]+"  # any segment reaches the view, so a bad one is a JSON 404
+
+
+def api_language(request) -> str:
+    """The first of English or Indonesian the client accepts; English by default."""
+    for code, _quality in parse_accept_lang_header(request.META.get("HTTP_ACCEPT_LANGUAGE", "")):
+        base = code.split("-")[0].lower()
+        if base in API_LANGUAGES:
+            return base
+    return "en"
+
+
+# Errors --------------------------------------------------------------------------------
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="What went wrong, in the requested language.")
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="Messages per field or query parameter; empty when none is at fault.",
+    )
+
+
+def _error(description: str, example: dict) -> OpenApiResponse:
+    return OpenApiResponse(
+        ErrorSerializer,
+        description=description,
+        examples=[OpenApiExample(description, value=example, response_only=True)],
+    )
+
+
+ERROR_400 = _error(
+    "Invalid input",
+    {
+        "detail": "Some of the values sent are not valid.",
+        "errors": {"moq_max": ["Enter a whole number."]},
+    },
+)
+ERROR_401 = _error(
+    "Not signed in",
+    {"detail": "Authentication credentials were not provided.", "errors": {}},
+)
+ERROR_403 = _error(
+    "Not allowed",
+    {"detail": "Please confirm your email address first.", "errors": {}},
+)
+ERROR_404 = _error("Not found", {"detail": "No Product matches the given query.", "errors": {}})
+ERROR_429 = _error(
+    "Too many requests (see the Retry-After header)",
+    {"detail": "Request was throttled. Expected available in 42 seconds.", "errors": {}},
+)
+READ_ERRORS = {404: ERROR_404, 429: ERROR_429}
+
+LANGUAGE_PARAMETER = OpenApiParameter(
+    "Accept-Language",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    enum=list(API_LANGUAGES),
+    description="Language of `name` and `description` (English unless Indonesian is asked).",
+)
+
+
+# Shared view behaviour -----------------------------------------------------------------
+
+
+class ApiMixin:
+    """Language from Accept-Language; anonymous reads are publicly cacheable."""
+
+    def dispatch(self, request, *args, **kwargs):
+        language = api_language(request)
+        with translation.override(language):
+            response = super().dispatch(request, *args, **kwargs)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+        response["Content-Language"] = language
+        patch_vary_headers(response, ["Accept-Language"])
+        user = getattr(self.request, "user", None)
+        anonymous = user is None or not user.is_authenticated
+        if request.method in ("GET", "HEAD") and anonymous and response.status_code == 200:
+            patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+        else:
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+# Serializers ---------------------------------------------------------------------------
+
+
+class CategoryRefSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Category
+        fields = ["slug", "name", "name_en", "name_id", "parent"]
+
+
+class SubCategorySerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Category
+        fields = ["slug", "name", "name_en", "name_id", "is_food"]
+
+
+class CategoryTreeSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True)
+    children = SubCategorySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Category
+        fields = ["slug", "name", "name_en", "name_id", "is_food", "children"]
+
+
+class PriceTierSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PriceTier
+        fields = ["min_quantity", "max_quantity", "price_usd"]
+
+
+class ImageSerializer(serializers.ModelSerializer):
+    image = serializers.ImageField(read_only=True, allow_null=True)
+    thumbnail_small = serializers.ImageField(source="thumb_small", read_only=True, allow_null=True)
+    thumbnail_large = serializers.ImageField(source="thumb_large", read_only=True, allow_null=True)
+
+    class Meta:
+        model = ProductImage
+        fields = ["image", "thumbnail_small", "thumbnail_large", "alt_text", "width", "height"]
+
+
+class CertificationSerializer(serializers.ModelSerializer):
+    kind_display = serializers.SerializerMethodField()
+    verified = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Certification
+        fields = ["kind", "kind_display", "number", "issuer", "verified", "expires_on"]
+
+    def get_kind_display(self, obj) -> str:
+        return str(obj.get_kind_display())
+
+    def get_verified(self, obj) -> bool:
+        return obj.verified_at is not None
+
+
+class SupplierSummarySerializer(serializers.ModelSerializer):
+    verified = serializers.BooleanField(source="is_verified", read_only=True)
+
+    class Meta:
+        model = Business
+        fields = ["slug", "name", "city", "province", "verified"]
+
+
+class ProductSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True)
+    description = serializers.CharField(read_only=True)
+    hs_code = serializers.CharField(source="hs_code_display", read_only=True)
+    unit_display = serializers.SerializerMethodField()
+    category = CategoryRefSerializer(read_only=True)
+    incoterms = serializers.ListField(child=serializers.CharField(), read_only=True)
+    price_tiers = PriceTierSerializer(many=True, read_only=True)
+    images = ImageSerializer(many=True, read_only=True)
+    certifications = CertificationSerializer(many=True, read_only=True)
+    supplier = SupplierSummarySerializer(source="business", read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Product
+        fields = [
+            "slug",
+            "name",
+            "description",
+            "name_en",
+            "name_id",
+            "description_en",
+            "description_id",
+            "category",
+            "hs_code",
+            "unit",
+            "unit_display",
+            "moq",
+            "fob_usd",
+            "price_tiers",
+            "incoterms",
+            "port_of_loading",
+            "capacity_per_month",
+            "lead_time_days",
+            "shelf_life_days",
+            "sample_available",
+            "sample_price_usd",
+            "images",
+            "certifications",
+            "supplier",
+            "listed_at",
+            "url",
+        ]
+
+    def get_unit_display(self, obj) -> str:
+        return str(obj.get_unit_display())
+
+    def get_url(self, obj) -> str:
+        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
+
+
+class SupplierSerializer(serializers.ModelSerializer):
+    description = serializers.CharField(read_only=True)
+    verified = serializers.BooleanField(source="is_verified", read_only=True)
+    logo = serializers.ImageField(read_only=True, allow_null=True)
+    listed_products = serializers.IntegerField(read_only=True)
+    certifications = CertificationSerializer(
+        source="valid_certifications", many=True, read_only=True
+    )
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Business
+        fields = [
+            "slug",
+            "name",
+            "description",
+            "description_en",
+            "description_id",
+            "legal_form",
+            "scale",
+            "sector",
+            "province",
+            "city",
+            "founded_year",
+            "employees",
+            "website",
+            "has_exported",
+            "export_markets",
+            "logo",
+            "verified",
+            "certifications",
+            "listed_products",
+            "url",
+        ]
+
+    def get_url(self, obj) -> str:
+        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
+
+
+class TrainingSerializer(serializers.ModelSerializer):
+    description = serializers.SerializerMethodField()
+    topic_display = serializers.SerializerMethodField()
+    host = serializers.SerializerMethodField()
+    seats_left = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TrainingSession
+        # Never ``join_link``: only registered businesses, the host and staff see it.
+        fields = [
+            "id",
+            "title",
+            "topic",
+            "topic_display",
+            "description",
+            "description_en",
+            "description_id",
+            "starts_at",
+            "ends_at",
+            "registration_deadline",
+            "mode",
+            "venue",
+            "city",
+            "audience",
+            "capacity",
+            "seats_left",
+            "host",
+            "url",
+        ]
+
+    def get_description(self, obj) -> str:
+        first, second = (
+            ("en", "id") if translation.get_language().startswith("en") else ("id", "en")
+        )
+        return getattr(obj, f"description_{first}") or getattr(obj, f"description_{second}")
+
+    def get_topic_display(self, obj) -> str:
+        return str(obj.get_topic_display())
+
+    def get_host(self, obj) -> str:
+        return obj.host.get_full_name()
+
+    def get_seats_left(self, obj) -> int:
+        return max(obj.capacity - obj.seats_taken, 0)
+
+    def get_url(self, obj) -> str:
+        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
+
+
+class InquirySerializer(serializers.ModelSerializer):
+    supplier = SupplierSummarySerializer(source="business", read_only=True)
+    product = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    status = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Inquiry
+        fields = [
+            "id",
+            "subject",
+            "supplier",
+            "product",
+            "quantity",
+            "unit",
+            "target_price_usd",
+            "incoterm",
+            "destination_country",
+            "destination_port",
+            "status",
+            "created_at",
+            "last_message_at",
+            "url",
+        ]
+
+    def get_status(self, obj) -> str:
+        return inquiry_status_for(inquiry=obj, user=self.context["request"].user)
+
+    def get_url(self, obj) -> str:
+        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
+
+
+class InquiryCreateSerializer(serializers.Serializer):
+    supplier = serializers.SlugField(help_text="The supplier's slug.")
+    product = serializers.SlugField(
+        required=False, allow_blank=True, help_text="A listed product of that supplier."
+    )
+    quantity = serializers.IntegerField(min_value=1)
+    unit = serializers.ChoiceField(choices=Product.Unit.choices)
+    incoterm = serializers.ChoiceField(choices=INCOTERM_CHOICES)
+    destination_country = serializers.ChoiceField(choices=COUNTRIES)
+    destination_port = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    target_price_usd = serializers.DecimalField(
+        max_digits=10, decimal_places=2, min_value=Decimal("0.01"), required=False, allow_null=True
+    )
+    message = serializers.CharField(max_length=5000, allow_blank=True)  # the service says why
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    password = serializers.CharField(write_only=True, style={"input_type": "password"})
+
+
+# Catalogue filters ---------------------------------------------------------------------
+
+# API query parameter → CatalogueFilterForm field.
+FILTER_PARAMS = {
+    "q": "q",
+    "category": "category",
+    "province": "province",
+    "certification": "certification",
+    "moq_max": "moq_max",
+    "price_usd_min": "price_min",
+    "price_usd_max": "price_max",
+    "lead_time_max": "lead_time_max",
+    "ordering": "sort",
+}
+FORM_TO_PARAM = {form: param for param, form in FILTER_PARAMS.items()}
+BOOLEAN_PARAMS = ("sample", "verified", "export_ready")
+TRUE, FALSE = {"true", "1"}, {"false", "0"}
+
+
+def catalogue_filters(params) -> Filters:
+    """The query string as ``Filters``, through the web catalogue's form; any value
+    that the form would drop is a 400 here instead."""
+    data, errors = {}, {}
+    for param, field in FILTER_PARAMS.items():
+        if param in params:
+            data[field] = params.get(param)
+    for param in BOOLEAN_PARAMS:
+        raw = params.get(param, "").strip().lower()
+        if raw in TRUE:
+            data[param] = True
+        elif raw in FALSE:
+            data[param] = False
+        elif raw:
+            errors[param] = [str(_("Enter true or false."))]
+    form = CatalogueFilterForm(data)
+    form.is_valid()
+    for field, messages in form.errors.items():
+        errors[FORM_TO_PARAM.get(field, field)] = [str(m) for m in messages]
+    filters = form.filters()
+    if (
+        filters.category
+        and "category" not in errors
+        and not Category.objects.filter(slug=filters.category).exists()
+    ):
+        errors["category"] = [str(_("There is no category with this slug."))]
+    if errors:
+        raise exceptions.ValidationError(errors)
+    return filters
+
+
+def _bool_param(name: str, description: str) -> OpenApiParameter:
+    return OpenApiParameter(name, OpenApiTypes.BOOL, description=description)
+
+
+PRODUCT_FILTER_PARAMETERS = [
+    OpenApiParameter("q", OpenApiTypes.STR, description="Search words (both languages)."),
+    OpenApiParameter(
+        "category",
+        OpenApiTypes.STR,
+        description="Category slug; a top-level category includes its subcategories.",
+    ),
+    OpenApiParameter("province", OpenApiTypes.STR, enum=[code for code, _n in PROVINCE_CHOICES]),
+    OpenApiParameter(
+        "certification",
+        OpenApiTypes.STR,
+        enum=list(Certification.Kind.values),
+        description="Only suppliers holding a verified, unexpired certificate of this kind.",
+    ),
+    OpenApiParameter("moq_max", OpenApiTypes.INT, description="Minimum order at most (≥ 1)."),
+    OpenApiParameter("price_usd_min", OpenApiTypes.DECIMAL, description="FOB USD from."),
+    OpenApiParameter("price_usd_max", OpenApiTypes.DECIMAL, description="FOB USD up to."),
+    OpenApiParameter(
+        "lead_time_max", OpenApiTypes.INT, description="Lead time at most, days (0–365)."
+    ),
+    _bool_param("sample", "Only products with samples available."),
+    _bool_param("verified", "Only verified suppliers."),
+    _bool_param("export_ready", "Only export-ready products."),
+    OpenApiParameter(
+        "ordering",
+        OpenApiTypes.STR,
+        enum=[value for value, _label in SORT_CHOICES],
+        description="`relevance` (needs `q`, else newest), `newest`, `price_asc`, `price_desc`.",
+    ),
+    LANGUAGE_PARAMETER,
+]
+
+PRODUCT_EXAMPLE = OpenApiExample(
+    "Pineapple chips",
+    response_only=True,
+    value={
+        "slug": "keripik-nanas-riau",
+        "name": "Pineapple chips",
+        "description": "Crispy pineapple chips.",
+        "name_en": "Pineapple chips",
+        "name_id": "Keripik nanas",
+        "description_en": "Crispy pineapple chips.",
+        "description_id": "Keripik nanas renyah.",
+        "category": {
+            "slug": "snacks",
+            "name": "Snacks",
+            "name_en": "Snacks",
+            "name_id": "Makanan ringan",
+            "parent": "food",
+        },
+        "hs_code": "2008.99",
+        "unit": "pack",
+        "unit_display": "pack",
+        "moq": 100,
+        "fob_usd": "2.10",
+        "price_tiers": [{"min_quantity": 100, "max_quantity": None, "price_usd": "2.10"}],
+        "incoterms": ["FOB"],
+        "port_of_loading": "Dumai",
+        "capacity_per_month": 2000,
+        "lead_time_days": 14,
+        "shelf_life_days": 180,
+        "sample_available": True,
+        "sample_price_usd": "5.00",
+        "images": [],
+        "certifications": [
+            {
+                "kind": "halal",
+                "kind_display": "Halal (BPJPH)",
+                "number": "ID00000001",
+                "issuer": "BPJPH",
+                "verified": True,
+                "expires_on": None,
+            }
+        ],
+        "supplier": {
+            "slug": "usaha-contoh",
+            "name": "Usaha Contoh",
+            "city": "Pekanbaru",
+            "province": "Riau",
+            "verified": True,
+        },
+        "listed_at": "2026-01-05T03:00:00Z",
+        "url": "https://jembatan.example.id/umkm/products/1/",
+    },
+)
+
+
+# Views ---------------------------------------------------------------------------------
+
+
+def _product_prefetches(queryset):
+    """What a product's JSON needs beyond ``catalogue()``'s own (business, category,
+    images)."""
+    return queryset.select_related("business", "category__parent").prefetch_related(
+        "price_tiers",
+        Prefetch("certifications", queryset=Certification.objects.order_by("kind", "id")),
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Listed products",
+        parameters=PRODUCT_FILTER_PARAMETERS,
+        responses={200: ProductSerializer(many=True), 400: ERROR_400, **READ_ERRORS},
+        examples=[PRODUCT_EXAMPLE],
+    ),
+    retrieve=extend_schema(
+        summary="One listed product",
+        parameters=[LANGUAGE_PARAMETER],
+        responses={200: ProductSerializer, **READ_ERRORS},
+        examples=[PRODUCT_EXAMPLE],
+    ),
+)
+class ProductViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = ProductSerializer
+    lookup_field = "slug"
+    lookup_value_regex = SLUG_REGEX
+
+    def get_queryset(self):
+        if self.action == "list":
+            return _product_prefetches(catalogue(catalogue_filters(self.request.query_params)))
+        return _product_prefetches(public_products()).prefetch_related(
+            Prefetch("images", queryset=ProductImage.objects.order_by("position", "id"))
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Suppliers with listed products",
+        parameters=[LANGUAGE_PARAMETER],
+        responses={200: SupplierSerializer(many=True), 400: ERROR_400, **READ_ERRORS},
+    ),
+    retrieve=extend_schema(
+        summary="One supplier",
+        parameters=[LANGUAGE_PARAMETER],
+        responses={200: SupplierSerializer, **READ_ERRORS},
+    ),
+)
+class SupplierViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = SupplierSerializer
+    lookup_field = "slug"
+    lookup_value_regex = SLUG_REGEX
+
+    def get_queryset(self):
+        return (
+            public_businesses()
+            .annotate(listed_products=Count("products", filter=Q(products__is_listed=True)))
+            .prefetch_related(
+                Prefetch(
+                    "certifications",
+                    queryset=valid_certifications().order_by("kind", "id"),
+                    to_attr="valid_certifications",
+                )
+            )
+            .order_by("name", "id")
+        )
+
+
+class CategoryView(ApiMixin, APIView):
+    @extend_schema(
+        summary="Category tree (two levels)",
+        parameters=[LANGUAGE_PARAMETER],
+        responses={200: CategoryTreeSerializer(many=True), 429: ERROR_429},
+    )
+    def get(self, request):
+        serializer = CategoryTreeSerializer(
+            top_categories(), many=True, context={"request": request}
+        )
+        return Response(serializer.data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Upcoming published trainings",
+        parameters=[LANGUAGE_PARAMETER],
+        responses={200: TrainingSerializer(many=True), 400: ERROR_400, **READ_ERRORS},
+    ),
+    retrieve=extend_schema(
+        summary="One upcoming training",
+        parameters=[
+            LANGUAGE_PARAMETER,
+            OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH),
+        ],
+        responses={200: TrainingSerializer, **READ_ERRORS},
+    ),
+)
+class TrainingViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = TrainingSerializer
+    lookup_value_regex = SLUG_REGEX
+
+    def get_queryset(self):
+        return (
+            TrainingSession.objects.upcoming()
+            .select_related("host")
+            .annotate(
+                seats_taken=Count(
+                    "registrations", filter=Q(registrations__status__in=SEAT_STATUSES)
+                )
+            )
+            .order_by("starts_at", "id")
+        )
+
+
+class IsVerifiedBuyer(permissions.BasePermission):
+    """A buyer account whose email address is confirmed (as for the web form)."""
+
+    message = _("Only buyer accounts can send and read inquiries here.")
+
+    def has_permission(self, request, view):
+        if not request.user.is_buyer:
+            return False
+        if not buyer_can_send(user=request.user):
+            self.message = MSG_UNVERIFIED
+            return False
+        return True
+
+
+def _raise_api_error(error: DjangoValidationError, *, unavailable_field: str) -> None:
+    code = getattr(error, "code", None)
+    if code == "unverified":
+        raise exceptions.PermissionDenied(error.messages[0])
+    if code == "rate_limited":
+        raise exceptions.Throttled(detail=error.messages[0])
+    if code == "unavailable":
+        raise exceptions.ValidationError({unavailable_field: error.messages})
+    if hasattr(error, "error_dict"):
+        raise exceptions.ValidationError(error.message_dict)
+    raise exceptions.ValidationError(error.messages)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="My inquiries",
+        responses={
+            200: InquirySerializer(many=True),
+            401: ERROR_401,
+            403: ERROR_403,
+            **READ_ERRORS,
+        },
+    ),
+    retrieve=extend_schema(
+        summary="One of my inquiries",
+        responses={200: InquirySerializer, 401: ERROR_401, 403: ERROR_403, **READ_ERRORS},
+    ),
+    create=extend_schema(
+        summary="Send an inquiry to a supplier",
+        request=InquiryCreateSerializer,
+        responses={
+            201: InquirySerializer,
+            400: ERROR_400,
+            401: ERROR_401,
+            403: ERROR_403,
+            429: ERROR_429,
+        },
+        examples=[
+            OpenApiExample(
+                "Inquiry about a product",
+                request_only=True,
+                value={
+                    "supplier": "usaha-contoh",
+                    "product": "keripik-nanas-riau",
+                    "quantity": 500,
+                    "unit": "pack",
+                    "incoterm": "FOB",
+                    "destination_country": "SG",
+                    "destination_port": "Singapore",
+                    "target_price_usd": "1.90",
+                    "message": "Please quote 500 packs, FOB Dumai.",
+                },
+            )
+        ],
+    ),
+)
+class InquiryViewSet(
+    ApiMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """A buyer's own inquiries; another buyer's is a 404."""
+
+    serializer_class = InquirySerializer
+    permission_classes = [permissions.IsAuthenticated, IsVerifiedBuyer]
+    lookup_value_regex = SLUG_REGEX
+
+    def get_queryset(self):
+        return (
+            inquiries_for(self.request.user)
+            .select_related("business", "product")
+            .order_by("-last_message_at", "-id")
+        )
+
+    def create(self, request, *args, **kwargs):
+        incoming = InquiryCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        business = Business.objects.filter(slug=data["supplier"]).first()
+        if business is None:
+            raise exceptions.ValidationError({"supplier": [str(_("There is no such supplier."))]})
+        product = None
+        if data.get("product"):
+            product = Product.objects.filter(slug=data["product"]).first()
+            if product is None:
+                raise exceptions.ValidationError({"product": [str(_("There is no such product."))]})
+        try:
+            inquiry = inquiry_create(
+                buyer=request.user,
+                business=business,
+                product=product,
+                quantity=data["quantity"],
+                unit=data["unit"],
+                incoterm=data["incoterm"],
+                destination_country=data["destination_country"],
+                destination_port=data.get("destination_port", ""),
+                target_price_usd=data.get("target_price_usd"),
+                message=data["message"],
+            )
+        except DjangoValidationError as error:
+            _raise_api_error(error, unavailable_field="product" if product else "supplier")
+        output = InquirySerializer(inquiry, context=self.get_serializer_context())
+        return Response(output.data, status=status.HTTP_201_CREATED)
+
+
+class TokenView(ApiMixin, APIView):
+    """A buyer's API token from their email address and password."""
+
+    authentication_classes: list = []
+    permission_classes = [permissions.AllowAny]
+    throttle_classes = [ScopedThrottle]
+    throttle_scope = "token"
+
+    @extend_schema(
+        summary="Get an API token (buyers)",
+        request=TokenRequestSerializer,
+        responses={
+            200: inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+            400: ERROR_400,
+            403: ERROR_403,
+            429: ERROR_429,
+        },
+        examples=[
+            OpenApiExample(
+                "Credentials",
+                request_only=True,
+                value={"email": "buyer@example.com", "password": "your password"},
+            ),
+            OpenApiExample(
+                "Token", response_only=True, value={"token": "9944b09199c62bcf9418ad846dd0e4bb"}
+            ),
+        ],
+    )
+    def post(self, request):
+        incoming = TokenRequestSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        user = authenticate(
+            request._request,
+            username=incoming.validated_data["email"],
+            password=incoming.validated_data["password"],
+        )
+        if user is None or not user.is_active:
+            raise exceptions.ValidationError(
+                [str(_("The email address or the password is not right."))]
+            )
+        if not user.is_buyer:
+            raise exceptions.PermissionDenied(_("API tokens are for buyer accounts."))
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
