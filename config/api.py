@@ -7,7 +7,6 @@ while building ``APIView`` itself, before every app's models are ready.
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, pagination, throttling
 from rest_framework.settings import api_settings
-from rest_framework.views import exception_handler as drf_exception_handler
 
 MAX_PAGE_SIZE = 100
 
@@ -63,6 +62,10 @@ def exception_handler(exc, context):
     ``errors`` is empty unless particular fields or query parameters are wrong; errors
     not tied to one field come under ``non_field_errors``.
     """
+    # Imported here: rest_framework.views reads DEFAULT_THROTTLE_CLASSES (this module)
+    # at import time, so importing it above would be circular.
+    from rest_framework.views import exception_handler as drf_exception_handler
+
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -546,7 +546,21 @@ def test_docs_render_without_a_cdn(api, db):
     assert not re.search(r"https?://(cdn|unpkg|cdnjs|fonts)\.", html)
 
 
-def test_schemathesis_get_operations_conform_to_the_schema(settings, shop):
+@pytest.fixture
+def keep_db_connection_open():
+    """The WSGI handler closes the connection after each request; the test database
+    lives in that connection's transaction (PostgreSQL), so keep it open meanwhile."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+def test_schemathesis_get_operations_conform_to_the_schema(settings, shop, keep_db_connection_open):
     import schemathesis
     from django.core.wsgi import get_wsgi_application
     from hypothesis import HealthCheck, given
