@@ -113,9 +113,9 @@ class InquiryQuerySet(models.QuerySet):
         if user.is_owner:
             return self.filter(business__owner=user)
         if user.is_approved_mentor:
-            return self.filter(
-                business__mentorships__mentor=user, business__mentorships__status="active"
-            ).distinct()
+            from umkm.models import Business
+
+            return self.filter(business__in=Business.objects.mentored_by(user))
         return self.none()
 
     def visible(self):

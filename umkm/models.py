@@ -1,11 +1,12 @@
 import re
 from decimal import Decimal
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -53,6 +54,16 @@ class BusinessQuerySet(models.QuerySet):
     def verified(self):
         return self.filter(verified_at__isnull=False)
 
+    def mentored_by(self, user):
+        """Businesses with an active mentorship of ``user``: the one place that says so."""
+        return self.filter(
+            Exists(
+                apps.get_model("mentoring", "Mentorship").objects.filter(
+                    business=OuterRef("pk"), mentor=user, status="active"
+                )
+            )
+        )
+
     def for_user(self, user):
         """Businesses ``user`` may see in the back office (not the public pages)."""
         if not user.is_authenticated:
@@ -62,7 +73,7 @@ class BusinessQuerySet(models.QuerySet):
         if user.is_owner:
             return self.filter(owner=user)
         if user.is_approved_mentor:
-            return self.filter(mentorships__mentor=user, mentorships__status="active").distinct()
+            return self.mentored_by(user)
         return self.none()
 
     def editable_by(self, user):
@@ -409,9 +420,7 @@ class ProductQuerySet(models.QuerySet):
         if user.is_owner:
             return self.filter(business__owner=user)
         if user.is_approved_mentor:
-            return self.filter(
-                business__mentorships__mentor=user, business__mentorships__status="active"
-            ).distinct()
+            return self.filter(business__in=Business.objects.mentored_by(user))
         return self.none()
 
 

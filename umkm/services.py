@@ -589,6 +589,4 @@ def products_needing_review_for(user: User):
     queryset = Product.objects.filter(status=Product.Status.SUBMITTED)
     if user.is_staff:
         return queryset
-    return queryset.filter(
-        Q(business__mentorships__mentor=user) & Q(business__mentorships__status="active")
-    ).distinct()
+    return queryset.filter(business__in=Business.objects.mentored_by(user))
