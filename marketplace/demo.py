@@ -20,8 +20,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
 from accounts.demo import DEMO_PASSWORD
@@ -35,6 +37,7 @@ from mentoring.demo import (
     last_notification_pk,
     skip_emails,
 )
+from umkm.demo import BULK_EMAIL_DOMAIN, bulk_password_hash, bulk_products, bulk_target
 from umkm.models import Business, Category, Product
 
 from . import services
@@ -1112,6 +1115,139 @@ def seed_marketplace() -> None:
         skip_emails(start)
 
 
+# --------------------------------------------------------------------------- scale mode
+
+PRODUCTS_PER_BULK_INQUIRY = 20
+INQUIRIES_PER_BULK_BUYER = 10
+BULK_BUYER_COUNTRIES = ["MY", "SG", "NL", "JP", "AE", "AU", "DE", "US", "SA", "KR"]
+BULK_BUYER_TYPES = [str(t) for t in BuyerProfile.BuyerType]
+
+
+def bulk_buyers():
+    return User.objects.filter(
+        role=User.Role.BUYER, email__startswith="bulk.buyer", email__endswith=BULK_EMAIL_DOMAIN
+    )
+
+
+def seed_bulk_marketplace(n_products: int) -> dict[str, int]:
+    """Buyers and inquiry threads in proportion to the benchmark products.
+
+    One inquiry per 20 benchmark products (on a benchmark product, to its supplier) and
+    one buyer per ten inquiries; six threads in ten have the supplier's reply. Plain bulk
+    inserts, no notifications; idempotent for the same ``n_products``. Returns how many
+    rows of each kind were added.
+    """
+    added = {"buyers": 0, "inquiries": 0, "messages": 0}
+    target = bulk_target(n_products, PRODUCTS_PER_BULK_INQUIRY)
+    have = Inquiry.objects.filter(buyer__in=bulk_buyers()).count()
+    if have >= target:
+        return added
+    products = list(
+        bulk_products().order_by("slug").values_list("pk", "business_id", "name_en", "moq", "unit")
+    )
+    if not products:
+        return added
+    owners = dict(Business.objects.values_list("pk", "owner_id"))
+    now = timezone.now()
+    with transaction.atomic():
+        buyers_have = bulk_buyers().count()
+        buyers_target = bulk_target(target, INQUIRIES_PER_BULK_BUYER)
+        if buyers_have < buyers_target:
+            password_hash = bulk_password_hash()
+            new = User.objects.bulk_create(
+                [
+                    User(
+                        email=f"bulk.buyer{i:04d}@{BULK_EMAIL_DOMAIN}",
+                        full_name=f"Buyer {i:04d}",
+                        role=User.Role.BUYER,
+                        language="en",
+                        timezone="UTC",
+                        password=password_hash,
+                        date_joined=now - timedelta(days=100 + i % 200),
+                    )
+                    for i in range(buyers_have + 1, buyers_target + 1)
+                ],
+                batch_size=1000,
+            )
+            EmailAddress.objects.bulk_create(
+                [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in new]
+            )
+            BuyerProfile.objects.bulk_create(
+                [
+                    BuyerProfile(
+                        user=u,
+                        company=f"Benchmark Trading {k:04d}",
+                        country=BULK_BUYER_COUNTRIES[k % len(BULK_BUYER_COUNTRIES)],
+                        buyer_type=BULK_BUYER_TYPES[k % len(BULK_BUYER_TYPES)],
+                    )
+                    for k, u in enumerate(new, start=buyers_have + 1)
+                ]
+            )
+            added["buyers"] = len(new)
+        buyers = list(bulk_buyers().select_related("buyer_profile").order_by("email"))
+        inquiries = []
+        for n in range(have, target):
+            pk, business_id, name_en, moq, unit = products[(n * 17) % len(products)]
+            buyer = buyers[n % len(buyers)]
+            replied = n % 10 < 6
+            sent = now - timedelta(hours=6 + (n * 7) % (24 * 120))
+            inquiries.append(
+                Inquiry(
+                    buyer=buyer,
+                    business_id=business_id,
+                    product_id=pk,
+                    subject=f"Inquiry: {name_en}"[:200],
+                    quantity=(moq or 1) * (2 + n % 5),
+                    unit=unit,
+                    target_price_usd=None,
+                    incoterm="FOB",
+                    destination_country=buyer.buyer_profile.country,
+                    status=Inquiry.Status.REPLIED if replied else Inquiry.Status.OPEN,
+                    first_reply_at=sent + timedelta(hours=2 + n % 40) if replied else None,
+                    last_message_at=sent + timedelta(hours=2 + n % 40) if replied else sent,
+                )
+            )
+        inquiries = Inquiry.objects.bulk_create(inquiries, batch_size=2000)
+        messages = []
+        for inquiry in inquiries:
+            messages.append(
+                InquiryMessage(
+                    inquiry=inquiry,
+                    author=inquiry.buyer,
+                    author_role=InquiryMessage.Role.BUYER,
+                    body="Please send your best FOB price, packing details and lead time.",
+                )
+            )
+            if inquiry.first_reply_at:
+                messages.append(
+                    InquiryMessage(
+                        inquiry=inquiry,
+                        author_id=owners[inquiry.business_id],
+                        author_role=InquiryMessage.Role.SUPPLIER,
+                        body="Thank you for your interest; our quotation is below.",
+                    )
+                )
+        InquiryMessage.objects.bulk_create(messages, batch_size=2000)
+        # auto_now_add stamped "now": move the threads to when they happened.
+        new_pks = [i.pk for i in inquiries]
+        Inquiry.objects.filter(pk__in=new_pks, first_reply_at__isnull=True).update(
+            created_at=F("last_message_at")
+        )
+        Inquiry.objects.filter(pk__in=new_pks, first_reply_at__isnull=False).update(
+            created_at=F("first_reply_at") - timedelta(hours=3)
+        )
+        sent_at = Inquiry.objects.filter(pk=OuterRef("inquiry_id"))
+        InquiryMessage.objects.filter(inquiry__in=new_pks, author_role="buyer").update(
+            created_at=Subquery(sent_at.values("created_at")[:1])
+        )
+        InquiryMessage.objects.filter(inquiry__in=new_pks, author_role="supplier").update(
+            created_at=Subquery(sent_at.values("first_reply_at")[:1])
+        )
+        added["inquiries"] = len(inquiries)
+        added["messages"] = len(messages)
+    return added
+
+
 def marketplace_summary() -> str:
     """One line of counts for the seed_demo output."""
     profiles = BuyerProfile.objects.all()
@@ -1128,4 +1264,11 @@ def marketplace_summary() -> str:
     )
 
 
-__all__ = ["BUYERS", "INQUIRIES", "REQUESTS", "marketplace_summary", "seed_marketplace"]
+__all__ = [
+    "BUYERS",
+    "INQUIRIES",
+    "REQUESTS",
+    "marketplace_summary",
+    "seed_bulk_marketplace",
+    "seed_marketplace",
+]

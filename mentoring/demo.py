@@ -32,6 +32,7 @@ from accounts import services as account_services
 from accounts.demo import DEMO_PASSWORD, seed_accounts
 from accounts.models import User
 from notifications.models import Notification
+from umkm.demo import BULK_EMAIL_DOMAIN, bulk_businesses, bulk_password_hash, bulk_target
 from umkm.models import Business, Product
 from umkm.selectors import business_facts, business_readiness, product_readiness
 
@@ -1160,6 +1161,168 @@ def seed_mentoring() -> None:
         skip_emails(start)
 
 
+# --------------------------------------------------------------------------- scale mode
+
+BUSINESSES_PER_BULK_MENTOR = 10
+BULK_MENTORS_PER_SESSION = 2
+BULK_REGISTRANTS = 20
+BULK_TOPICS = [str(topic) for topic in Topic]
+
+
+def bulk_mentors():
+    return User.objects.filter(
+        role=User.Role.MENTOR, email__startswith="bulk.mentor", email__endswith=BULK_EMAIL_DOMAIN
+    )
+
+
+def seed_bulk_mentoring(n_products: int) -> dict[str, int]:
+    """Mentors, mentorships and trainings in proportion to the benchmark businesses.
+
+    One approved mentor per ten benchmark businesses; seven businesses in ten have an
+    active mentorship (with one log) and one in ten a pending request; one training per
+    two mentors, every other one done (with 20 attendees) and the rest published in the
+    coming weeks (20 confirmed). Plain bulk inserts, no notifications; idempotent for
+    the same ``n_products``. Returns how many rows of each kind were added.
+    """
+    businesses = list(
+        bulk_businesses().order_by("slug").only("pk", "slug", "owner_id", "sector", "name")
+    )
+    added = {"mentors": 0, "mentorships": 0, "sessions": 0, "registrations": 0}
+    if not businesses:
+        return added
+    now = timezone.now()
+    staff = demo_user(DEMO_STAFF_EMAIL)
+    with transaction.atomic():
+        have = bulk_mentors().count()
+        target = bulk_target(len(businesses), BUSINESSES_PER_BULK_MENTOR)
+        if have < target:
+            password_hash = bulk_password_hash()
+            new = User.objects.bulk_create(
+                [
+                    User(
+                        email=f"bulk.mentor{i:04d}@{BULK_EMAIL_DOMAIN}",
+                        full_name=f"Mentor Bandung {i:04d}",
+                        role=User.Role.MENTOR,
+                        language="id",
+                        password=password_hash,
+                        date_joined=now - timedelta(days=400),
+                        mentor_approved_at=now - timedelta(days=300 - i % 200),
+                        mentor_approved_by=staff,
+                    )
+                    for i in range(have + 1, target + 1)
+                ],
+                batch_size=1000,
+            )
+            EmailAddress.objects.bulk_create(
+                [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in new]
+            )
+            MentorProfile.objects.bulk_create(
+                [
+                    MentorProfile(
+                        user=u,
+                        topics=[
+                            BULK_TOPICS[k % len(BULK_TOPICS)],
+                            BULK_TOPICS[(k + 3) % len(BULK_TOPICS)],
+                        ],
+                        bio_id="Pendamping UMKM dari Bandung.",
+                        bio_en="A small-business mentor from Bandung.",
+                        organisation="Relawan Jembatan UMKM",
+                        capacity=12,
+                    )
+                    for k, u in enumerate(new, start=have)
+                ]
+            )
+            added["mentors"] = len(new)
+        mentors = list(bulk_mentors().order_by("email"))
+
+        # Mentorships: business n goes to mentor (n - 1) // 10, like a staff assignment.
+        mentored = set(
+            Mentorship.objects.filter(business__in=businesses).values_list("business_id", flat=True)
+        )
+        mentorships = []
+        for n, business in enumerate(businesses, start=1):
+            if business.pk in mentored or n % 10 >= 8:
+                continue
+            active = n % 10 < 7
+            started = now - timedelta(days=10 + n % 200)
+            mentorships.append(
+                Mentorship(
+                    mentor=mentors[((n - 1) // BUSINESSES_PER_BULK_MENTOR) % len(mentors)],
+                    business=business,
+                    status=Mentorship.Status.ACTIVE if active else Mentorship.Status.REQUESTED,
+                    message="Mohon pendampingan untuk persiapan ekspor.",
+                    started_at=started if active else None,
+                    assigned_by=staff if active else None,
+                )
+            )
+        mentorships = Mentorship.objects.bulk_create(mentorships, batch_size=1000)
+        MentoringLog.objects.bulk_create(
+            [
+                MentoringLog(
+                    mentorship=m,
+                    date=timezone.localdate(m.started_at) + timedelta(days=3),
+                    mode=MentoringLog.Mode.VISIT,
+                    duration_hours=Decimal("1.5"),
+                    notes="Kunjungan pertama: kemasan, label bahasa Inggris, harga FOB.",
+                )
+                for m in mentorships
+                if m.status == Mentorship.Status.ACTIVE
+            ],
+            batch_size=1000,
+        )
+        added["mentorships"] = len(mentorships)
+
+        # Trainings: session k registers the 20 businesses after session k - 1's.
+        hosted = TrainingSession.objects.filter(host__in=mentors).count()
+        target = bulk_target(len(mentors), BULK_MENTORS_PER_SESSION)
+        sessions = []
+        for k in range(hosted, target):
+            past = k % 2 == 0
+            topic = Topic(BULK_TOPICS[k % len(BULK_TOPICS)])
+            starts = now + timedelta(days=-(5 + k % 300) if past else 3 + k % 60, hours=k % 8)
+            sessions.append(
+                TrainingSession(
+                    host=mentors[(k * BULK_MENTORS_PER_SESSION) % len(mentors)],
+                    title=f"Kelas ekspor {k + 1:04d}: {topic.label}",
+                    topic=topic,
+                    description_id="Pelatihan untuk UMKM binaan (data benchmark).",
+                    description_en="A training for the programme's businesses (benchmark data).",
+                    starts_at=starts,
+                    ends_at=starts + timedelta(hours=3),
+                    mode=TrainingSession.Mode.ONLINE,
+                    join_link=_link(f"bulk-{k + 1:04d}"),
+                    capacity=BULK_REGISTRANTS + 10,
+                    registration_deadline=starts - timedelta(hours=3),
+                    audience=TrainingSession.Audience.ALL,
+                    status=TrainingSession.Status.DONE
+                    if past
+                    else TrainingSession.Status.PUBLISHED,
+                )
+            )
+        sessions = TrainingSession.objects.bulk_create(sessions, batch_size=1000)
+        registrations = []
+        for k, session in enumerate(sessions, start=hosted):
+            past = session.status == TrainingSession.Status.DONE
+            for j in range(min(BULK_REGISTRANTS, len(businesses))):
+                business = businesses[(k * BULK_REGISTRANTS + j) % len(businesses)]
+                registrations.append(
+                    Registration(
+                        session=session,
+                        business=business,
+                        attendee_name=business.name[:150],
+                        status=(
+                            Registration.Status.ATTENDED if past else Registration.Status.CONFIRMED
+                        ),
+                        created_at=session.starts_at - timedelta(days=2, minutes=j),
+                        checked_in_at=session.starts_at if past else None,
+                    )
+                )
+        Registration.objects.bulk_create(registrations, batch_size=2000)
+        added["sessions"] = len(sessions)
+        added["registrations"] = len(registrations)
+    return added
+
+
 def mentoring_summary() -> str:
     """One line of counts for the seed_demo output."""
     mentors = User.objects.filter(role=User.Role.MENTOR, mentor_approved_at__isnull=False)
@@ -1180,4 +1343,4 @@ def mentoring_summary() -> str:
     )
 
 
-__all__ = ["MENTORS", "SESSIONS", "mentoring_summary", "seed_mentoring"]
+__all__ = ["MENTORS", "SESSIONS", "mentoring_summary", "seed_bulk_mentoring", "seed_mentoring"]

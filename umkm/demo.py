@@ -3012,6 +3012,163 @@ def seed_bulk_products(n: int, *, chunk: int = 10_000) -> int:
     return added
 
 
+# Scale mode (``seed_demo --products N``): the other tables grow with the catalogue, so
+# that a benchmark on N products meets a proportionate site. Plain bulk inserts, no
+# workflow and no notifications (nobody is emailed about benchmark rows).
+PRODUCTS_PER_BULK_BUSINESS = 40
+BULK_EMAIL_DOMAIN = "bench.jembatan.id"
+BULK_BUSINESS_SLUG_RE = r"^bulk-[0-9]{5}-"
+# Roughly the share of each sector in the product lines (food is half of them).
+BULK_SECTORS = [
+    *["food"] * 9,
+    "cosmetics",
+    *["crafts"] * 4,
+    *["fashion"] * 2,
+    *["furniture"] * 2,
+    *["agriculture"] * 2,
+]
+BULK_CITIES = [
+    "Pekanbaru",
+    "Pekanbaru",
+    "Pekanbaru",
+    "Kampar",
+    "Siak",
+    "Dumai",
+    "Bengkalis",
+    "Pelalawan",
+    "Indragiri Hulu",
+    "Rokan Hulu",
+]
+BULK_NAME_PARTS = (
+    ["Usaha", "UD", "CV", "Koperasi", "Rumah Produksi", "Kelompok Usaha"],
+    ["Lancang Kuning", "Melayu", "Bumi Lancang", "Sri Indrapura", "Tuah Negeri", "Seri Kampar"],
+)
+BULK_SECTOR_WORDS = {
+    "food": "Pangan",
+    "cosmetics": "Herbal",
+    "crafts": "Kriya",
+    "fashion": "Tenun",
+    "furniture": "Mebel",
+    "agriculture": "Tani",
+}
+
+
+def bulk_target(n_products: int, per: int) -> int:
+    """How many rows of a table ``n_products`` benchmark products call for (one per ``per``)."""
+    return -(-n_products // per) if n_products > 0 else 0
+
+
+def bulk_businesses():
+    """The benchmark businesses seed_bulk_businesses made (slug ``bulk-00001-…``)."""
+    return Business.objects.filter(
+        slug__startswith=BULK_SLUG_PREFIX, slug__regex=BULK_BUSINESS_SLUG_RE
+    )
+
+
+def bulk_password_hash() -> str:
+    """One hash for every benchmark account (hashing 2,500 times would take minutes)."""
+    return make_password(DEMO_PASSWORD)
+
+
+def seed_bulk_businesses(n_products: int) -> int:
+    """Make sure there is one benchmark business per 40 benchmark products.
+
+    Each is active and has an owner account, an NIB certificate and, by sector, the
+    papers the catalogue filters on (food: P-IRT and Halal, some BPOM; wood: SVLK); seven
+    in ten are verified with their papers. Returns how many were added.
+    """
+    target = bulk_target(n_products, PRODUCTS_PER_BULK_BUSINESS)
+    existing = bulk_businesses().count()
+    if existing >= target:
+        return 0
+    staff = _demo_user(DEMO_STAFF_EMAIL)
+    password_hash = bulk_password_hash()
+    now = timezone.now()
+    today = timezone.localdate()
+    numbers = range(existing + 1, target + 1)
+    with transaction.atomic():
+        owners = User.objects.bulk_create(
+            [
+                User(
+                    email=f"bulk.owner{i:05d}@{BULK_EMAIL_DOMAIN}",
+                    full_name=f"Pemilik Usaha {i:05d}",
+                    role=User.Role.OWNER,
+                    language="id",
+                    password=password_hash,
+                    date_joined=now - timedelta(days=30 + i % 700),
+                )
+                for i in numbers
+            ],
+            batch_size=1000,
+        )
+        EmailAddress.objects.bulk_create(
+            [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in owners],
+            batch_size=1000,
+        )
+        businesses = []
+        for i, owner in zip(numbers, owners, strict=True):
+            sector = BULK_SECTORS[i % len(BULK_SECTORS)]
+            prefix, place = BULK_NAME_PARTS[0], BULK_NAME_PARTS[1]
+            name = (
+                f"{prefix[i % len(prefix)]} {place[(i // 7) % len(place)]} "
+                f"{BULK_SECTOR_WORDS[sector]} {i:05d}"
+            )
+            verified = i % 10 < 7
+            businesses.append(
+                Business(
+                    owner=owner,
+                    name=name,
+                    slug=f"{BULK_SLUG_PREFIX}{i:05d}-{slugify(name)}"[:170],
+                    legal_form=Business.LegalForm.UD if i % 3 else Business.LegalForm.CV,
+                    nib=f"92{i:011d}",
+                    assets_idr=Decimal(150_000_000 + (i % 50) * 10_000_000),
+                    annual_turnover_idr=Decimal(400_000_000 + (i % 80) * 15_000_000),
+                    scale=Business.Scale.MICRO,
+                    sector=sector,
+                    province="Riau",
+                    city=BULK_CITIES[i % len(BULK_CITIES)],
+                    founded_year=2000 + i % 24,
+                    employees=2 + i % 30,
+                    description_id=f"Usaha {BULK_SECTOR_WORDS[sector].lower()} binaan di Riau.",
+                    description_en="A Riau small business in the export programme.",
+                    contact_email=owner.email,
+                    has_exported=i % 4 == 0,
+                    is_active=True,
+                    verified_at=now - timedelta(days=i % 300) if verified else None,
+                    verified_by=staff if verified else None,
+                )
+            )
+        businesses = Business.objects.bulk_create(businesses, batch_size=1000)
+        certificates = []
+        for i, business in zip(numbers, businesses, strict=True):
+            verified_at = business.verified_at
+            papers = [(Certification.Kind.NIB, business.nib, None)]
+            if business.sector == "food":
+                papers += [
+                    (Certification.Kind.PIRT, f"P-IRT 2{i % 99:02d}1471{i:05d}", 5),
+                    (Certification.Kind.HALAL, f"ID14110000{i:07d}", None),
+                ]
+                if i % 5 == 0:
+                    papers.append((Certification.Kind.BPOM_MD, f"BPOM RI MD 29{i:09d}", 5))
+            elif business.sector in {"furniture", "crafts"} and i % 2 == 0:
+                papers.append((Certification.Kind.SVLK, f"MAL-VLK-9{i:05d}", 6))
+            for kind, number, years in papers:
+                certificates.append(
+                    Certification(
+                        business=business,
+                        kind=kind,
+                        number=number,
+                        issuer="Demo (benchmark)",
+                        issued_on=today - timedelta(days=200 + i % 300),
+                        expires_on=today + timedelta(days=365 * years - i % 300) if years else None,
+                        verified_at=verified_at,
+                        verified_by=staff if verified_at else None,
+                    )
+                )
+        Certification.objects.bulk_create(certificates, batch_size=2000)
+    return len(businesses)
+
+
 def seed_summary() -> str:
     """One line of counts for the seed_demo output."""
     businesses = Business.objects.all()
@@ -3029,8 +3186,11 @@ __all__ = [
     "BUSINESSES",
     "CATEGORY_TREE",
     "LINES",
+    "bulk_businesses",
     "bulk_products",
+    "bulk_target",
     "product_photo",
+    "seed_bulk_businesses",
     "seed_bulk_products",
     "seed_businesses",
     "seed_categories",

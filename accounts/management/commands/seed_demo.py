@@ -8,9 +8,15 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_accounts
-from marketplace.demo import marketplace_summary, seed_marketplace
-from mentoring.demo import mentoring_summary, seed_mentoring
-from umkm.demo import seed_bulk_products, seed_businesses, seed_categories, seed_summary
+from marketplace.demo import marketplace_summary, seed_bulk_marketplace, seed_marketplace
+from mentoring.demo import mentoring_summary, seed_bulk_mentoring, seed_mentoring
+from umkm.demo import (
+    seed_bulk_businesses,
+    seed_bulk_products,
+    seed_businesses,
+    seed_categories,
+    seed_summary,
+)
 
 
 @contextmanager
@@ -47,8 +53,9 @@ class Command(BaseCommand):
             default=0,
             metavar="N",
             help=(
-                "Also make sure N extra listed products exist (no photos), for benchmarks; "
-                "running it again with the same N adds none."
+                "Also make sure N extra listed products exist (no photos), for benchmarks, "
+                "with proportionate businesses (one per 40), mentors, trainings and "
+                "inquiries (one per 20); running it again with the same N adds none."
             ),
         )
 
@@ -60,7 +67,7 @@ class Command(BaseCommand):
                     "with DJANGO_DEBUG=False; add --force if this really is a demo server."
                 )
             )
-        added, seconds = 0, 0.0
+        added, seconds, scale = 0, 0.0, {}
         with _quiet("celery.app.trace"), _quiet("marketplace.services"):
             seed_accounts()
             seed_categories()
@@ -68,8 +75,12 @@ class Command(BaseCommand):
                 seed_mentoring()
                 seed_marketplace()
             if products:
+                # Scale mode: businesses, mentors, trainings and inquiries grow with N.
                 started = time.monotonic()
+                scale["businesses"] = seed_bulk_businesses(products)
                 added = seed_bulk_products(products)
+                scale.update(seed_bulk_mentoring(products))
+                scale.update(seed_bulk_marketplace(products))
                 seconds = time.monotonic() - started
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in with:"))
         for spec in DEMO_ACCOUNTS:
@@ -88,3 +99,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Marketplace: {marketplace_summary()}.")
         if products:
             self.stdout.write(f"Benchmark products: {added} added in {seconds:.1f} s.")
+            self.stdout.write(
+                "Benchmark scale added: " + ", ".join(f"{n} {kind}" for kind, n in scale.items())
+            )
