@@ -8,10 +8,12 @@ from django.db import connection
 from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Prefetch, Q
 from django.utils import timezone
 
+from notifications.models import Notification
 from umkm.models import Business, Category, Certification, Product, ProductImage
 from umkm.selectors import export_ready_q
 
-from .models import ExchangeRate
+from .models import ExchangeRate, Inquiry
+from .services import REMIND_UNANSWERED_AFTER, STAFF_REMINDER_KEY
 
 FACET_CACHE_SECONDS = 120
 RATE_CACHE_KEY = "marketplace:idr_per_usd"
@@ -256,3 +258,45 @@ def supplier_stats(business: Business) -> SupplierStats:
         mid = len(replies) // 2
         median = replies[mid] if len(replies) % 2 else (replies[mid - 1] + replies[mid]) / 2
     return SupplierStats(len(rows), round(100 * len(replies) / len(rows)), median)
+
+
+# Staff work queues -------------------------------------------------------------------
+
+
+def inquiries_unanswered(*, now=None):
+    """Inquiries to active businesses without any supplier reply for 48 hours (the
+    threshold of the reminder job), the oldest first. Spam and closed threads are out."""
+    now = now or timezone.now()
+    return (
+        Inquiry.objects.filter(
+            status=Inquiry.Status.OPEN,
+            first_reply_at__isnull=True,
+            created_at__lte=now - REMIND_UNANSWERED_AFTER,
+            business__is_active=True,
+        )
+        .select_related("business", "buyer__buyer_profile", "product")
+        .order_by("created_at", "pk")
+    )
+
+
+def inquiries_marked_spam():
+    """Threads staff marked as spam, the most recent first (a wrong call is most
+    likely to be noticed and undone soon after)."""
+    return (
+        Inquiry.objects.filter(status=Inquiry.Status.SPAM)
+        .select_related("business", "buyer__buyer_profile")
+        .order_by("-last_message_at", "-pk")
+    )
+
+
+def staff_reminders(inquiries) -> dict:
+    """When staff reminded the owner of each of these inquiries: {pk: datetime}, in
+    one query (none for an empty list)."""
+    keys = {STAFF_REMINDER_KEY.format(pk=inquiry.pk): inquiry.pk for inquiry in inquiries}
+    if not keys:
+        return {}
+    sent = Notification.objects.filter(
+        recipient_id__in={inquiry.business.owner_id for inquiry in inquiries},
+        dedupe_key__in=keys,
+    ).values_list("dedupe_key", "created_at")
+    return {keys[key]: created_at for key, created_at in sent}

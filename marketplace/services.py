@@ -47,6 +47,7 @@ logger = logging.getLogger(__name__)
 INQUIRIES_PER_HOUR = 10
 BUYING_REQUESTS_PER_DAY = 5
 REMIND_UNANSWERED_AFTER = timedelta(hours=48)
+STAFF_REMINDER_KEY = "inquiry-staff-reminder:{pk}"  # one staff reminder per inquiry
 BUYING_REQUEST_MAX_DAYS = 180
 EXCERPT_CHARS = 600
 FINAL_OUTCOMES = {Inquiry.Outcome.NO_DEAL, Inquiry.Outcome.DEAL_WON}
@@ -480,6 +481,45 @@ def inquiries_remind_unanswered(*, now: datetime | None = None) -> int:
                 )
                 sent += created is not None
     return sent
+
+
+def inquiry_remind_supplier(*, inquiry: Inquiry, staff: User, now: datetime | None = None) -> bool:
+    """Staff (the work queues) remind the owner of an inquiry left without any reply
+    for 48 hours, with the notification the hourly job sends. Once per inquiry:
+    returns False if staff already did. The job's own reminder (to the owner and the
+    mentors, ``reminded_at``) is left alone: this is a deliberate extra nudge."""
+    if not (staff.is_authenticated and staff.is_staff):
+        raise PermissionDenied
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Inquiry.objects.select_for_update().get(pk=inquiry.pk)
+        business = Business.objects.select_related("owner").get(pk=locked.business_id)
+        waiting = (
+            locked.status == Inquiry.Status.OPEN
+            and locked.first_reply_at is None
+            and locked.created_at <= now - REMIND_UNANSWERED_AFTER
+            and business.is_active
+        )
+        if not waiting:
+            raise ValidationError(
+                _("Only an inquiry left without a reply for 48 hours can be reminded about.")
+            )
+        created = notification_create(
+            recipient=business.owner,
+            kind="inquiry_unanswered",
+            context={
+                "buyer": buyer_display_name(locked.buyer),
+                "business": business.name,
+                "subject": locked.subject,
+                "hours": int((now - locked.created_at).total_seconds() // 3600),
+            },
+            url=locked.get_absolute_url(),
+            dedupe_key=STAFF_REMINDER_KEY.format(pk=locked.pk),
+        )
+        if created is None:
+            return False
+    logger.info("Inquiry %s: owner reminded by staff %s", locked.pk, staff.pk)
+    return True
 
 
 # Buying requests and quotes ----------------------------------------------------------

@@ -21,6 +21,7 @@ from django.views import View
 from django.views.generic import FormView, ListView
 
 from accounts.permissions import RoleRequiredMixin, StaffRequiredMixin
+from config.http import safe_next
 from notifications.models import Notification
 from umkm.models import Business, Product
 
@@ -343,7 +344,7 @@ class InquirySpamView(StaffRequiredMixin, View):
             )
         else:
             messages.success(request, _("The inquiry is no longer marked as spam."))
-        return redirect(inquiry)
+        return redirect(safe_next(request, inquiry.get_absolute_url()))
 
 
 class InquiryAttachmentView(LoginRequiredMixin, View):

@@ -2,7 +2,7 @@
 the dashboards. Every list here costs a constant number of queries (see the tests)."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Greatest
@@ -14,6 +14,7 @@ from umkm.models import Business, Certification
 from umkm.selectors import BusinessFacts, Readiness, business_readiness
 
 from .models import ActionItem, MentoringLog, MentorProfile, Mentorship, Registration
+from .services.mentorships import EXPIRE_AFTER
 
 # The export-readiness checklist keys an action item may point at (umkm.selectors),
 # labelled as on the checklist. Product keys apply to an item with a product, business
@@ -220,4 +221,20 @@ def business_open_items(business: Business) -> QuerySet[ActionItem]:
         ActionItem.objects.filter(mentorship__business=business, done_at__isnull=True)
         .select_related("product", "mentorship__mentor")
         .order_by("due_on", "pk")
+    )
+
+
+def mentorship_requests_expiring(
+    *, now: datetime | None = None, within: timedelta = timedelta(days=2)
+) -> QuerySet[Mentorship]:
+    """Requests still unanswered in their last ``within`` before the sweep expires
+    them (``EXPIRE_AFTER`` after they were sent), the oldest first. Requests already
+    past due but not yet swept are included: they expire at the next sweep."""
+    now = now or timezone.now()
+    return (
+        Mentorship.objects.filter(
+            status=Mentorship.Status.REQUESTED, requested_at__lte=now - (EXPIRE_AFTER - within)
+        )
+        .select_related("business", "mentor")
+        .order_by("requested_at", "pk")
     )

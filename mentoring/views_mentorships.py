@@ -154,6 +154,14 @@ class MentorshipAssignView(StaffRequiredMixin, FormView):
     template_name = "mentoring/assign_form.html"
     form_class = AssignForm
 
+    def get_initial(self):
+        # The staff work queues link here with ?business=<pk> to preselect the business.
+        initial = super().get_initial()
+        business = self.request.GET.get("business", "")
+        if business.isdigit():
+            initial["business"] = int(business)
+        return initial
+
     def form_valid(self, form):
         try:
             mentorship = services.mentorship_assign(

@@ -1,6 +1,7 @@
 """Reads: export readiness, the owner's lists, the staff queues."""
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse, reverse_lazy
@@ -215,3 +216,42 @@ def status_counts(business: Business) -> dict[str, int]:
         **{status: Count("pk", filter=Q(status=status)) for status in Product.Status.values}
     )
     return counts
+
+
+# Staff work queues (the queues page and the verification page) ------------------------
+
+EXPIRY_HORIZON_DAYS = 30  # staff see verified certificates expiring within this many days
+
+
+def businesses_awaiting_verification():
+    """Active businesses no staff member has verified yet, oldest first."""
+    return (
+        Business.objects.active()
+        .filter(verified_at__isnull=True)
+        .select_related("owner")
+        .order_by("created_at", "pk")
+    )
+
+
+def certifications_awaiting_verification():
+    """Certificates of active businesses waiting for a staff check, oldest first."""
+    return (
+        Certification.objects.filter(verified_at__isnull=True, business__is_active=True)
+        .select_related("business")
+        .order_by("created_at", "pk")
+    )
+
+
+def certifications_expiring(*, today=None, within_days: int = EXPIRY_HORIZON_DAYS):
+    """Verified certificates of active businesses that expire within ``within_days``
+    or have already expired (they no longer count), the soonest expiry first."""
+    today = today or timezone.localdate()
+    return (
+        Certification.objects.filter(
+            verified_at__isnull=False,
+            expires_on__lte=today + timedelta(days=within_days),
+            business__is_active=True,
+        )
+        .select_related("business")
+        .order_by("expires_on", "pk")
+    )

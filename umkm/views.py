@@ -171,6 +171,10 @@ class BusinessVerifyView(StaffRequiredMixin, View):
         try:
             if services.business_verify(business=business, staff=request.user):
                 messages.success(request, _("%(name)s is verified.") % {"name": business.name})
+            else:
+                messages.info(
+                    request, _("%(name)s was already verified.") % {"name": business.name}
+                )
         except ValidationError as exc:
             _form_errors(request, exc)
         return redirect(safe_next(request, business.get_absolute_url()))
@@ -181,16 +185,9 @@ class StaffVerificationQueueView(StaffRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["businesses"] = (
-            Business.objects.filter(verified_at__isnull=True, is_active=True)
-            .select_related("owner")
-            .order_by("created_at")[:100]
-        )
-        context["certifications"] = (
-            Certification.objects.filter(verified_at__isnull=True)
-            .select_related("business")
-            .order_by("created_at")[:100]
-        )
+        # The same lists as the staff work queues (accounts:staff-queues), longer.
+        context["businesses"] = selectors.businesses_awaiting_verification()[:100]
+        context["certifications"] = selectors.certifications_awaiting_verification()[:100]
         return context
 
 
@@ -313,6 +310,8 @@ class CertificationVerifyView(StaffRequiredMixin, View):
         certification = get_object_or_404(Certification, pk=pk)
         if services.certification_verify(certification=certification, staff=request.user):
             messages.success(request, _("The certificate is verified."))
+        else:
+            messages.info(request, _("The certificate was already verified."))
         return redirect(safe_next(request, reverse("umkm:staff-verification")))
 
 
