@@ -16,7 +16,9 @@ def navigation(request):
     if user.is_staff:
         items = [
             (_("Programme dashboard"), reverse("accounts:staff-dashboard")),
-            (_("Verification"), reverse("umkm:staff-verification")),
+            # No count badge: the total would cost several counts on every staff page.
+            # The verification page is linked from the queues.
+            (_("Work queues"), reverse("accounts:staff-queues")),
             (_("Reviews"), reverse("umkm:review-queue")),
             (_("My trainings"), reverse("mentoring:session-mine")),
             *items,

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -73,11 +73,3 @@ class StaffDashboardView(StaffRequiredMixin, TemplateView):
             pending_mentors=User.objects.mentors_awaiting_approval().order_by("date_joined")[:50],
         )
         return context
-
-
-class MentorApproveView(StaffRequiredMixin, View):
-    def post(self, request, pk):
-        mentor = get_object_or_404(User.objects.mentors_awaiting_approval(), pk=pk)
-        services.mentor_approve(mentor=mentor, approved_by=request.user)
-        messages.success(request, _("%(name)s can now act as a mentor.") % {"name": mentor})
-        return redirect("accounts:staff-dashboard")

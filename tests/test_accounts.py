@@ -464,27 +464,30 @@ def test_admin_action_skips_already_approved_and_non_mentors(
     assert mailoutbox == []
 
 
-def test_staff_dashboard_button_approves_a_mentor(
+def test_staff_queues_button_approves_a_mentor(
     client, staff, pending_mentor, mailoutbox, django_capture_on_commit_callbacks
 ):
     client.force_login(staff)
-    response = client.get("/staff/")
+    response = client.get("/staff/queues/")
     assert pending_mentor.email in response.content.decode()
     assert f"/staff/mentors/{pending_mentor.pk}/approve/" in response.content.decode()
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/staff/mentors/{pending_mentor.pk}/approve/")
+        response = client.post(
+            f"/staff/mentors/{pending_mentor.pk}/approve/", {"next": "/staff/queues/"}
+        )
     assert response.status_code == 302
-    assert response["Location"] == "/staff/"
+    assert response["Location"] == "/staff/queues/"
     assert_approved_and_told(pending_mentor, staff, mailoutbox)
 
-    response = client.get("/staff/")
+    response = client.get("/staff/queues/")
     assert f"/staff/mentors/{pending_mentor.pk}/approve/" not in response.content.decode()
 
-    # Approving again: 404, nothing new.
+    # Approving again (a second click): back to the queues, nothing new.
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/staff/mentors/{pending_mentor.pk}/approve/")
-    assert response.status_code == 404
+    assert response.status_code == 302
+    assert response["Location"] == "/staff/queues/"
     assert Notification.objects.filter(recipient=pending_mentor).count() == 1
     assert len(mailoutbox) == 1
 

@@ -71,6 +71,14 @@ MATRIX = {
         "buyer": NOT_FOUND,
         "staff": OK,
     },
+    "/staff/queues/": {
+        "anonymous": LOGIN,
+        "owner": NOT_FOUND,
+        "mentor": NOT_FOUND,
+        "pending_mentor": NOT_FOUND,
+        "buyer": NOT_FOUND,
+        "staff": OK,
+    },
     "/notifications/": {**dict.fromkeys(ACTORS, OK), "anonymous": LOGIN},
     "/notifications/preferences/": {**dict.fromkeys(ACTORS, OK), "anonymous": LOGIN},
     "/me/profile/": {**dict.fromkeys(ACTORS, OK), "anonymous": LOGIN},
@@ -143,7 +151,7 @@ APPROVE_EXPECTED = {
     "mentor": NOT_FOUND,
     "pending_mentor": NOT_FOUND,
     "buyer": NOT_FOUND,
-    "staff": redirect_to("/staff/"),
+    "staff": redirect_to("/staff/queues/"),
 }
 
 
