@@ -115,7 +115,9 @@ class MentorshipRequestView(RoleRequiredMixin, FormView):
     form_class = MentorshipRequestForm
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
+        # Other roles get their 403 before the lookup: whether a mentor id exists
+        # must not show through a 404.
+        if request.user.is_authenticated and request.user.role == self.required_role:
             self.profile = _decorate_profile(
                 get_object_or_404(
                     selectors.with_free_capacity(
