@@ -1355,6 +1355,15 @@ def test_owner_registration_list(client, world, past):
     )
 
 
+def test_owner_reaches_registrations_and_calendar_link_from_the_dashboard(client, world):
+    """Tickets, certificates and the calendar link are one click from the dashboard."""
+    client.force_login(world.owner)
+    dashboard = text_of(client.get(reverse("umkm:dashboard")))
+    assert f'href="{reverse("mentoring:registration-list")}"' in dashboard
+    registrations = text_of(client.get(reverse("mentoring:registration-list")))
+    assert f'href="{reverse("mentoring:calendar-feed")}"' in registrations
+
+
 def test_upcoming_sessions_for_each_role(world):
     now = timezone.now()
     cancelled = TrainingSessionFactory(host=world.host, status="cancelled")
