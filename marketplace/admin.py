@@ -4,6 +4,9 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from umkm.images import clean_document_upload
+from umkm.uploads import checked_uploads_form
+
 from . import selectors
 from .models import (
     BuyerProfile,
@@ -129,6 +132,7 @@ class InquiryAdmin(admin.ModelAdmin):
 
 @admin.register(InquiryMessage)
 class InquiryMessageAdmin(admin.ModelAdmin):
+    form = checked_uploads_form(attachment=clean_document_upload)
     list_display = ["inquiry", "author", "author_role", "created_at"]
     list_filter = ["author_role", "created_at"]
     search_fields = ["body", "inquiry__subject", "author__email"]

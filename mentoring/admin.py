@@ -3,6 +3,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from umkm.images import clean_document_upload
+from umkm.uploads import checked_uploads_form
+
 from . import services
 from .models import ActionItem, MentoringLog, MentorProfile, Mentorship
 
@@ -198,6 +201,7 @@ class TrainingSessionAdmin(admin.ModelAdmin):
 
 @admin.register(SessionMaterial)
 class SessionMaterialAdmin(admin.ModelAdmin):
+    form = checked_uploads_form(file=clean_document_upload)
     list_display = ["title", "session", "created_at"]
     search_fields = ["title", "session__title"]
     raw_id_fields = ["session"]

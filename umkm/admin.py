@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from . import services
+from . import images, services
 from .models import (
     Business,
     Category,
@@ -12,6 +12,7 @@ from .models import (
     ProductImage,
     ProductTransition,
 )
+from .uploads import checked_uploads_form
 
 
 class CertificationInline(admin.TabularInline):
@@ -23,6 +24,7 @@ class CertificationInline(admin.TabularInline):
 
 @admin.register(Business)
 class BusinessAdmin(admin.ModelAdmin):
+    form = checked_uploads_form(logo=images.clean_logo_upload)
     list_display = ["name", "owner", "city", "sector", "scale", "verified_at", "is_active"]
     list_filter = [
         ("verified_at", admin.EmptyFieldListFilter),
@@ -52,6 +54,7 @@ class BusinessAdmin(admin.ModelAdmin):
 
 @admin.register(Certification)
 class CertificationAdmin(admin.ModelAdmin):
+    form = checked_uploads_form(document=images.clean_document_upload)
     list_display = ["business", "kind", "number", "expires_on", "verified_at"]
     list_filter = ["kind", ("verified_at", admin.EmptyFieldListFilter)]
     search_fields = ["number", "business__name"]
@@ -83,7 +86,11 @@ class PriceTierInline(admin.TabularInline):
 
 
 class ProductImageInline(admin.TabularInline):
+    """Photos added here are checked and re-encoded as on the site; the periodic sweep
+    makes their thumbnails."""
+
     model = ProductImage
+    form = checked_uploads_form(image=images.clean_image_upload)
     extra = 0
     fields = ["image", "alt_text", "position", "thumb_small"]
     readonly_fields = ["thumb_small"]

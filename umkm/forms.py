@@ -27,6 +27,14 @@ class BusinessForm(forms.ModelForm):
         help_text=_("Nomor Induk Berusaha from OSS: 13 digits."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
+    # A plain file field, not an ImageField: ``clean_logo_upload`` decides what the bytes
+    # are and says what is wrong (too large, too many pixels, damaged, not a picture).
+    logo = forms.FileField(
+        label=_("logo"),
+        required=False,
+        help_text=_("JPEG, PNG or WebP, at most 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
 
     class Meta:
         model = Business
@@ -56,7 +64,6 @@ class BusinessForm(forms.ModelForm):
         widgets = {
             "description_id": forms.Textarea(attrs={"rows": 4}),
             "description_en": forms.Textarea(attrs={"rows": 4}),
-            "logo": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
         }
 
     def clean_nib(self):
