@@ -8,12 +8,16 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, pagination, throttling
 from rest_framework.settings import api_settings
 
+from marketplace.pagination import CachedCountPaginator
+
 MAX_PAGE_SIZE = 100
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
-    """``?page=`` and ``?page_size=`` (at most 100; larger asks are capped)."""
+    """``?page=`` and ``?page_size=`` (at most 100; larger asks are capped); the total is
+    cached briefly, as on the catalogue page."""
 
+    django_paginator_class = CachedCountPaginator
     page_size = 24
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE

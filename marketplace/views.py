@@ -18,6 +18,7 @@ from umkm.models import Certification
 from . import selectors
 from .forms import CatalogueFilterForm
 from .models import ShortlistItem
+from .pagination import CachedCountPaginator
 
 PAGE_SIZE = 24
 
@@ -50,7 +51,7 @@ class CatalogueView(View):
         form.is_valid()
         filters = form.filters()
         queryset = selectors.catalogue(filters)
-        paginator = Paginator(queryset, PAGE_SIZE)
+        paginator = CachedCountPaginator(queryset, PAGE_SIZE)
         page = paginator.get_page(request.GET.get("page"))
         key = (
             "facets:"

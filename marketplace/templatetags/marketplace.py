@@ -21,15 +21,25 @@ def _prefers_usd(context) -> bool:
     return (get_language() or "").startswith("en")
 
 
+def _rate(context) -> Decimal | None:
+    """The exchange rate, looked up only for a price that needs converting and then once
+    per request (a catalogue page shows 24 prices; each lookup is a cache round trip)."""
+    request = context.get("request")
+    if request is None:
+        return current_rate()
+    if not hasattr(request, "_marketplace_rate"):
+        request._marketplace_rate = current_rate()
+    return request._marketplace_rate
+
+
 @register.simple_tag(takes_context=True)
 def price(context, product):
     """The product's unit price in the viewer's currency; converted ones say 'approx.'."""
     usd, idr = product.fob_usd, product.price_idr
-    rate = current_rate()
     if _prefers_usd(context):
         if usd is not None:
             return format_html("US$ {} <small>FOB</small>", f"{usd:,.2f}")
-        if idr is not None and rate:
+        if idr is not None and (rate := _rate(context)):
             value = (idr / rate).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
             return format_html(
                 '<span class="approx">≈ US$ {} <small>({})</small></span>',
@@ -39,7 +49,7 @@ def price(context, product):
     else:
         if idr is not None:
             return format_html("Rp {}", intcomma(int(idr)))
-        if usd is not None and rate:
+        if usd is not None and (rate := _rate(context)):
             value = int((usd * rate).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
             return format_html(
                 '<span class="approx">≈ Rp {} <small>({})</small></span>',

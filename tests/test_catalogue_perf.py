@@ -1,0 +1,111 @@
+"""What the benchmark found costly on catalogue pages at 100,000 products, kept fixed.
+
+- The total behind "N products" and the page links (``COUNT(*)`` over the catalogue) is
+  cached briefly per filter combination (``CachedCountPaginator``), on the page and in
+  the API; while it is behind, the last page still lists every product it has.
+- The exchange rate is looked up only for a price that needs converting, and then once
+  per page instead of once per product card.
+"""
+
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from marketplace.models import ExchangeRate
+from marketplace.templatetags import marketplace as price_tags
+
+from .factories import ListedProductFactory, SubCategoryFactory
+
+pytestmark = pytest.mark.django_db
+
+CATALOGUE = "/catalogue/"
+PRODUCTS_API = "/api/v1/products/"
+
+
+def _get(client, url, params=None):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, params or {}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    totals = [q["sql"] for q in queries if '"__count"' in q["sql"]]
+    return response, totals
+
+
+@pytest.fixture
+def thirty():
+    category = SubCategoryFactory()
+    return [ListedProductFactory(category=category) for _ in range(30)], category
+
+
+def test_the_catalogue_total_is_counted_once_then_cached(client, thirty):
+    _products, category = thirty
+    first, totals = _get(client, CATALOGUE)
+    assert len(totals) == 1
+    assert "30 products" in first.content.decode()
+
+    second, totals = _get(client, CATALOGUE)
+    assert totals == []
+    assert "30 products" in second.content.decode()
+    # Another filter combination has its own total.
+    _response, totals = _get(client, CATALOGUE, {"category": category.slug})
+    assert len(totals) == 1
+
+
+def test_while_the_total_is_behind_the_last_page_still_shows_every_product(client, thirty):
+    _products, category = thirty
+    _get(client, CATALOGUE)  # caches 30
+    for _ in range(6):
+        ListedProductFactory(category=category)
+    page_two, _totals = _get(client, CATALOGUE, {"page": 2})
+    assert page_two.context["total"] == 30  # the cached total, two minutes at most
+    assert len(page_two.context["products"]) == 12  # 36 listed: all of page 2
+
+    cache.clear()  # the total expires
+    page_two, totals = _get(client, CATALOGUE, {"page": 2})
+    assert len(totals) == 1
+    assert page_two.context["total"] == 36
+
+
+def test_the_api_total_is_cached_and_its_last_page_complete(client, thirty):
+    _products, category = thirty
+    first, totals = _get(client, PRODUCTS_API)
+    assert first.json()["count"] == 30
+    assert len(totals) == 1
+    for _ in range(6):
+        ListedProductFactory(category=category)
+    second, totals = _get(client, PRODUCTS_API, {"page": 2})
+    assert totals == []
+    assert len(second.json()["results"]) == 12
+
+
+@pytest.fixture
+def rate_lookups(monkeypatch):
+    calls = []
+    real = price_tags.current_rate
+
+    def counting():
+        calls.append(1)
+        return real()
+
+    monkeypatch.setattr(price_tags, "current_rate", counting)
+    return calls
+
+
+def test_a_page_of_prices_in_both_currencies_needs_no_exchange_rate(client, thirty, rate_lookups):
+    ExchangeRate.objects.create(idr_per_usd=Decimal(16000))
+    html = client.get(CATALOGUE, {"lang": "en"}).content.decode()
+    assert html.count("US$ 2.10 <small>FOB</small>") == 24
+    html = client.get(CATALOGUE, {"lang": "id"}).content.decode()
+    assert html.count("Rp 25.000") == 24
+    assert rate_lookups == []
+
+
+def test_converted_prices_look_the_exchange_rate_up_once_per_page(client, thirty, rate_lookups):
+    products, _category = thirty
+    ExchangeRate.objects.create(idr_per_usd=Decimal(16000))
+    type(products[0]).objects.update(price_idr=None)  # Indonesian readers need rupiah
+    html = client.get(CATALOGUE, {"lang": "id"}).content.decode()
+    assert html.count("≈ Rp 33.600") == 24
+    assert len(rate_lookups) == 1
