@@ -201,3 +201,81 @@ class AttendedRegistrationFactory(factory.django.DjangoModelFactory):
     business = factory.SubFactory(BusinessFactory)
     attendee_name = factory.Faker("name")
     status = Registration.Status.ATTENDED
+
+
+# Mentoring logs, inquiries and buying requests (the programme dashboard) -------------
+
+from marketplace.models import BuyingRequest, Inquiry, Quote  # noqa: E402
+from mentoring.models import MentoringLog  # noqa: E402
+
+
+class MentoringLogFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MentoringLog
+
+    mentorship = factory.SubFactory(MentorshipFactory)
+    date = factory.LazyFunction(timezone.localdate)
+    mode = MentoringLog.Mode.VISIT
+    duration_hours = Decimal("1.5")
+    notes = "Membahas kemasan dan label bahasa Inggris."
+
+
+class InquiryFactory(factory.django.DjangoModelFactory):
+    """A buyer's inquiry; pass ``created_at`` to date it (the field is auto_now_add)."""
+
+    class Meta:
+        model = Inquiry
+
+    buyer = factory.SubFactory(BuyerFactory)
+    business = factory.SubFactory(BusinessFactory)
+    subject = factory.Sequence(lambda n: f"Inquiry {n}")
+    quantity = 500
+    unit = "pack"
+    incoterm = "FOB"
+    destination_country = "NL"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        created_at = kwargs.pop("created_at", None)
+        inquiry = super()._create(model_class, *args, **kwargs)
+        if created_at is not None:
+            model_class.objects.filter(pk=inquiry.pk).update(created_at=created_at)
+            inquiry.created_at = created_at
+        return inquiry
+
+
+class BuyingRequestFactory(factory.django.DjangoModelFactory):
+    """A buyer's request to many suppliers; ``created_at`` dates it."""
+
+    class Meta:
+        model = BuyingRequest
+
+    buyer = factory.SubFactory(BuyerFactory)
+    title = factory.Sequence(lambda n: f"Looking for pineapple chips {n}")
+    description = "Retail packs, halal certified."
+    category = factory.SubFactory(SubCategoryFactory)
+    quantity = 1000
+    unit = "pack"
+    destination_country = "NL"
+    valid_until = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        created_at = kwargs.pop("created_at", None)
+        request = super()._create(model_class, *args, **kwargs)
+        if created_at is not None:
+            model_class.objects.filter(pk=request.pk).update(created_at=created_at)
+            request.created_at = created_at
+        return request
+
+
+class QuoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Quote
+
+    request = factory.SubFactory(BuyingRequestFactory)
+    business = factory.SubFactory(BusinessFactory)
+    price_usd = Decimal("1.90")
+    moq = 200
+    lead_time_days = 21
+    message = "We can supply this."
