@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Count, Q
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.utils import translation
@@ -9,12 +8,8 @@ from django.views import View
 from django.views.generic import TemplateView, UpdateView
 from django.views.i18n import set_language
 
-from notifications.models import Notification
-
 from . import services
 from .forms import ProfileForm
-from .models import User
-from .permissions import StaffRequiredMixin
 
 
 class HomeView(TemplateView):
@@ -51,25 +46,3 @@ class SetLanguageView(View):
         if request.user.is_authenticated:
             services.user_set_language(user=request.user, language=request.POST.get("language", ""))
         return set_language(request)
-
-
-class StaffDashboardView(StaffRequiredMixin, TemplateView):
-    template_name = "accounts/staff_dashboard.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        roles = User.objects.filter(is_active=True).aggregate(
-            owners=Count("pk", filter=Q(role=User.Role.OWNER)),
-            mentors=Count("pk", filter=Q(role=User.Role.MENTOR)),
-            buyers=Count("pk", filter=Q(role=User.Role.BUYER)),
-        )
-        emails = Notification.objects.aggregate(
-            pending=Count("pk", filter=Q(email_status__in=["pending", "sending"])),
-            failed=Count("pk", filter=Q(email_status="failed")),
-        )
-        context.update(
-            roles=roles,
-            emails=emails,
-            pending_mentors=User.objects.mentors_awaiting_approval().order_by("date_joined")[:50],
-        )
-        return context

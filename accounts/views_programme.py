@@ -1,0 +1,87 @@
+"""The staff programme dashboard, its CSV/XLSX exports and the printable monthly report.
+
+Staff only: anonymous visitors are sent to sign in, everyone else gets 404. The figures
+come from ``accounts.programme.figures.Programme`` (a bounded number of aggregate
+queries); these views only read the filters and pick a template or a file format.
+"""
+
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.utils import timezone
+from django.views import View
+from django.views.generic import TemplateView
+
+from .permissions import StaffRequiredMixin
+from .programme import exports
+from .programme.charts import programme_panels
+from .programme.figures import Programme
+from .programme.periods import Filters, ProgrammeFilterForm, ReportMonthForm
+
+TOP_MENTORS = 5
+
+
+class ProgrammeDashboardView(StaffRequiredMixin, TemplateView):
+    template_name = "accounts/programme/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = ProgrammeFilterForm(self.request.GET or None)
+        filters = form.filters()
+        programme = Programme(filters)
+        context.update(
+            form=form,
+            filters=filters,
+            period=filters.period,
+            groups=programme.headline,
+            panels=programme_panels(programme),
+            mentors=programme.table("mentors"),
+            figures_table=programme.table("figures"),
+            export_query=filters.querystring(),
+        )
+        return context
+
+
+class ProgrammeExportView(StaffRequiredMixin, View):
+    """``/staff/export/<table>.<csv|xlsx>?<the dashboard's filters>``."""
+
+    def get(self, request, table: str, fmt: str):
+        if table not in Programme.TABLES:
+            raise Http404
+        form = ProgrammeFilterForm(request.GET or None)
+        if form.is_bound and not form.is_valid():
+            errors = [str(error) for errors in form.errors.values() for error in errors]
+            return HttpResponseBadRequest(
+                "\n".join(errors), content_type="text/plain; charset=utf-8"
+            )
+        filters = form.filters()
+        data = Programme(filters).table(table)
+        response = HttpResponse(exports.render(data, fmt), content_type=exports.CONTENT_TYPES[fmt])
+        name = exports.filename(data, filters.period, fmt)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+
+class ProgrammeReportView(StaffRequiredMixin, TemplateView):
+    """One printable A4 page for a calendar month (the last full month by default)."""
+
+    template_name = "accounts/programme/report.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = ReportMonthForm(self.request.GET or None)
+        period = form.period()
+        programme = Programme(Filters(period=period))
+        panels = programme_panels(
+            programme, prefix="report", only=["funnel", "monthly", "readiness"]
+        )
+        context.update(
+            form=form,
+            period=period,
+            month=period.start,
+            groups=programme.headline,
+            funnel=panels["funnel"],
+            monthly=panels["monthly"],
+            readiness=panels["readiness"],
+            mentors=programme.mentors[:TOP_MENTORS],
+            generated_at=timezone.now(),
+        )
+        return context
