@@ -7,6 +7,7 @@ from django.views.decorators.cache import cache_control
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from accounts.forms import AdminLoginForm
 from accounts.views import HomeView
 from marketplace.sitemaps import SITEMAPS
 from marketplace.views import robots_txt
@@ -15,6 +16,7 @@ from . import health
 
 admin.site.site_header = "Jembatan UMKM"
 admin.site.site_title = "Jembatan UMKM"
+admin.site.login_form = AdminLoginForm  # failed passwords are rate-limited as on the site
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),

@@ -8,7 +8,7 @@ fields follow ``Accept-Language`` (English unless Indonesian is preferred).
 
 from decimal import Decimal
 
-from django.contrib.auth import authenticate
+from allauth.account.adapter import get_adapter
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, Prefetch, Q
 from django.utils import translation
@@ -50,6 +50,7 @@ from .services import MSG_UNVERIFIED, buyer_can_send, inquiry_create, inquiry_st
 from .views_inquiries import inquiries_for
 
 API_LANGUAGES = ("en", "id")
+LOGIN_FAILED_WINDOW = 5 * 60  # seconds: allauth's window for failed passwords per address
 PUBLIC_MAX_AGE = 60
 SLUG_REGEX = "[^/]+"  # any segment reaches the view, so a bad one is a JSON 404
 
@@ -806,11 +807,16 @@ class TokenView(ApiMixin, APIView):
     def post(self, request):
         incoming = TokenRequestSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        user = authenticate(
-            request._request,
-            username=incoming.validated_data["email"],
-            password=incoming.validated_data["password"],
-        )
+        # Through allauth's adapter: failed passwords count per address in the same
+        # limit as the sign-in page (5 in 5 minutes), whatever IP address they come from.
+        try:
+            user = get_adapter(request._request).authenticate(
+                request._request,
+                email=incoming.validated_data["email"],
+                password=incoming.validated_data["password"],
+            )
+        except DjangoValidationError as error:
+            raise exceptions.Throttled(wait=LOGIN_FAILED_WINDOW, detail=error.messages[0]) from None
         if user is None or not user.is_active:
             raise exceptions.ValidationError(
                 [str(_("The email address or the password is not right."))]
