@@ -3,8 +3,6 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import index as sitemap_index
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
-from django.views.decorators.cache import cache_control
-from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.forms import AdminLoginForm
@@ -12,7 +10,7 @@ from accounts.views import HomeView
 from marketplace.sitemaps import SITEMAPS
 from marketplace.views import robots_txt
 
-from . import health
+from . import files, health
 
 admin.site.site_header = "Jembatan UMKM"
 admin.site.site_title = "Jembatan UMKM"
@@ -43,13 +41,7 @@ urlpatterns = [
 ]
 
 # Public media (product photos, logos) from the local folder when no object storage is
-# configured; certificates live in a separate private store that is never served here.
+# configured, pictures only; certificates live in a separate private store that is
+# never served here.
 if settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):
-    urlpatterns += [
-        path(
-            "media/<path:path>",
-            cache_control(max_age=86400, public=True)(serve),
-            {"document_root": settings.MEDIA_ROOT},
-            name="media",
-        ),
-    ]
+    urlpatterns += [path("media/<path:path>", files.public_media, name="media")]

@@ -6,13 +6,11 @@ by ``buying_requests_for``; anything outside them answers 404. A signed-in user 
 wrong role on a page that is not about one object gets 403, as elsewhere.
 """
 
-import mimetypes
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +19,7 @@ from django.views import View
 from django.views.generic import FormView, ListView
 
 from accounts.permissions import RoleRequiredMixin, StaffRequiredMixin
+from config.files import private_download
 from config.http import safe_next
 from notifications.models import Notification
 from umkm.models import Business, Product
@@ -357,15 +356,7 @@ class InquiryAttachmentView(LoginRequiredMixin, View):
         if not message.attachment:
             raise Http404
         name = message.attachment.name.rsplit("/", 1)[-1]
-        response = FileResponse(
-            message.attachment.open("rb"),
-            as_attachment=True,
-            filename=name,
-            content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return private_download(message.attachment, filename=name)
 
 
 # Buying requests and quotes ----------------------------------------------------------

@@ -21,7 +21,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -32,6 +32,7 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from accounts.permissions import ApprovedMentorRequiredMixin, RoleRequiredMixin
+from config.files import private_download
 from config.http import safe_next
 from umkm.models import Business
 
@@ -374,10 +375,7 @@ class MaterialDownloadView(LoginRequiredMixin, View):
             raise Http404
         suffix = PurePosixPath(material.file.name).suffix.lower()
         filename = f"{slugify(material.title) or 'material'}{suffix}"
-        response = FileResponse(material.file.open("rb"), as_attachment=True, filename=filename)
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return private_download(material.file, filename=filename)
 
 
 # The mentor's month ----------------------------------------------------------------------

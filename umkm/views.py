@@ -4,13 +4,11 @@ Who may touch what is decided by the querysets in ``models`` (``for_user`` to se
 ``editable_by`` to change); anything outside them answers 404.
 """
 
-import mimetypes
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,6 +16,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from accounts.permissions import RoleRequiredMixin, StaffRequiredMixin
+from config.files import private_download
 from config.http import safe_next
 
 from . import selectors, services
@@ -293,16 +292,7 @@ class CertificationDocumentView(LoginRequiredMixin, View):
         if not certification.document:
             raise Http404
         name = certification.document.name.rsplit("/", 1)[-1]
-        content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-        response = FileResponse(
-            certification.document.open("rb"),
-            as_attachment=True,
-            filename=name,
-            content_type=content_type,
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return private_download(certification.document, filename=name)
 
 
 class CertificationVerifyView(StaffRequiredMixin, View):
