@@ -33,7 +33,8 @@ def _absolute(path: str) -> str:
 def _ld_json(data: dict) -> str:
     """JSON-LD that cannot close its <script> element."""
     text = json.dumps(data, ensure_ascii=False)
-    return mark_safe(text.replace("<", "\\u003c").replace(">", "\\u003e"))  # noqa: S308
+    # Safe: JSON with every < and > escaped (test_security_web checks a </script> name).
+    return mark_safe(text.replace("<", "\\u003c").replace(">", "\\u003e"))  # noqa: S308  # nosec B308
 
 
 def _is_saved(user, product) -> bool:

@@ -2966,7 +2966,7 @@ def seed_bulk_products(n: int, *, chunk: int = 10_000) -> int:
     }
     last = bulk_products().order_by("-slug").values_list("slug", flat=True).first()
     start = int(last[len(BULK_SLUG_PREFIX) : len(BULK_SLUG_PREFIX) + 7]) if last else 0
-    rng = random.Random(start)  # noqa: S311 - demo data, not security
+    rng = random.Random(start)  # noqa: S311  # nosec B311 # demo data, not security
     now = timezone.now()
     added = 0
     with transaction.atomic():
