@@ -106,7 +106,6 @@ def test_owner_lists_a_product_with_a_mentor(journey, mentor, snacks, tmp_path):
     owner.field("phone").fill("0761 123456")
     owner.field("contact email").fill(OWNER_EMAIL)
     owner.fits_phone()
-    owner.shot("business-form")
     owner.button("Save").click()
     owner.expect_message("Your business profile is saved.")
 
@@ -181,7 +180,6 @@ def test_owner_lists_a_product_with_a_mentor(journey, mentor, snacks, tmp_path):
     owner.link("Find a mentor").click()
     expect(owner.page.get_by_role("heading", name="Dimas Prasetyo")).to_be_visible()
     owner.fits_phone()
-    owner.shot("mentor-directory")
     owner.link("Ask for mentoring").click()
     owner.field("Your message to the mentor").fill(
         "Mohon pendampingan untuk harga FOB dan kemasan ekspor keripik nanas."
@@ -230,7 +228,6 @@ def test_owner_lists_a_product_with_a_mentor(journey, mentor, snacks, tmp_path):
     guide.field("Comment for the owner").fill("Siap untuk pembeli luar negeri.")
     guide.button("Approve and list").click()
     guide.expect_message("Approved: the product is now in the catalogue.")
-    guide.shot("product-approved")
     product.refresh_from_db()
     assert product.status == Product.Status.LISTED
     assert Notification.objects.filter(recipient=user, kind="product_approved").exists()
