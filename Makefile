@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 RUN_ENV := DJANGO_DEBUG=True REDIS_URL= EMAIL_URL=consolemail:// DATABASE_URL=sqlite:///$(CURDIR)/var/db.sqlite3
 TEST_ENV := DJANGO_SETTINGS_MODULE=config.test_settings
 
-.PHONY: run test lint format migrations-check messages install install-dev clean
+.PHONY: run test lint format migrations-check messages install install-dev clean bench
 
 $(PY):
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version.split()[0]'
@@ -45,6 +45,14 @@ test: lint migrations-check
 format: install-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# The benchmark (not part of make test): PostgreSQL and Redis on this machine, wrk if
+# installed. Knobs: BENCH_DATABASE_URL, BENCH_REDIS_URL, BENCH_PRODUCTS (100000),
+# BENCH_DURATION (10 s per page), BENCH_LOADGEN (auto|wrk|python), BENCH_UPDATE_README=1
+# (write the table into README.md), BENCH_ARGS (e.g. --reseed, --strict). See README.
+BENCH_VARS := BENCH_DATABASE_URL BENCH_REDIS_URL BENCH_PRODUCTS BENCH_DURATION BENCH_LOADGEN BENCH_UPDATE_README
+bench: install-dev
+	$(foreach v,$(BENCH_VARS),$(if $($(v)),$(v)='$($(v))')) $(PY) -m bench.run $(BENCH_ARGS)
 
 # Refresh the translation catalogues (needs GNU gettext) and compile them.
 messages: install-dev
