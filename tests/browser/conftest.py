@@ -55,7 +55,10 @@ def browser():
         executable is not None,
         "needs Chromium: install Debian's chromium or set PLAYWRIGHT_CHROMIUM",
     )
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # Generous on a busy 2-core machine; a step that works takes well under a second.
+    expect.set_options(timeout=15_000)
 
     saved = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"

@@ -161,6 +161,8 @@ class Actor:
         expect(self.page).to_have_url(re.compile(rf"^https?://[^/]+{re.escape(path)}(\?.*)?$"))
 
     def shot(self, name: str) -> Path:
+        """Screenshot a key page, which must be in the actor's language."""
+        expect(self.page.locator("html")).to_have_attribute("lang", self.language)
         return self.journey.screenshot(self, name)
 
     def fits_phone(self) -> None:
