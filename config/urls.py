@@ -11,6 +11,7 @@ from marketplace.sitemaps import SITEMAPS
 from marketplace.views import robots_txt
 
 from . import files, health
+from .security import with_inline_assets
 
 admin.site.site_header = "Jembatan UMKM"
 admin.site.site_title = "Jembatan UMKM"
@@ -37,7 +38,11 @@ urlpatterns = [
     path("catalogue/", include("marketplace.urls")),
     path("api/v1/", include("marketplace.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "api/docs/",
+        with_inline_assets(SpectacularSwaggerView.as_view(url_name="api-schema")),
+        name="api-docs",
+    ),
 ]
 
 # Public media (product photos, logos) from the local folder when no object storage is

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from html.parser import HTMLParser
 
 import pytest
 from allauth.account import app_settings as allauth_settings
@@ -402,6 +403,51 @@ def test_https_responses_carry_hsts_and_cookies_are_secure():
     assert client.cookies[settings.CSRF_COOKIE_NAME]["secure"]
 
 
+def test_pages_carry_a_content_security_policy_without_inline_scripts():
+    response = Client().get("/")
+    directives = dict(
+        part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";")
+    )
+    assert directives["script-src"] == "'self'"
+    assert directives["style-src"] == "'self'"
+    assert directives["object-src"] == "'none'"
+    assert directives["frame-ancestors"] == "'none'"
+    assert directives["form-action"] == "'self'"
+    assert directives["img-src"] == "'self' data:"
+    json_response = Client().get(reverse("api:category-list"))
+    assert json_response["Content-Security-Policy"] == response["Content-Security-Policy"]
+
+
+def test_only_the_api_docs_may_run_inline_script():
+    """Swagger UI (drf-spectacular) starts itself with an inline script; it shows no
+    user text."""
+    response = Client().get(reverse("api-docs"))
+    assert "script-src 'self' 'unsafe-inline'" in response["Content-Security-Policy"]
+
+
+def test_pictures_from_object_storage_are_allowed_by_the_policy(settings):
+    from django.http import HttpResponse
+
+    from config.security import ContentSecurityPolicyMiddleware
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": "jembatan-media",
+                "custom_domain": "media.jembatan.example.id",
+                "querystring_auth": False,
+                "access_key": "x",
+                "secret_key": "y",
+            },
+        },
+    }
+    middleware = ContentSecurityPolicyMiddleware(lambda request: HttpResponse())
+    header = middleware(None)["Content-Security-Policy"]
+    assert "img-src 'self' data: https://media.jembatan.example.id;" in header
+
+
 # Escaping: nothing a user typed is rendered as HTML ----------------------------------------
 
 
@@ -578,6 +624,28 @@ def pages(stage: Stage) -> list[tuple[str, str, set[str]]]:
     ]
 
 
+class InlineCode(HTMLParser):
+    """What the Content-Security-Policy would block: inline scripts (JSON-LD is data,
+    not run) and event-handler attributes."""
+
+    def __init__(self):
+        super().__init__()
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        data = attributes.get("type") == "application/ld+json"
+        if tag == "script" and "src" not in attributes and not data:
+            self.found.append("inline <script>")
+        self.found += [f"<{tag} {name}=…>" for name in attributes if name.startswith("on")]
+
+
+def inline_code(page: str) -> list[str]:
+    parser = InlineCode()
+    parser.feed(page)
+    return parser.found
+
+
 def test_user_text_is_escaped_on_every_page_that_shows_it(django_capture_on_commit_callbacks):
     stage = Stage(django_capture_on_commit_callbacks)
     clients = {"anonymous": Client()}
@@ -592,6 +660,7 @@ def test_user_text_is_escaped_on_every_page_that_shows_it(django_capture_on_comm
         for key, value in P.items():
             assert value not in page, f"{url} as {actor} shows {key} unescaped"
         assert "<img src=x" not in page and 'onerror=alert("' not in page, url
+        assert not inline_code(page), (url, inline_code(page))
         for key in fields:
             assert escape(P[key]) in page, f"{url} as {actor} does not show {key}"
             shown.add(key)
