@@ -13,7 +13,7 @@ from django.views.generic import TemplateView
 from .permissions import StaffRequiredMixin
 from .programme import exports
 from .programme.charts import programme_panels
-from .programme.figures import Programme
+from .programme.figures import Programme, without_jit
 from .programme.periods import Filters, ProgrammeFilterForm, ReportMonthForm
 
 TOP_MENTORS = 5
@@ -27,14 +27,17 @@ class ProgrammeDashboardView(StaffRequiredMixin, TemplateView):
         form = ProgrammeFilterForm(self.request.GET or None)
         filters = form.filters()
         programme = Programme(filters)
+        with without_jit():  # every figure the template shows is computed here
+            context.update(
+                groups=programme.headline,
+                panels=programme_panels(programme),
+                mentors=programme.table("mentors"),
+                figures_table=programme.table("figures"),
+            )
         context.update(
             form=form,
             filters=filters,
             period=filters.period,
-            groups=programme.headline,
-            panels=programme_panels(programme),
-            mentors=programme.table("mentors"),
-            figures_table=programme.table("figures"),
             export_query=filters.querystring(),
         )
         return context
@@ -53,7 +56,8 @@ class ProgrammeExportView(StaffRequiredMixin, View):
                 "\n".join(errors), content_type="text/plain; charset=utf-8"
             )
         filters = form.filters()
-        data = Programme(filters).table(table)
+        with without_jit():
+            data = Programme(filters).table(table)
         response = HttpResponse(exports.render(data, fmt), content_type=exports.CONTENT_TYPES[fmt])
         name = exports.filename(data, filters.period, fmt)
         response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -70,18 +74,18 @@ class ProgrammeReportView(StaffRequiredMixin, TemplateView):
         form = ReportMonthForm(self.request.GET or None)
         period = form.period()
         programme = Programme(Filters(period=period))
-        panels = programme_panels(
-            programme, prefix="report", only=["funnel", "monthly", "readiness"]
-        )
+        with without_jit():
+            panels = programme_panels(
+                programme, prefix="report", only=["funnel", "monthly", "readiness"]
+            )
+            context.update(groups=programme.headline, mentors=programme.mentors[:TOP_MENTORS])
         context.update(
             form=form,
             period=period,
             month=period.start,
-            groups=programme.headline,
             funnel=panels["funnel"],
             monthly=panels["monthly"],
             readiness=panels["readiness"],
-            mentors=programme.mentors[:TOP_MENTORS],
             generated_at=timezone.now(),
         )
         return context

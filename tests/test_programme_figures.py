@@ -518,8 +518,16 @@ def test_bars_by_city_sector_scale_and_category(world):
 
 def test_readiness_distribution(world):
     # Today: A 88, B 83, C 25 (2 of 8), D 17 (1 of 6: only its verified NIB).
-    rows = dict(programme().table("readiness").rows)
+    p = programme()
+    rows = dict(p.table("readiness").rows)
     assert rows == {"0–19": 1, "20–39": 1, "40–59": 0, "60–79": 0, "80–99": 2, "100": 0}
+    # The dashboard's own path (listed products counted once for all) agrees with the
+    # checklist the owners see.
+    scores = {pk: facts["score"] for pk, facts in p.business_facts.items()}
+    assert scores == {
+        b.pk: business_readiness(b, facts=None).score
+        for b in Business.objects.filter(pk__in=scores)
+    }
 
 
 def test_bulk_readiness_agrees_with_the_checklist(world):

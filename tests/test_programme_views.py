@@ -67,8 +67,9 @@ TABLES = [
     "readiness",
 ]
 # The dashboard's query budget: session, user, the filter form's choices (2), the
-# figures (at most 20 aggregate queries) and the navigation's unread count.
-MAX_QUERIES = 26
+# figures (22 aggregate queries, in a transaction that on PostgreSQL also switches JIT
+# off: BEGIN, SET LOCAL, COMMIT) and the navigation's unread count. 27 on PostgreSQL.
+MAX_QUERIES = 30
 
 
 @pytest.fixture

@@ -1,43 +1,50 @@
 """Export-readiness scores of many businesses in one query.
 
 ``umkm.selectors.business_readiness`` is the definition (the checklist an owner sees);
-it costs queries per business. Here the same checklist items are SQL annotations, and
-the score is computed by the same ``Readiness.score``; a test proves both agree.
+it costs queries per business. Here every checklist item is a boolean computed by the
+database, and the score comes from the same ``Readiness.score``; tests prove both agree.
 """
 
 import datetime as dt
+from functools import cache
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from mentoring.models import Mentorship, Registration
 from umkm.models import Business, Certification, Product
 from umkm.selectors import FOOD_PERMITS, CheckItem, Readiness
 
-READINESS_FIELDS = [
-    "pk",
-    "sector",
-    "description_en",
-    "nib",
-    "verified_at",
-    "phone",
-    "whatsapp",
-    "contact_email",
-    "r_food_permit",
-    "r_halal",
-    "r_mentor",
-    "r_training",
-    "r_listed",
-]
+# The business checklist of umkm.selectors.business_readiness, item by item.
+ITEMS = ["r_english", "r_nib", "r_mentor", "r_training", "r_listed", "r_contact"]
+FOOD_ITEMS = ["r_food_permit", "r_halal"]  # only for food businesses
+READINESS_FIELDS = ["pk", "sector", *ITEMS, *FOOD_ITEMS]
 
 
-def with_readiness(businesses: QuerySet[Business], *, today: dt.date | None = None) -> QuerySet:
-    """Annotate the checklist items that need other tables (``r_…`` booleans)."""
+def _boolean(q: Q) -> ExpressionWrapper:
+    return ExpressionWrapper(q, output_field=BooleanField())
+
+
+def with_readiness(
+    businesses: QuerySet[Business], *, today: dt.date | None = None, listed: bool = True
+) -> QuerySet:
+    """Annotate each checklist item as an ``r_…`` boolean.
+
+    ``listed=False`` leaves ``r_listed`` out, for a caller that already counted the
+    listed products per business (it must then add ``r_listed`` to each row).
+    """
     today = today or timezone.localdate()
     valid = Certification.objects.filter(business=OuterRef("pk"), verified_at__isnull=False).filter(
         Q(expires_on__isnull=True) | Q(expires_on__gte=today)
     )
+    if listed:
+        businesses = businesses.annotate(
+            r_listed=Exists(Product.objects.filter(business=OuterRef("pk"), is_listed=True))
+        )
     return businesses.annotate(
+        r_english=_boolean(~Q(description_en="")),
+        r_nib=_boolean(Q(verified_at__isnull=False) & ~Q(nib="")),
+        r_contact=_boolean((~Q(phone="") | ~Q(whatsapp="")) & ~Q(contact_email="")),
         r_food_permit=Exists(valid.filter(kind__in=FOOD_PERMITS)),
         r_halal=Exists(valid.filter(kind=Certification.Kind.HALAL)),
         r_mentor=Exists(
@@ -48,25 +55,19 @@ def with_readiness(businesses: QuerySet[Business], *, today: dt.date | None = No
                 business=OuterRef("pk"), status=Registration.Status.ATTENDED
             )
         ),
-        r_listed=Exists(Product.objects.filter(business=OuterRef("pk"), is_listed=True)),
     )
+
+
+@cache
+def _score(items: int, done: int) -> int:
+    """``Readiness.score`` of a checklist with ``done`` of ``items`` items done."""
+    return Readiness([CheckItem(str(i), "", i < done) for i in range(items)]).score
 
 
 def readiness_score(row: dict) -> int:
     """The score of one row of ``with_readiness(...).values(*READINESS_FIELDS)``."""
-    done = [
-        bool(row["description_en"]),  # english
-        bool(row["nib"]) and row["verified_at"] is not None,  # nib
-    ]
-    if row["sector"] == Business.Sector.FOOD:
-        done += [row["r_food_permit"], row["r_halal"]]
-    done += [
-        row["r_mentor"],
-        row["r_training"],
-        row["r_listed"],
-        bool((row["phone"] or row["whatsapp"]) and row["contact_email"]),  # contact
-    ]
-    return Readiness([CheckItem(str(i), "", bool(ok)) for i, ok in enumerate(done)]).score
+    names = ITEMS + FOOD_ITEMS if row["sector"] == Business.Sector.FOOD else ITEMS
+    return _score(len(names), sum(bool(row[name]) for name in names))
 
 
 def readiness_scores(
