@@ -358,6 +358,62 @@ def test_the_api_token_endpoint_counts_failures_per_address_across_addresses():
     assert not Token.objects.exists()
 
 
+def test_a_forged_forwarded_for_header_does_not_dodge_the_limits(settings):
+    """Without a proxy in front (TRUSTED_PROXY_COUNT=0) every limit counts the connecting
+    address, whatever X-Forwarded-For a client sends."""
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "anon": "3/min",
+        },
+    }
+    client = Client()
+    statuses = [
+        client.get(reverse("api:category-list"), HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code
+        for n in range(4)
+    ]
+    assert statuses == [200, 200, 200, 429]
+    english_client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    for number in range(10):
+        english_client.post(
+            LOGIN,
+            {"login": f"guess{number}@example.com", "password": "x"},
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{number}",
+        )
+    owner = OwnerFactory()
+    response = english_client.post(
+        LOGIN, {"login": owner.email, "password": PASSWORD}, HTTP_X_FORWARDED_FOR="192.0.2.1"
+    )
+    assert TOO_MANY in text(response)
+    assert not is_signed_in(english_client)
+
+
+def test_behind_one_proxy_the_address_it_saw_is_counted(settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "NUM_PROXIES": 1,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "anon": "2/min",
+        },
+    }
+    url = reverse("api:category-list")
+    proxy = Client(REMOTE_ADDR="10.0.0.2")
+    # One client, forging the left part of the header: still one address.
+    forged = [
+        proxy.get(url, HTTP_X_FORWARDED_FOR=f"1.2.3.{n}, 203.0.113.7").status_code for n in range(3)
+    ]
+    assert forged == [200, 200, 429]
+    # Another client behind the same proxy has its own budget.
+    assert proxy.get(url, HTTP_X_FORWARDED_FOR="203.0.113.8").status_code == 200
+
+
+def test_the_proxy_count_setting_reaches_allauth_and_the_api():
+    assert settings.ALLAUTH_TRUSTED_PROXY_COUNT == settings.TRUSTED_PROXY_COUNT == 0
+    assert settings.REST_FRAMEWORK["NUM_PROXIES"] == 0
+
+
 def test_password_reset_requests_are_limited_per_address():
     owner = OwnerFactory()
     client = Client()
