@@ -124,8 +124,11 @@ def _render_email(notification: Notification) -> EmailMultiAlternatives:
         }
         text = render_to_string("notifications/email/notification.txt", context)
         html = render_to_string("notifications/email/notification.html", context)
+    # One line: a title made from user text (a name, a subject) may carry line breaks,
+    # which Django refuses in a header, and the email would never leave.
+    subject = " ".join(f"[Jembatan UMKM] {notification.title}".split())
     message = EmailMultiAlternatives(
-        subject=f"[Jembatan UMKM] {notification.title}",
+        subject=subject,
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[recipient.email],

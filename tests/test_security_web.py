@@ -748,6 +748,31 @@ def test_the_html_part_of_emails_escapes_user_text(django_capture_on_commit_call
         assert P["buyer_name"] not in part
 
 
+def test_a_name_with_line_breaks_cannot_add_email_headers(django_capture_on_commit_callbacks):
+    """Django refuses line breaks in headers; the subject is made one line, so the
+    email still leaves, to its recipient only."""
+    buyer = BuyerFactory(full_name="Eve\r\nBcc: victim@example.com")
+    product = ListedProductFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        marketplace_services.inquiry_create(
+            buyer=buyer,
+            business=product.business,
+            product=product,
+            quantity=500,
+            unit="pack",
+            incoterm="FOB",
+            destination_country="NL",
+            message="Please quote 500 packs, FOB Dumai.",
+        )
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [product.business.owner.email]
+    assert message.bcc == [] and message.cc == []
+    assert "\n" not in message.subject and "\r" not in message.subject
+    assert "victim@example.com" not in str(message.message()["Bcc"] or "")
+    assert "Eve Bcc: victim@example.com" in message.subject
+
+
 def test_the_api_answers_json_never_html(django_capture_on_commit_callbacks):
     stage = Stage(django_capture_on_commit_callbacks)
     response = Client().get(reverse("api:product-detail", args=[stage.product.slug]))
