@@ -699,8 +699,12 @@ def machine() -> str:
             if line.startswith("model name"):
                 model = line.split(":", 1)[1].strip()
                 break
-    load1, _load5, _load15 = os.getloadavg()
-    return f"{model}, {os.cpu_count()} cores (load average {load1:.1f} at the start)"
+    return f"{model}, {os.cpu_count()} cores"
+
+
+def load_average() -> str:
+    """The 1-minute load average: how much else the machine was doing."""
+    return f"{os.getloadavg()[0]:.1f}"
 
 
 def versions() -> str:
@@ -751,7 +755,9 @@ def summary(args, results, fanout, seeding, about) -> str:
     started = about["started"]
     tool = results[0].load.tool if results and results[0].load else args.loadgen
     lines = [
-        f"Last run: {started} on {about['machine']}; {about['versions']}.",
+        f"Last run: {started} on {about['machine']} (1-minute load average "
+        f"{about['load_start']} at the start, {about['load_end']} at the end, "
+        f"other work included); {about['versions']}.",
         "",
         f"{args.products:,} listed benchmark products; gunicorn {args.workers} sync workers; "
         f"load from {tool} on the same machine, {args.connections} connections, "
@@ -866,9 +872,13 @@ def main(argv: list[str] | None = None) -> int:
     about = {
         "started": datetime.now(tz=UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": machine(),
+        "load_start": load_average(),
     }
     try:
-        say(f"Benchmark: {args.products:,} products, {args.loadgen}, {about['machine']}")
+        say(
+            f"Benchmark: {args.products:,} products, {args.loadgen}, {about['machine']}, "
+            f"load average {about['load_start']}"
+        )
         redis_version = check_redis(args.redis_url)
         say("Database")
         seeding = seed(args, environ)
@@ -895,6 +905,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         say("Benchmark interrupted; servers stopped.")
         return 130
+    about["load_end"] = load_average()
     say("")
     if results:
         say(table(results, markdown=False))
