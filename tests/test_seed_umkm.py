@@ -167,6 +167,22 @@ def test_seed_demo_builds_the_umkm_demo_and_a_second_run_changes_nothing(
     assert photo.thumb_small.storage.exists(photo.thumb_small.name)
     assert photo.image.name.endswith(".jpg")
 
+    # The programme has run for a while: businesses joined over the past year, before
+    # their mentorship started, were verified after joining and listed products since.
+    months = {(b.created_at.year, b.created_at.month) for b in Business.objects.all()}
+    assert len(months) >= 8
+    for business in Business.objects.filter(verified_at__isnull=False):
+        assert business.verified_at > business.created_at, business.name
+        assert business.owner.date_joined == business.created_at
+    for mentorship in Mentorship.objects.filter(started_at__isnull=False).select_related(
+        "business"
+    ):
+        assert mentorship.business.created_at < mentorship.started_at
+    for product in Product.objects.filter(
+        listed_at__isnull=False, business__owner__email__endswith="@demo.jembatan.id"
+    ).select_related("business")[:200]:
+        assert product.business.created_at < product.listed_at < timezone.now()
+
     # The workflow's notifications stay in the app; only the welcome emails went out.
     demo_emails = {spec["email"] for spec in DEMO_ACCOUNTS}
     assert {message.to[0] for message in mail.outbox} <= demo_emails

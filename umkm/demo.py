@@ -24,6 +24,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.db.models import Case, Min, Value, When
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -2417,6 +2418,59 @@ def _ensure_mentorship(business: Business, mentor: User, index: int) -> None:
         ),
         started_at=timezone.now() - timedelta(days=20 + 9 * index),
     )
+
+
+def backdate_fresh_businesses(businesses: list[Business]) -> int:
+    """Spread the demo over the past year, as a programme that has run for a while.
+
+    Without it every business, verification and listing carries the seed's own time and
+    the staff dashboard's monthly charts show a single bar. Runs after the mentoring and
+    marketplace demos, on the businesses this run created (created in the last hour):
+    each joined about nine days before the next, and always before its first mentoring
+    request, training seat or inquiry; it was verified three days after joining and its
+    listed products went online in the following weeks, before their first inquiry.
+    Businesses an earlier run backdated are left alone, so a second run changes nothing.
+    """
+    from marketplace.models import Inquiry
+    from mentoring.models import Registration
+
+    now = timezone.now()
+    fresh = {b.pk for b in businesses if b.created_at >= now - timedelta(hours=1)}
+    for index, business in enumerate(businesses):
+        if business.pk not in fresh:
+            continue
+        firsts = [
+            *Mentorship.objects.filter(business=business)
+            .aggregate(a=Min("requested_at"), b=Min("started_at"))
+            .values(),
+            Registration.objects.filter(business=business).aggregate(m=Min("created_at"))["m"],
+            Inquiry.objects.filter(business=business).aggregate(m=Min("created_at"))["m"],
+        ]
+        joined = min(
+            [now - timedelta(days=40 + 9 * index)]
+            + [first - timedelta(days=7) for first in firsts if first]
+        )
+        Business.objects.filter(pk=business.pk).update(
+            created_at=joined,
+            verified_at=Case(
+                When(verified_at__isnull=True, then=None),
+                default=Value(joined + timedelta(days=3)),
+            ),
+        )
+        User.objects.filter(pk=business.owner_id).update(date_joined=joined)
+        Product.objects.filter(business=business).update(created_at=joined)
+        listed = business.products.filter(listed_at__isnull=False).annotate(
+            first_inquiry=Min("inquiries__created_at")
+        )
+        for k, product in enumerate(listed.order_by("pk")):
+            online = min(
+                joined + timedelta(days=5 + 6 * k),
+                (product.first_inquiry or now) - timedelta(days=1),
+                now - timedelta(days=1),
+            )
+            online = max(online, joined + timedelta(hours=1))
+            Product.objects.filter(pk=product.pk).update(listed_at=online)
+    return len(fresh)
 
 
 WOOD_CATEGORIES = {"wood-carving", "indoor-furniture", "rattan-furniture"}

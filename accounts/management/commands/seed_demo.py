@@ -11,6 +11,7 @@ from accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_accounts
 from marketplace.demo import marketplace_summary, seed_bulk_marketplace, seed_marketplace
 from mentoring.demo import mentoring_summary, seed_bulk_mentoring, seed_mentoring
 from umkm.demo import (
+    backdate_fresh_businesses,
     seed_bulk_businesses,
     seed_bulk_products,
     seed_businesses,
@@ -71,9 +72,11 @@ class Command(BaseCommand):
         with _quiet("celery.app.trace"), _quiet("marketplace.services"):
             seed_accounts()
             seed_categories()
-            if seed_businesses():  # (tests may leave the businesses out)
+            businesses = seed_businesses()
+            if businesses:  # (tests may leave the businesses out)
                 seed_mentoring()
                 seed_marketplace()
+                backdate_fresh_businesses(businesses)
             if products:
                 # Scale mode: businesses, mentors, trainings and inquiries grow with N.
                 started = time.monotonic()
