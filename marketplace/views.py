@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.views import View
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -44,6 +45,19 @@ def _is_saved(user, product) -> bool:
     return ShortlistItem.objects.filter(buyer=user, product=product).exists()
 
 
+def _sidebar_key(filters, facets: dict) -> str:
+    """What the filter sidebar shows, as a cache key: the language, every filter (the
+    selected options and hidden inputs) and the facet counts themselves, so new counts
+    are a new key at once. Category names are the only other input: a renamed category
+    shows in the sidebar within FACET_CACHE_SECONDS, as the counts do."""
+    counts = {
+        name: sorted((str(value), n) for value, n in values.items())
+        for name, values in facets.items()
+    }
+    text = json.dumps([get_language(), filters.__dict__, counts], default=str, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 class CatalogueView(View):
     template_name = "marketplace/catalogue.html"
 
@@ -60,16 +74,20 @@ class CatalogueView(View):
                 json.dumps(filters.__dict__, default=str, sort_keys=True).encode()
             ).hexdigest()
         )
+        facets = selectors.facet_counts(filters, cache_key=key)
         context = {
             "form": form,
             "filters": filters,
             "page_obj": page,
             "products": page.object_list,
             "total": paginator.count,
-            "facets": selectors.facet_counts(filters, cache_key=key),
-            "categories": selectors.top_categories(),
+            "facets": facets,
+            # A callable: its two queries run only when the sidebar is not cached.
+            "categories": selectors.top_categories,
             "certification_kinds": Certification.Kind.choices,
             "canonical": _absolute(reverse("marketplace:catalogue")),
+            "sidebar_key": _sidebar_key(filters, facets),
+            "sidebar_seconds": selectors.FACET_CACHE_SECONDS,
         }
         return render(request, self.template_name, context)
 

@@ -12,8 +12,11 @@ from decimal import Decimal
 import pytest
 from django.core.cache import cache
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_script_prefix
+from django.urls import reverse
+from django.utils import translation
 
+from marketplace import selectors
 from marketplace.models import ExchangeRate
 from marketplace.templatetags import marketplace as price_tags
 
@@ -109,3 +112,87 @@ def test_converted_prices_look_the_exchange_rate_up_once_per_page(client, thirty
     html = client.get(CATALOGUE, {"lang": "id"}).content.decode()
     assert html.count("≈ Rp 33.600") == 24
     assert len(rate_lookups) == 1
+
+
+# Product cards: links and unit labels without a reverse() or a choices copy per card ---
+
+
+def test_cards_link_to_each_product_and_name_its_unit(client, thirty):
+    products, _category = thirty
+    Product = type(products[0])
+    Product.objects.filter(pk__in=[p.pk for p in products[::2]]).update(unit=Product.Unit.KG)
+    for language in ("en", "id"):
+        response = client.get(CATALOGUE, HTTP_ACCEPT_LANGUAGE=language)
+        html = response.content.decode()
+        shown = list(response.context["products"])
+        assert len(shown) == 24
+        with translation.override(language):
+            for product in shown:
+                assert (
+                    html.count(f'href="{reverse("marketplace:product", args=[product.slug])}"') == 1
+                )
+                assert f"{product.moq} {product.get_unit_display()}" in html
+
+
+def test_card_links_keep_the_script_prefix(client, thirty):
+    with override_script_prefix("/pasar/"):
+        response = client.get(CATALOGUE)
+    html = response.content.decode()
+    for product in response.context["products"]:
+        assert f'href="/pasar/catalogue/p/{product.slug}/"' in html
+
+
+def test_a_unit_that_is_not_a_choice_shows_as_stored():
+    with translation.override("en"):
+        assert str(price_tags.unit_label("kg")) == "kilogram"
+    assert price_tags.unit_label("bale") == "bale"
+
+
+# The filter sidebar: cached per language, filters and facet counts ---------------------
+
+
+def _sidebar(response) -> str:
+    html = response.content.decode()
+    start = html.index('<details class="filters"')
+    return html[start : html.index("</details>", start)]
+
+
+def test_the_sidebar_is_cached_and_then_needs_no_category_query(client, thirty):
+    _products, category = thirty
+    first = _sidebar(client.get(CATALOGUE, HTTP_ACCEPT_LANGUAGE="en"))
+    assert f'<option value="{category.slug}">' in first
+    assert f'<option value="{category.parent.slug}">' in first
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(CATALOGUE, HTTP_ACCEPT_LANGUAGE="en")
+    assert _sidebar(second) == first
+    assert not [q for q in queries if 'FROM "umkm_category"' in q["sql"]]
+    assert len(queries) == 2  # the page of products and its images
+
+
+def test_the_sidebar_shows_new_facet_counts_at_once(client, thirty, monkeypatch):
+    _products, category = thirty
+    assert f"{category.name} (30)" in _sidebar(client.get(CATALOGUE, HTTP_ACCEPT_LANGUAGE="en"))
+    real = selectors.facet_counts
+
+    def one_more(filters, *, cache_key=""):
+        counts = real(filters, cache_key=cache_key)
+        return {**counts, "category": {k: n + 1 for k, n in counts["category"].items()}}
+
+    monkeypatch.setattr(selectors, "facet_counts", one_more)
+    sidebar = _sidebar(client.get(CATALOGUE, HTTP_ACCEPT_LANGUAGE="en"))
+    assert f"{category.name} (31)" in sidebar
+    assert f"{category.name} (30)" not in sidebar
+
+
+def test_the_sidebar_follows_the_language_and_the_filters(client, thirty):
+    _products, category = thirty
+    english = _sidebar(client.get(CATALOGUE, HTTP_ACCEPT_LANGUAGE="en"))
+    indonesian = _sidebar(client.get(CATALOGUE, HTTP_ACCEPT_LANGUAGE="id"))
+    assert "All categories" in english
+    assert "Semua kategori" in indonesian
+    selected = f'<option value="{category.slug}" selected>'
+    filtered = client.get(CATALOGUE, {"category": category.slug}, HTTP_ACCEPT_LANGUAGE="en")
+    assert selected in _sidebar(filtered)
+    assert selected not in _sidebar(client.get(CATALOGUE, HTTP_ACCEPT_LANGUAGE="en"))
+    searched = client.get(CATALOGUE, {"q": "nanas"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert 'name="q" value="nanas"' in _sidebar(searched)

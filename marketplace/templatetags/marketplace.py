@@ -1,16 +1,53 @@
-"""Prices as each viewer expects them: USD for buyers and English readers, IDR locally."""
+"""Prices as each viewer expects them: USD for buyers and English readers, IDR locally;
+and the cheap per-card helpers of a page of product cards (unit label, product link)."""
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from marketplace.selectors import current_rate
+from umkm.models import Product
 
 register = template.Library()
+
+# ``Product.get_unit_display()`` rebuilds a hashable copy of every choice on each call;
+# a page of 24 cards (or 24 API items) called it 24 times. Lazy labels: translated when
+# rendered, in the active language.
+UNIT_LABELS = dict(Product.Unit.choices)
+_SLUG = re.compile(r"[-a-zA-Z0-9_]+")  # the <slug:…> converter: no quoting needed
+_SLUG_MARK = "slug-mark"
+
+
+def unit_label(unit: str):
+    """The unit's label, or the stored value when it is not a choice (as Django does)."""
+    return UNIT_LABELS.get(unit, unit)
+
+
+@register.filter(name="unit_label")
+def unit_label_filter(product):
+    """``{{ product|unit_label }}``: ``product.get_unit_display`` without its cost."""
+    return unit_label(product.unit)
+
+
+@register.simple_tag(takes_context=True)
+def product_url(context, product):
+    """``{% url 'marketplace:product' product.slug %}``, reversed once per request: the
+    path is the same for every slug around it (24 cards made 24 ``reverse()`` calls)."""
+    slug = product.slug
+    request = context.get("request")
+    if request is None or not _SLUG.fullmatch(slug):
+        return reverse("marketplace:product", args=[slug])  # raises as {% url %} would
+    parts = getattr(request, "_marketplace_product_path", None)
+    if parts is None:
+        head, _mark, tail = reverse("marketplace:product", args=[_SLUG_MARK]).rpartition(_SLUG_MARK)
+        parts = request._marketplace_product_path = (head, tail)
+    return f"{parts[0]}{slug}{parts[1]}"
 
 
 def _prefers_usd(context) -> bool:
