@@ -5,6 +5,7 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
+from celery.exceptions import Retry
 from django.core import mail
 from django.db import transaction
 from django.urls import reverse
@@ -268,6 +269,155 @@ def test_sweep_task_is_scheduled_by_beat(settings):
     schedule = settings.CELERY_BEAT_SCHEDULE
     assert any(entry["task"] == "notifications.tasks.sweep_pending" for entry in schedule.values())
     assert tasks.sweep_pending.apply().get() == 0
+
+
+# Fan-out: many recipients of one event ------------------------------------------------
+
+
+def _pending_for(users):
+    """One pending welcome per user, written without delivering (as the sweep finds them)."""
+    with mock.patch.object(services, "notifications_enqueue"):
+        return [_create(user).pk for user in users]
+
+
+def test_an_event_telling_many_people_is_one_batch_each_sent_once(
+    django_capture_on_commit_callbacks,
+):
+    users = OwnerFactory.create_batch(3)
+    with (
+        mock.patch.object(tasks.deliver, "delay") as single,
+        mock.patch.object(tasks.deliver_batch, "delay", wraps=tasks.deliver_batch.delay) as batch,
+        django_capture_on_commit_callbacks(execute=True),
+        transaction.atomic(),
+    ):
+        ids = [_create(user).pk for user in users]
+    single.assert_not_called()
+    batch.assert_called_once_with(ids)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in users)
+    assert set(Notification.objects.values_list("email_status", flat=True)) == {"sent"}
+    # Running the batch again (a redelivered message) sends nothing twice.
+    assert tasks.deliver_batch.apply(args=[ids]).get() == 0
+    assert len(mail.outbox) == 3
+
+
+def test_a_large_fan_out_is_split_into_batches(django_capture_on_commit_callbacks):
+    users = OwnerFactory.create_batch(services.DELIVERY_BATCH_SIZE + 1)
+    with (
+        mock.patch.object(tasks.deliver, "delay") as single,
+        mock.patch.object(tasks.deliver_batch, "delay") as batch,
+        django_capture_on_commit_callbacks(execute=True),
+        transaction.atomic(),
+    ):
+        ids = [_create(user).pk for user in users]
+    assert [c.args[0] for c in batch.call_args_list] == [ids[:-1]]
+    single.assert_called_once_with(ids[-1])
+
+
+def test_rows_of_a_rolled_back_transaction_do_not_join_the_next_commit(
+    django_capture_on_commit_callbacks,
+):
+    first, second = OwnerFactory.create_batch(2)
+    with (
+        mock.patch.object(tasks.deliver, "delay") as single,
+        mock.patch.object(tasks.deliver_batch, "delay") as batch,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            _create(first)
+            raise RuntimeError("the event failed")
+        with transaction.atomic():
+            kept = _create(second)
+    batch.assert_not_called()
+    single.assert_called_once_with(kept.pk)
+
+
+def test_a_batch_uses_one_mail_connection_and_one_claim(django_assert_max_num_queries):
+    ids = _pending_for(OwnerFactory.create_batch(10))
+    backend = "django.core.mail.backends.locmem.EmailBackend"
+    with (
+        mock.patch(f"{backend}.send_messages", autospec=True, return_value=1) as sent,
+        django_assert_max_num_queries(4 + 10 * 4) as captured,
+    ):
+        assert services.notifications_deliver_emails(notification_ids=ids) == []
+    assert sent.call_count == 10
+    assert len({id(call.args[0]) for call in sent.call_args_list}) == 1  # one connection
+    statements = [q["sql"].split()[0] for q in captured.captured_queries]
+    # One load and one claim for the batch, then one "sent" mark per email (not a
+    # claim, a load and a mark each).
+    assert statements.count("SELECT") == 1
+    assert statements.count("UPDATE") == 1 + 10
+    rows = Notification.objects.filter(pk__in=ids)
+    assert {(r.email_status, r.email_attempts) for r in rows} == {("sent", 1)}
+
+
+def test_a_batch_leaves_rows_already_sent_or_being_sent_alone():
+    sent, sending, pending = _pending_for(OwnerFactory.create_batch(3))
+    services.notification_deliver_email(notification_id=sent)
+    Notification.objects.filter(pk=sending).update(
+        email_status="sending", email_claimed_at=timezone.now()
+    )
+    mail.outbox.clear()
+    assert (
+        services.notifications_deliver_emails(notification_ids=[sent, sending, 987654, pending])
+        == []
+    )
+    assert len(mail.outbox) == 1
+    assert Notification.objects.get(pk=sending).email_status == "sending"
+    assert Notification.objects.get(pk=sent).email_attempts == 1
+
+
+def test_a_batch_stops_at_a_failure_and_gives_the_rest_back_failed_row_last():
+    first, failing, third, fourth = _pending_for(OwnerFactory.create_batch(4))
+    original = services._render_email
+
+    def render(notification):
+        if notification.pk == failing:
+            raise ConnectionRefusedError("mail server down")
+        return original(notification)
+
+    with mock.patch.object(services, "_render_email", side_effect=render):
+        left = services.notifications_deliver_emails(
+            notification_ids=[first, failing, third, fourth]
+        )
+    assert left == [third, fourth, failing]
+    assert [m.to for m in mail.outbox] == [[Notification.objects.get(pk=first).recipient.email]]
+    rows = {r.pk: r for r in Notification.objects.filter(pk__in=left)}
+    assert rows[failing].email_status == "pending"
+    assert rows[failing].email_attempts == 1
+    assert "mail server down" in rows[failing].email_last_error
+    # Not tried: pending again, no attempt counted.
+    assert {(rows[pk].email_status, rows[pk].email_attempts) for pk in (third, fourth)} == {
+        ("pending", 0)
+    }
+    # The retry sends the rest.
+    assert services.notifications_deliver_emails(notification_ids=left) == []
+    assert len(mail.outbox) == 4
+
+
+def test_batch_task_is_acks_late_and_retries_what_is_left(owner):
+    assert tasks.deliver_batch.acks_late is True
+    assert tasks.deliver_batch.max_retries >= 5
+    ids = _pending_for([owner, OwnerFactory()])
+    with (
+        mock.patch("django.core.mail.EmailMultiAlternatives.send", side_effect=OSError("down")),
+        mock.patch.object(tasks.deliver_batch, "retry", side_effect=Retry()) as retry,
+        pytest.raises(Retry),
+    ):
+        tasks.deliver_batch(ids)  # as a worker runs it
+    assert retry.call_args.kwargs["args"] == [[ids[1], ids[0]]]
+    assert retry.call_args.kwargs["countdown"] <= tasks.RETRY_BACKOFF
+    assert Notification.objects.filter(pk__in=ids, email_status="pending").count() == 2
+    # Embedded (eager) mode: nothing raised into the web request; the sweep retries.
+    with mock.patch("django.core.mail.EmailMultiAlternatives.send", side_effect=OSError("down")):
+        assert tasks.deliver_batch.apply(args=[ids]).get() == 2
+    assert mail.outbox == []
+
+
+def test_sweep_enqueues_what_it_finds_in_batches(owner):
+    ids = _pending_for([owner, OwnerFactory(), OwnerFactory()])
+    with mock.patch.object(tasks.deliver_batch, "delay") as batch:
+        assert services.notifications_sweep(now=timezone.now() + timedelta(minutes=10)) == 3
+    batch.assert_called_once_with(ids)
 
 
 # Views ---------------------------------------------------------------------------------

@@ -86,6 +86,22 @@ def test_a_real_worker_over_redis_delivers_the_email(redis_url, celery_broker):
     assert [m.to for m in mail.outbox] == [["siti@example.com"]]
 
 
+def test_a_real_worker_delivers_an_event_for_many_people_as_a_batch(redis_url, celery_broker):
+    celery_broker(redis_url)
+    users = [OwnerFactory(email=f"peserta{n}@example.com") for n in range(3)]
+    with running_worker():
+        with transaction.atomic():  # one event, three recipients: one batch task
+            ids = [
+                services.notification_create(
+                    recipient=user, kind="welcome", context={"name": "Siti", "next_step": "-"}
+                ).pk
+                for user in users
+            ]
+        sent = [_wait_until_sent(pk) for pk in ids]
+    assert [n.email_attempts for n in sent] == [1, 1, 1]
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in users)
+
+
 def test_a_notification_created_while_the_broker_is_down_is_delivered_by_the_sweep(
     redis_url, celery_broker
 ):
