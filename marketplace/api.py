@@ -11,6 +11,7 @@ from decimal import Decimal
 from allauth.account.adapter import get_adapter
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, Prefetch, Q
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext_lazy as _
@@ -139,6 +140,12 @@ class ApiMixin:
 
 # Serializers ---------------------------------------------------------------------------
 
+# ``get_FOO_display()`` builds a hashable copy of every choice on each call (24 products
+# and their certificates a page); a dict answers the same, labels still lazy.
+UNIT_LABELS = dict(Product.Unit.choices)
+KIND_LABELS = dict(Certification.Kind.choices)
+PRODUCT_URL = "umkm:product-detail"  # Product.get_absolute_url()
+
 
 class CategoryRefSerializer(serializers.ModelSerializer):
     name = serializers.CharField(read_only=True)
@@ -191,7 +198,7 @@ class CertificationSerializer(serializers.ModelSerializer):
         fields = ["kind", "kind_display", "number", "issuer", "verified", "expires_on"]
 
     def get_kind_display(self, obj) -> str:
-        return str(obj.get_kind_display())
+        return str(KIND_LABELS.get(obj.kind, obj.kind))
 
     def get_verified(self, obj) -> bool:
         return obj.verified_at is not None
@@ -250,10 +257,17 @@ class ProductSerializer(serializers.ModelSerializer):
         ]
 
     def get_unit_display(self, obj) -> str:
-        return str(obj.get_unit_display())
+        return str(UNIT_LABELS.get(obj.unit, obj.unit))
 
     def get_url(self, obj) -> str:
-        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
+        """``build_absolute_uri(obj.get_absolute_url())``, reversed once per response:
+        only the primary key differs between the items of a page."""
+        parts = self.context.get("_product_url")
+        if parts is None:
+            url = self.context["request"].build_absolute_uri(reverse(PRODUCT_URL, args=[0]))
+            head, _zero, tail = url.rpartition("0")
+            parts = self.context["_product_url"] = (head, tail)
+        return f"{parts[0]}{obj.pk}{parts[1]}"
 
 
 class SupplierSerializer(serializers.ModelSerializer):

@@ -20,7 +20,7 @@ from marketplace import selectors
 from marketplace.models import ExchangeRate
 from marketplace.templatetags import marketplace as price_tags
 
-from .factories import ListedProductFactory, SubCategoryFactory
+from .factories import CertificationFactory, ListedProductFactory, SubCategoryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -196,3 +196,29 @@ def test_the_sidebar_follows_the_language_and_the_filters(client, thirty):
     assert selected not in _sidebar(client.get(CATALOGUE, HTTP_ACCEPT_LANGUAGE="en"))
     searched = client.get(CATALOGUE, {"q": "nanas"}, HTTP_ACCEPT_LANGUAGE="en")
     assert 'name="q" value="nanas"' in _sidebar(searched)
+
+
+# API list: labels from dicts, the item URL reversed once per response ------------------
+
+
+@pytest.mark.parametrize("language", ["en", "id"])
+def test_api_items_name_units_certificates_and_urls_as_the_models_do(client, thirty, language):
+    products, _category = thirty
+    Product = type(products[0])
+    Product.objects.filter(pk__in=[p.pk for p in products[::2]]).update(unit=Product.Unit.KG)
+    for product, kind in zip(products[:2], ["halal", "pirt"], strict=True):
+        product.certifications.add(CertificationFactory(business=product.business, kind=kind))
+    response = client.get(PRODUCTS_API, {"page_size": 30}, HTTP_ACCEPT_LANGUAGE=language)
+    items = {item["slug"]: item for item in response.json()["results"]}
+    assert len(items) == 30
+    shown_kinds = 0
+    with translation.override(language):
+        for product in Product.objects.prefetch_related("certifications"):
+            item = items[product.slug]
+            assert item["unit_display"] == str(product.get_unit_display())
+            assert item["url"] == f"http://testserver{product.get_absolute_url()}"
+            kinds = {c["kind"]: c["kind_display"] for c in item["certifications"]}
+            for certification in product.certifications.all():
+                assert kinds[certification.kind] == str(certification.get_kind_display())
+                shown_kinds += 1
+    assert shown_kinds
