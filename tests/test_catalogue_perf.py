@@ -222,3 +222,15 @@ def test_api_items_name_units_certificates_and_urls_as_the_models_do(client, thi
                 assert kinds[certification.kind] == str(certification.get_kind_display())
                 shown_kinds += 1
     assert shown_kinds
+
+
+def test_the_product_page_names_its_unit_in_every_fact(client):
+    product = ListedProductFactory(unit="kg", moq=50, capacity_per_month=900)
+    product.price_tiers.create(min_quantity=50, price_usd=Decimal("2.00"))
+    html = client.get(
+        reverse("marketplace:product", args=[product.slug]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "50 kilogram" in html
+    assert "US$ 2.10 / kilogram" in html
+    assert "50+ kilogram: US$ 2.00" in html
+    assert "900 kilogram" in html
