@@ -1,5 +1,6 @@
 """The public catalogue: only listed products of active businesses, ever."""
 
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -39,30 +40,45 @@ def valid_certifications(*, today=None):
 
 
 def _search(queryset, q: str):
-    """PostgreSQL: full-text in both languages plus trigram typo tolerance.
-    SQLite: every word must appear (a correct, simpler fallback)."""
+    """PostgreSQL: full-text in both languages over the stored, indexed
+    ``search_vector``, ranked; when no listed product has the words, trigram typo
+    tolerance instead, ranked by word similarity.
+    SQLite: every word must appear (a correct, simpler fallback).
+
+    Returns the queryset and whether it carries a ``rank`` annotation."""
     words = q.lower().split()
     if not words:
         return queryset, False
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import (
-            SearchQuery,
-            SearchRank,
-            SearchVector,
-            TrigramWordSimilarity,
-        )
+        from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 
-        vector = SearchVector("search_text", config="simple")
         query = SearchQuery(q, config="simple", search_type="websearch")
-        queryset = queryset.annotate(
-            search=vector,
-            rank=SearchRank(vector, query),
-            similarity=TrigramWordSimilarity(q.lower(), "search_text"),
-        ).filter(Q(search=query) | Q(search_text__trigram_word_similar=q.lower()))
+        if _full_text_finds(queryset, q, query):
+            queryset = queryset.filter(search_vector=query).annotate(
+                rank=SearchRank(F("search_vector"), query)
+            )
+        else:
+            # Typo tolerance only when the words themselves are nowhere: it cannot use
+            # the full-text index and scores each candidate row by row.
+            term = q.lower()
+            queryset = queryset.filter(search_text__trigram_word_similar=term).annotate(
+                rank=TrigramWordSimilarity(term, "search_text")
+            )
         return queryset, True
     for word in words:
         queryset = queryset.filter(search_text__contains=word)
     return queryset, False
+
+
+def _full_text_finds(queryset, q: str, query) -> bool:
+    """Whether full-text search matches anything in ``queryset`` (one index lookup,
+    cached briefly so that the page and its facets ask once)."""
+    key = "search-finds:" + hashlib.sha256(f"{queryset.query}|{q}".encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = queryset.filter(search_vector=query).exists()
+        cache.set(key, found, FACET_CACHE_SECONDS)
+    return found
 
 
 @dataclass
@@ -127,7 +143,7 @@ def catalogue(filters: Filters):
     elif filters.sort == "price_desc":
         order = [F("fob_usd").desc(nulls_last=True), "-listed_at", "-id"]
     elif filters.sort == "relevance" and ranked:
-        order = [(F("rank") + F("similarity")).desc(), "-listed_at", "-id"]
+        order = [F("rank").desc(), "-listed_at", "-id"]
     else:
         order = ["-listed_at", "-id"]
     return (

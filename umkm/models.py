@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -406,6 +407,14 @@ class Category(Bilingual, models.Model):
         return self.localised("name")
 
 
+class SearchVectorOnPostgreSQL(SearchVector):
+    """``to_tsvector`` on PostgreSQL; NULL on SQLite, which has no text-search vectors
+    (its catalogue search matches the words of ``search_text`` instead)."""
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return "NULL", []
+
+
 class ProductQuerySet(models.QuerySet):
     def listed(self):
         """Publicly visible: an approved version exists, of an active business."""
@@ -535,6 +544,16 @@ class Product(Bilingual, models.Model):
         blank=True,
         editable=False,
         help_text=_("Names, descriptions, category and supplier of the public version."),
+    )
+    # Computed by the database from ``search_text`` whenever a row is written (services,
+    # bulk seeding, ``refresh_search_text``), so it can never fall behind. Catalogue
+    # search matches and ranks on it through the GIN index ``product_search_vector_idx``
+    # (migration 0005; PostgreSQL only, as SQLite cannot build GIN indexes).
+    search_vector = models.GeneratedField(
+        expression=SearchVectorOnPostgreSQL("search_text", config="simple"),
+        output_field=SearchVectorField(null=True),
+        db_persist=True,
+        verbose_name=_("search vector"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
