@@ -19,6 +19,7 @@ from django.utils import translation
 from marketplace import selectors
 from marketplace.models import ExchangeRate
 from marketplace.templatetags import marketplace as price_tags
+from umkm.models import ProductImage
 
 from .factories import CertificationFactory, ListedProductFactory, SubCategoryFactory
 
@@ -234,3 +235,24 @@ def test_the_product_page_names_its_unit_in_every_fact(client):
     assert "US$ 2.10 / kilogram" in html
     assert "50+ kilogram: US$ 2.00" in html
     assert "900 kilogram" in html
+
+
+def test_a_card_shows_the_first_photo_or_the_placeholder(client):
+    with_photos, without = ListedProductFactory(), ListedProductFactory()
+    ProductImage.objects.bulk_create(
+        ProductImage(
+            product=with_photos,
+            image=f"products/{n}.jpg",
+            thumb_small=f"products/{n}-400.jpg",
+            width=1200,
+            height=900,
+            position=position,
+            alt_text=f"Photo {n}",
+        )
+        for n, position in ((1, 2), (2, 0))
+    )
+    html = client.get(CATALOGUE, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'src="/media/products/2-400.jpg" alt="Photo 2"' in html
+    assert "products/1-400.jpg" not in html
+    assert html.count("img/placeholder") == 1
+    assert without.name in html
