@@ -287,6 +287,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "umkm.tasks.sweep_thumbnails",
         "schedule": 300.0,
     },
+    # Words of products no longer listed leave the search's typo dictionary.
+    "catalogue-words": {
+        "task": "umkm.tasks.rebuild_catalogue_words",
+        "schedule": crontab(minute=35),
+    },
     "certifications-expiry": {
         "task": "umkm.tasks.warn_expiring_certifications",
         "schedule": crontab(hour=7, minute=0),

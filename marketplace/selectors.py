@@ -1,6 +1,7 @@
 """The public catalogue: only listed products of active businesses, ever."""
 
 import hashlib
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -53,13 +54,17 @@ def _search(queryset, q: str):
         from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 
         query = SearchQuery(q, config="simple", search_type="websearch")
-        if _full_text_finds(queryset, q, query):
+        if not _full_text_finds(queryset, q, query):
+            # Typo tolerance only when the words themselves are nowhere: each word is
+            # replaced by the closest words of the catalogue, then searched as usual.
+            query = _corrected_query(q)
+        if query is not None:
             queryset = queryset.filter(search_vector=query).annotate(
                 rank=SearchRank(F("search_vector"), query)
             )
         else:
-            # Typo tolerance only when the words themselves are nowhere: it cannot use
-            # the full-text index and scores each candidate row by row.
+            # No dictionary of catalogue words yet: trigram similarity over the whole
+            # text instead (correct, but it scores each candidate row by row).
             term = q.lower()
             queryset = queryset.filter(search_text__trigram_word_similar=term).annotate(
                 rank=TrigramWordSimilarity(term, "search_text")
@@ -79,6 +84,59 @@ def _full_text_finds(queryset, q: str, query) -> bool:
         found = queryset.filter(search_vector=query).exists()
         cache.set(key, found, FACET_CACHE_SECONDS)
     return found
+
+
+CORRECTIONS_PER_WORD = 3
+# The closest catalogue words of each query word, in one query (``%`` is pg_trgm's
+# similarity operator, served by the trigram index on the words).
+CORRECTIONS_SQL = """
+SELECT typed.word, close.word
+FROM unnest(%s::text[]) AS typed(word)
+CROSS JOIN LATERAL (
+    SELECT word FROM umkm_catalogueword
+    WHERE word %% typed.word
+    ORDER BY similarity(word, typed.word) DESC, word
+    LIMIT %s
+) AS close
+"""
+
+
+def _corrected_query(q: str):
+    """A full-text query in which each word of ``q`` may be any of its closest words in
+    the catalogue (``ratan`` → ``rattan``); a word found nowhere nor near matches
+    nothing. ``None`` while the dictionary of catalogue words is empty. Cached briefly,
+    so that the page and its facets ask once."""
+    from django.contrib.postgres.search import SearchQuery
+
+    words = list(dict.fromkeys(re.findall(r"[^\W_]+", q.lower())))
+    if not words:
+        return SearchQuery(q, config="simple", search_type="websearch")
+    key = "search-words:" + hashlib.sha256(" ".join(words).encode()).hexdigest()
+    corrections = cache.get(key)
+    if corrections is None:
+        corrections = {}
+        with connection.cursor() as cursor:
+            cursor.execute(CORRECTIONS_SQL, [words, CORRECTIONS_PER_WORD])
+            for typed, close in cursor.fetchall():
+                corrections.setdefault(typed, []).append(close)
+            if not corrections:
+                cursor.execute("SELECT EXISTS (SELECT 1 FROM umkm_catalogueword)")
+                [(filled,)] = cursor.fetchall()
+                corrections = corrections if filled else False
+        cache.set(key, corrections, FACET_CACHE_SECONDS)
+    if corrections is False:
+        return None
+    query = None
+    for word in words:
+        # A word that is itself known stands alone (it is not a typo).
+        close = corrections.get(word, [])
+        close = [word] if word in close else close or [word]
+        either = None
+        for candidate in close:
+            one = SearchQuery(candidate, config="simple", search_type="plain")
+            either = one if either is None else either | one
+        query = either if query is None else query & either
+    return query
 
 
 @dataclass

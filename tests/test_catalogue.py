@@ -26,7 +26,7 @@ from django.utils import timezone
 from marketplace.models import ExchangeRate, Inquiry
 from marketplace.views import PAGE_SIZE
 from umkm import services
-from umkm.models import PriceTier, Product, ProductImage
+from umkm.models import CatalogueWord, PriceTier, Product, ProductImage
 from umkm.selectors import product_readiness
 
 from .factories import (
@@ -521,6 +521,84 @@ def test_search_uses_the_stored_vector_and_its_index_on_postgresql(postgres_db, 
         )
         [(definition,)] = cursor.fetchall()
     assert "USING gin (search_vector) WHERE is_listed" in definition
+
+
+def words() -> set[str]:
+    return set(CatalogueWord.objects.values_list("word", flat=True))
+
+
+def test_a_typo_is_corrected_to_the_catalogue_word_on_postgresql(
+    client, postgres_db, search_world, django_assert_max_num_queries
+):
+    assert {"rattan", "basket", "coffee"} <= words()  # the trigger added them
+    # "ratan" is in no product: it is read as "rattan", by full text, not row by row.
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(CATALOGUE, {"q": "ratan kerajinan"})
+    assert slugs(response) == {"woven-basket"}
+    assert response.context["total"] == 1
+    sql = " ".join(q["sql"] for q in queries.captured_queries)
+    assert "umkm_catalogueword" in sql
+    assert "%>" not in sql and "WORD_SIMILARITY" not in sql.upper()
+    # A word with nothing close in the catalogue finds nothing at all.
+    assert slugs(client.get(CATALOGUE, {"q": "ratan qxzvw"})) == set()
+    # The page and its facets look the corrections up once.
+    cache.clear()
+    client.get(CATALOGUE, {"q": "cofee"})
+    with django_assert_max_num_queries(20) as captured:
+        client.get(CATALOGUE, {"q": "baskett"})
+    lookups = [q for q in captured.captured_queries if "umkm_catalogueword" in q["sql"]]
+    assert len(lookups) == 1
+
+
+def test_the_word_dictionary_follows_the_listed_catalogue_on_postgresql(
+    client, postgres_db, search_world
+):
+    # Written while listed: its words are in at once, so its typo is found at once.
+    durian = ListedProductFactory(
+        slug="durian-chips",
+        name_en="Durian chips",
+        name_id="Keripik durian",
+        category=search_world.coffee.category,
+    )
+    services.products_refresh_search(queryset=Product.objects.filter(pk=durian.pk))
+    assert "durian" in words()
+    assert slugs(client.get(CATALOGUE, {"q": "duriann"})) == {"durian-chips"}
+    # Unlisted: the word stays until the rebuild drops it; listed words all stay.
+    Product.objects.filter(pk=durian.pk).update(is_listed=False, status=Product.Status.DRAFT)
+    assert "durian" in words()
+    assert services.catalogue_words_rebuild() == len(words())
+    assert "durian" not in words()
+    assert {"rattan", "kopi", "arabica"} <= words()
+    # A draft's words were never in.
+    assert "draf" not in words()
+    cache.clear()
+    assert slugs(client.get(CATALOGUE, {"q": "duriann"})) == set()
+
+
+def test_search_with_an_empty_word_dictionary_still_tolerates_typos_on_postgresql(
+    client, postgres_db, search_world
+):
+    CatalogueWord.objects.all().delete()
+    # Trigram similarity over the whole text instead: slower, same products.
+    assert slugs(client.get(CATALOGUE, {"q": "cofee"})) == {"arabica-beans"}
+    assert slugs(client.get(CATALOGUE, {"q": "ratan"})) == {"woven-basket"}
+    assert services.catalogue_words_rebuild() > 0
+    cache.clear()
+    assert slugs(client.get(CATALOGUE, {"q": "ratan"})) == {"woven-basket"}
+
+
+def test_refresh_search_text_command_rebuilds_the_word_dictionary(db, search_world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("refresh_search_text", stdout=out)
+    assert "3 products refreshed" in out.getvalue()
+    if connection.vendor == "postgresql":
+        assert {"rattan", "basket"} <= words()
+    else:
+        assert words() == set()  # SQLite searches without typo tolerance
 
 
 # Filters, sorting, facets --------------------------------------------------------------

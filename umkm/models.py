@@ -743,3 +743,22 @@ class ProductTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product}: {self.from_status} → {self.to_status}"
+
+
+class CatalogueWord(models.Model):
+    """A word of the listed catalogue's search vectors: the dictionary that corrects a
+    misspelt search (``ratan`` → ``rattan``) through its trigram index.
+
+    PostgreSQL only (SQLite's search has no typo tolerance). A trigger adds the words of
+    every product written while listed (migration 0006), so no listed word is ever
+    missing; ``services.catalogue_words_rebuild`` drops words nobody uses any more.
+    """
+
+    word = models.TextField(_("word"), primary_key=True)
+
+    class Meta:
+        verbose_name = _("catalogue word")
+        verbose_name_plural = _("catalogue words")
+
+    def __str__(self) -> str:
+        return self.word

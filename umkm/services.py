@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +23,7 @@ from notifications.services import notification_create
 from .models import (
     EXPORT_FIELDS,
     Business,
+    CatalogueWord,
     Certification,
     Product,
     ProductImage,
@@ -169,6 +170,31 @@ def products_refresh_search(*, queryset=None) -> int:
     if batch:
         count += Product.objects.bulk_update(batch, ["search_text"])
     return count
+
+
+# One statement: the words of listed products' vectors in, words nobody uses out (rows
+# that stay are left alone, so searches meanwhile see a full dictionary).
+CATALOGUE_WORDS_REBUILD_SQL = """
+WITH fresh AS (
+    SELECT word FROM ts_stat('SELECT search_vector FROM umkm_product WHERE is_listed')
+), gone AS (
+    DELETE FROM umkm_catalogueword WHERE word NOT IN (SELECT word FROM fresh)
+)
+INSERT INTO umkm_catalogueword (word) SELECT word FROM fresh ON CONFLICT DO NOTHING
+"""
+
+
+def catalogue_words_rebuild() -> int:
+    """Rebuild the dictionary of catalogue words that corrects misspelt searches.
+
+    A database trigger already adds the words of every listed product as it is written;
+    this also drops the words of products no longer listed. PostgreSQL only (returns 0
+    elsewhere). Returns how many words the dictionary holds."""
+    if connection.vendor != "postgresql":
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(CATALOGUE_WORDS_REBUILD_SQL)
+    return CatalogueWord.objects.count()
 
 
 # Products: the listing workflow ------------------------------------------------------

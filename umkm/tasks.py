@@ -21,3 +21,10 @@ def warn_expiring_certifications() -> int:
 def sweep_thumbnails() -> int:
     """Periodic (celery beat): re-queue photos still without thumbnails."""
     return services.product_images_missing_thumbnails()
+
+
+@shared_task(acks_late=True)
+def rebuild_catalogue_words() -> int:
+    """Hourly (celery beat): drop words of products no longer listed from the dictionary
+    that corrects misspelt searches (new words arrive by a database trigger)."""
+    return services.catalogue_words_rebuild()

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from umkm.services import products_refresh_search
+from umkm.services import catalogue_words_rebuild, products_refresh_search
 
 
 class Command(BaseCommand):
@@ -8,4 +8,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         count = products_refresh_search()
-        self.stdout.write(self.style.SUCCESS(f"{count} products refreshed."))
+        words = catalogue_words_rebuild()
+        self.stdout.write(self.style.SUCCESS(f"{count} products refreshed, {words} words."))
