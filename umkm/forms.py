@@ -19,7 +19,7 @@ from .regions import CITY_CHOICES, city_in_province
 
 class BusinessForm(forms.ModelForm):
     city = forms.ChoiceField(label=_("City or regency"), choices=[("", "---------"), *CITY_CHOICES])
-    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     nib = forms.CharField(
         label=_("NIB"),
         required=False,
@@ -30,7 +30,7 @@ class BusinessForm(forms.ModelForm):
     # A plain file field, not an ImageField: ``clean_logo_upload`` decides what the bytes
     # are and says what is wrong (too large, too many pixels, damaged, not a picture).
     logo = forms.FileField(
-        label=_("logo"),
+        label=_("Logo"),
         required=False,
         help_text=_("JPEG, PNG or WebP, at most 10 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
