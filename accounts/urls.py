@@ -6,6 +6,7 @@ app_name = "accounts"
 urlpatterns = [
     path("me/profile/", views.ProfileView.as_view(), name="profile"),
     path("me/language/", views.SetLanguageView.as_view(), name="set-language"),
+    path("me/language/<str:code>/", views.LanguageLinkView.as_view(), name="language-link"),
     path("staff/", views_programme.ProgrammeDashboardView.as_view(), name="staff-dashboard"),
     path("staff/report/", views_programme.ProgrammeReportView.as_view(), name="programme-report"),
     re_path(

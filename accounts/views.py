@@ -1,10 +1,15 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.utils import translation
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views import View
+from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView, UpdateView
 from django.views.i18n import set_language
 
@@ -46,3 +51,32 @@ class SetLanguageView(View):
         if request.user.is_authenticated:
             services.user_set_language(user=request.user, language=request.POST.get("language", ""))
         return set_language(request)
+
+
+@method_decorator(never_cache, name="get")
+class LanguageLinkView(View):
+    """The language switcher for visitors who are not signed in: plain links, so the
+    public pages carry no CSRF token and can be served from the cache
+    (marketplace/caching.py). Only the language cookie is set; signed-in people use the
+    POST form, which also saves the choice on their account."""
+
+    def get(self, request, code):
+        if code not in dict(settings.LANGUAGES):
+            raise Http404
+        next_url = request.GET.get("next", "")
+        if not url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            next_url = "/"
+        response = HttpResponseRedirect(next_url)
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            code,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+        return response

@@ -14,6 +14,7 @@ from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation.trans_real import parse_accept_lang_header
 from drf_spectacular.types import OpenApiTypes
@@ -36,6 +37,7 @@ from mentoring.services.trainings import SEAT_STATUSES
 from umkm.models import Business, Category, Certification, PriceTier, Product, ProductImage
 from umkm.regions import PROVINCE_CHOICES
 
+from .caching import cache_anonymous_response
 from .forms import SORT_CHOICES, CatalogueFilterForm
 from .forms_inquiries import COUNTRIES
 from .models import INCOTERM_CHOICES, Inquiry
@@ -579,6 +581,8 @@ def _product_prefetches(queryset):
         examples=[PRODUCT_EXAMPLE],
     ),
 )
+@method_decorator(cache_anonymous_response, name="list")
+@method_decorator(cache_anonymous_response, name="retrieve")
 class ProductViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = ProductSerializer
     lookup_field = "slug"
@@ -604,6 +608,8 @@ class ProductViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
         responses={200: SupplierSerializer, **READ_ERRORS},
     ),
 )
+@method_decorator(cache_anonymous_response, name="list")
+@method_decorator(cache_anonymous_response, name="retrieve")
 class SupplierViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = SupplierSerializer
     lookup_field = "slug"

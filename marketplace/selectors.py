@@ -17,7 +17,7 @@ from umkm.selectors import export_ready_q
 from .models import ExchangeRate, Inquiry
 from .services import REMIND_UNANSWERED_AFTER, STAFF_REMINDER_KEY
 
-FACET_CACHE_SECONDS = 120
+FACET_CACHE_SECONDS = 120  # whole anonymous pages: 60 s, marketplace/caching.py
 RATE_CACHE_KEY = "marketplace:idr_per_usd"
 RATE_CACHE_SECONDS = 300
 

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views import View
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_GET
 from umkm.models import Certification
 
 from . import selectors
+from .caching import cache_anonymous_response
 from .forms import CatalogueFilterForm
 from .models import ShortlistItem
 from .pagination import CachedCountPaginator
@@ -58,6 +60,7 @@ def _sidebar_key(filters, facets: dict) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+@method_decorator(cache_anonymous_response, name="get")
 class CatalogueView(View):
     template_name = "marketplace/catalogue.html"
 
@@ -92,6 +95,7 @@ class CatalogueView(View):
         return render(request, self.template_name, context)
 
 
+@method_decorator(cache_anonymous_response, name="get")
 class ProductPublicView(View):
     template_name = "marketplace/product_detail.html"
 
@@ -159,6 +163,7 @@ class ProductPublicView(View):
         return render(request, self.template_name, context)
 
 
+@method_decorator(cache_anonymous_response, name="get")
 class SupplierView(View):
     template_name = "marketplace/supplier_detail.html"
 

@@ -652,6 +652,7 @@ PUBLIC_BY_DESIGN = {
     "mentoring:calendar-feed-ics": "the random token (32 bytes) is the credential",
     "account_confirm_email": "allauth: the emailed key is the credential",
     "account_reset_password_from_key": "allauth: the emailed key is the credential",
+    "accounts:language-link": "the argument is a language code; only sets the language cookie",
 }
 ADMIN_PREFIX = "admin/"  # every admin URL needs is_staff: test_admin_urls_need_staff
 

@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from marketplace.caching import bump_catalogue_version
 from notifications.services import notification_create
 
 from .models import (
@@ -430,6 +431,8 @@ def product_update(*, product: Product, actor: User, **fields) -> Product:
                 % {"fields": ", ".join(sorted(held))},
             )
             _notify_reviewers(product)
+        if product.is_listed:
+            bump_catalogue_version()  # non-export fields are public at once
     return product
 
 
@@ -482,6 +485,7 @@ def product_approve(*, product: Product, reviewer: User, comment: str = "") -> P
             context={"product": product.name_id, "reviewer": reviewer.get_full_name()},
             url=reverse("umkm:product-detail", args=[product.pk]),
         )
+        bump_catalogue_version()
     return product
 
 
@@ -523,6 +527,7 @@ def product_archive(*, product: Product, actor: User) -> Product:
         product.pending_changes = {}
         product.save(update_fields=["status", "is_listed", "pending_changes", "updated_at"])
         _record(product, from_status=from_status, actor=actor)
+        bump_catalogue_version()
     return product
 
 

@@ -1,0 +1,132 @@
+"""Whole responses of the public catalogue for anonymous visitors, from the cache.
+
+Rendering a catalogue page, a product page or an API list costs 15–40 ms of Python even
+with its queries cached; most readers are anonymous buyers abroad who all see the same
+page. ``cache_anonymous_response`` keeps a rendered 200 for ``PAGE_CACHE_SECONDS``.
+
+Our own decorator rather than Django's ``UpdateCacheMiddleware``/``cache_page``: their
+key is the URL plus the request headers named in ``Vary`` (the raw Cookie and
+Accept-Language), so every visitor's cookie jar would be its own entry and a signed-in
+person's page could be stored; here the key is what the page actually depends on for an
+anonymous visitor — the language already resolved by the middleware (?lang=, language
+cookie, Accept-Language; it also decides the currency shown), scheme, host, full path
+with query string — plus ``catalogue_version``, which every listing change replaces, so an
+archived or unlisted product leaves cached pages at once. Anything else shown (supplier
+names, certificates, exchange rate) follows within ``PAGE_CACHE_SECONDS``.
+
+Never stored or served: requests with a session cookie, a messages cookie or an
+Authorization header (someone signed in, or with something personal to show); responses
+that are not a plain 200, that set a cookie, that are private or no-store, that put a
+CSRF token in the page (a cached token would not match the next visitor's cookie), or
+during which a message was added.
+"""
+
+import hashlib
+import uuid
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils.cache import has_vary_header
+from django.utils.translation import get_language
+
+PAGE_CACHE_SECONDS = 60
+# settings.ANONYMOUS_RESPONSE_CACHE_SECONDS overrides it; 0 turns the cache off (tests
+# that measure what one render costs).
+VERSION_KEY = "catalogue_version"
+_KEY_PREFIX = "anon-response"
+_PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
+
+
+def catalogue_version() -> str:
+    """The current catalogue version (made when missing, e.g. after the cache was flushed)."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
+        version = cache.get(VERSION_KEY) or ""
+    return version
+
+
+def bump_catalogue_version() -> None:
+    """Retire every cached anonymous response: now and again when the transaction
+    commits (a page rendered from the old rows in between is not kept)."""
+
+    def bump() -> None:
+        cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def _may_use_cache(request) -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if "HTTP_AUTHORIZATION" in request.META:
+        return False
+    return not any(name in request.COOKIES for name in _PERSONAL_COOKIES)
+
+
+def _may_store(request, response) -> bool:
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return False
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        return False  # the page holds a CSRF token for this visitor's cookie
+    messages = getattr(request, "_messages", None)
+    if messages is not None and getattr(messages, "added_new", False):
+        return False
+    cache_control = response.get("Cache-Control", "")
+    if "private" in cache_control or "no-store" in cache_control:
+        return False
+    # A response that depends on more than the language and the visitor being anonymous.
+    return not has_vary_header(response, "Authorization")
+
+
+def _key(request, language: str) -> str:
+    where = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    digest = hashlib.sha256(where.encode()).hexdigest()
+    return f"{_KEY_PREFIX}:{catalogue_version()}:{language}:{digest}"
+
+
+def _seconds() -> int:
+    return getattr(settings, "ANONYMOUS_RESPONSE_CACHE_SECONDS", PAGE_CACHE_SECONDS)
+
+
+def cache_anonymous_response(view=None):
+    """Decorate a view function, or with ``method_decorator`` a view's ``get`` or a DRF
+    viewset's ``list``/``retrieve`` (there the API has already picked its language,
+    authenticated and throttled the request, so anonymous API clients keep their rate
+    limit; a DRF response is stored once it has been rendered)."""
+
+    def decorator(view_func):
+        @wraps(view_func)
+        def wrapped(request, *args, **kwargs):
+            seconds = _seconds()
+            if not seconds or not _may_use_cache(request):
+                return view_func(request, *args, **kwargs)
+            key = _key(request, get_language())
+            stored = cache.get(key)
+            if stored is not None:
+                content, headers = stored
+                return HttpResponse(content, headers=headers)
+            response = view_func(request, *args, **kwargs)
+
+            def store(rendered):
+                if _may_store(request, rendered):
+                    cache.set(key, (rendered.content, dict(rendered.items())), seconds)
+
+            if getattr(response, "is_rendered", True):
+                store(response)
+            else:
+                response.add_post_render_callback(store)
+            return response
+
+        return wrapped
+
+    if view is not None:
+        return decorator(view)
+    return decorator
