@@ -2,7 +2,9 @@
 
 import logging
 import threading
+from contextlib import contextmanager
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -56,32 +58,36 @@ def notifications_enqueue(*, notification_ids: list[int]) -> None:
             )
 
 
-class _Outbox(threading.local):
-    """Rows written in the current transaction, enqueued together when it commits."""
+class _Batches(threading.local):
+    """The open ``batched_delivery`` scopes of this thread, innermost last."""
 
     def __init__(self) -> None:
-        self.ids: list[int] = []
-
-    def add(self, notification_id: int) -> None:
-        pending = transaction.get_connection().run_on_commit
-        if not any(callback == self.flush for _sids, callback, *_rest in pending):
-            # Rows of a transaction that rolled back (its callbacks are gone): not ours.
-            self.ids = []
-        self.ids.append(notification_id)
-        # One callback per row, so that Django drops exactly those of a rolled-back
-        # savepoint; the first to run after the commit enqueues every row of the
-        # transaction at once (an event that tells 500 people is 10 batches, not 500
-        # tasks), the others find nothing left. A row of a rolled-back savepoint goes
-        # along and finds nothing to claim.
-        transaction.on_commit(self.flush)
-
-    def flush(self) -> None:
-        ids, self.ids = self.ids, []
-        if ids:
-            notifications_enqueue(notification_ids=ids)
+        self.open: list[list[int]] = []
 
 
-_outbox = _Outbox()
+_batches = _Batches()
+
+
+@contextmanager
+def batched_delivery():
+    """Deliver the notifications created inside this block together.
+
+    For events that tell many people at once (a training changed or cancelled, the
+    reminder sweep): the rows written inside are handed to the broker as
+    ``deliver_batch`` tasks of up to ``DELIVERY_BATCH_SIZE`` after the surrounding
+    transaction commits, instead of one task per row. The on_commit callback carries
+    exactly the rows of this block, so Django drops it with them when the block's
+    savepoint or transaction rolls back, and it never picks up rows of other work.
+    Outside such a block every row gets its own ``deliver`` task, as before.
+    """
+    ids: list[int] = []
+    _batches.open.append(ids)
+    try:
+        yield
+    finally:
+        _batches.open.pop()
+    if ids:
+        transaction.on_commit(partial(notifications_enqueue, notification_ids=ids))
 
 
 def email_enabled(*, user, kind: str) -> bool:
@@ -135,7 +141,10 @@ def notification_create(
             return None
         raise
     if wants_email:
-        _outbox.add(notification.pk)
+        if _batches.open:
+            _batches.open[-1].append(notification.pk)
+        else:
+            transaction.on_commit(partial(notification_enqueue, notification.pk))
     return notification
 
 

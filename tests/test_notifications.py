@@ -289,6 +289,7 @@ def test_an_event_telling_many_people_is_one_batch_each_sent_once(
         mock.patch.object(tasks.deliver_batch, "delay", wraps=tasks.deliver_batch.delay) as batch,
         django_capture_on_commit_callbacks(execute=True),
         transaction.atomic(),
+        services.batched_delivery(),
     ):
         ids = [_create(user).pk for user in users]
     single.assert_not_called()
@@ -307,28 +308,55 @@ def test_a_large_fan_out_is_split_into_batches(django_capture_on_commit_callback
         mock.patch.object(tasks.deliver_batch, "delay") as batch,
         django_capture_on_commit_callbacks(execute=True),
         transaction.atomic(),
+        services.batched_delivery(),
     ):
         ids = [_create(user).pk for user in users]
     assert [c.args[0] for c in batch.call_args_list] == [ids[:-1]]
     single.assert_called_once_with(ids[-1])
 
 
-def test_rows_of_a_rolled_back_transaction_do_not_join_the_next_commit(
-    django_capture_on_commit_callbacks,
-):
+def test_rows_of_a_rolled_back_batch_are_not_enqueued(django_capture_on_commit_callbacks):
     first, second = OwnerFactory.create_batch(2)
     with (
         mock.patch.object(tasks.deliver, "delay") as single,
         mock.patch.object(tasks.deliver_batch, "delay") as batch,
         django_capture_on_commit_callbacks(execute=True),
     ):
-        with pytest.raises(RuntimeError), transaction.atomic():
+        with pytest.raises(RuntimeError), transaction.atomic(), services.batched_delivery():
             _create(first)
             raise RuntimeError("the event failed")
-        with transaction.atomic():
-            kept = _create(second)
+        kept = _create(second)  # outside a batch: a task of its own, as always
     batch.assert_not_called()
     single.assert_called_once_with(kept.pk)
+
+
+def test_a_batch_carries_only_the_rows_written_inside_it(django_capture_on_commit_callbacks):
+    """Rows of other work in the same transaction keep their own delivery."""
+    earlier, first, second, later = OwnerFactory.create_batch(4)
+    with (
+        mock.patch.object(tasks.deliver, "delay") as single,
+        mock.patch.object(tasks.deliver_batch, "delay") as batch,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        before = _create(earlier)
+        with services.batched_delivery():
+            ids = [_create(first).pk, _create(second).pk]
+        after = _create(later)
+    batch.assert_called_once_with(ids)
+    assert [c.args[0] for c in single.call_args_list] == [before.pk, after.pk]
+
+
+def test_without_a_batch_every_row_is_its_own_task(django_capture_on_commit_callbacks):
+    users = OwnerFactory.create_batch(3)
+    with (
+        mock.patch.object(tasks.deliver, "delay") as single,
+        mock.patch.object(tasks.deliver_batch, "delay") as batch,
+        django_capture_on_commit_callbacks(execute=True),
+        transaction.atomic(),
+    ):
+        ids = [_create(user).pk for user in users]
+    batch.assert_not_called()
+    assert [c.args[0] for c in single.call_args_list] == ids
 
 
 def test_a_batch_uses_one_mail_connection_and_one_claim(django_assert_max_num_queries):

@@ -90,7 +90,7 @@ def test_a_real_worker_delivers_an_event_for_many_people_as_a_batch(redis_url, c
     celery_broker(redis_url)
     users = [OwnerFactory(email=f"peserta{n}@example.com") for n in range(3)]
     with running_worker():
-        with transaction.atomic():  # one event, three recipients: one batch task
+        with transaction.atomic(), services.batched_delivery():  # three recipients, one task
             ids = [
                 services.notification_create(
                     recipient=user, kind="welcome", context={"name": "Siti", "next_step": "-"}

@@ -27,7 +27,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from notifications.models import Notification
-from notifications.services import notification_create
+from notifications.services import batched_delivery, notification_create
 from umkm.models import Business
 
 from ..models import (
@@ -155,10 +155,11 @@ def _notify_live_registrants(session: TrainingSession, kind: str) -> int:
         .order_by("created_at", "id")
     )
     count = 0
-    for registration in registrations:
-        registration.session = session
-        if _notify_registrant(registration, kind):
-            count += 1
+    with batched_delivery():  # everyone registered is told: one task per 50 emails
+        for registration in registrations:
+            registration.session = session
+            if _notify_registrant(registration, kind):
+                count += 1
     return count
 
 
@@ -671,18 +672,19 @@ def trainings_sweep(*, now: datetime | None = None) -> int:
         ).values_list("dedupe_key", flat=True)
     )
     written = 0
-    for registration, when, dedupe in planned:
-        if dedupe in already:
-            continue
-        with transaction.atomic():
-            if _notify_registrant(
-                registration,
-                "training_reminder",
-                when=when,
-                dedupe_key=dedupe,
-                url=reverse("mentoring:registration-ticket", args=[registration.pk]),
-            ):
-                written += 1
+    with batched_delivery():  # a session's reminders leave together
+        for registration, when, dedupe in planned:
+            if dedupe in already:
+                continue
+            with transaction.atomic():
+                if _notify_registrant(
+                    registration,
+                    "training_reminder",
+                    when=when,
+                    dedupe_key=dedupe,
+                    url=reverse("mentoring:registration-ticket", args=[registration.pk]),
+                ):
+                    written += 1
     return written
 
 
