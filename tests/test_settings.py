@@ -49,12 +49,29 @@ def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
 
 def test_missing_secret_key_in_production_stops_with_one_clear_sentence():
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != "SECRET_KEY"}
-    result = _manage("check", env=env)
+    result = _manage("check", "--deploy", env=env)
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1, result.stderr
     assert "SECRET_KEY" in lines[0]
+
+
+@pytest.mark.parametrize("command", ["migrate", "runserver", "shell"])
+def test_commands_that_serve_or_write_still_demand_the_secret_key(command):
+    result = _manage(command, env={})
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args", [("check",), ("makemigrations", "--check", "--dry-run"), ("showmigrations",)]
+)
+def test_commands_that_only_read_the_code_run_on_a_fresh_clone(args):
+    """No SECRET_KEY, ALLOWED_HOSTS or SITE_URL: nothing is served, signed or sent."""
+    result = _manage(*args, env={})
+    assert result.returncode == 0, result.stderr
 
 
 def test_invalid_debug_value_stops_with_one_sentence():
@@ -111,7 +128,7 @@ def test_redis_url_switches_celery_and_cache(redis_url, eager, cache_backend):
 @pytest.mark.parametrize("variable", ["ALLOWED_HOSTS", "SITE_URL"])
 def test_missing_public_address_in_production_stops_with_one_sentence(variable):
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != variable}
-    result = _manage("check", env=env)
+    result = _manage("check", "--deploy", env=env)
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
     assert variable in result.stderr
