@@ -220,7 +220,23 @@ class MentoringLogFactory(factory.django.DjangoModelFactory):
     notes = "Membahas kemasan dan label bahasa Inggris."
 
 
-class InquiryFactory(factory.django.DjangoModelFactory):
+class BackdatedFactory(factory.django.DjangoModelFactory):
+    """``created_at=...`` dates the row (the field is ``auto_now_add``, so it is set after)."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        created_at = kwargs.pop("created_at", None)
+        instance = super()._create(model_class, *args, **kwargs)
+        if created_at is not None:
+            model_class.objects.filter(pk=instance.pk).update(created_at=created_at)
+            instance.created_at = created_at
+        return instance
+
+
+class InquiryFactory(BackdatedFactory):
     """A buyer's inquiry; pass ``created_at`` to date it (the field is auto_now_add)."""
 
     class Meta:
@@ -234,17 +250,8 @@ class InquiryFactory(factory.django.DjangoModelFactory):
     incoterm = "FOB"
     destination_country = "NL"
 
-    @classmethod
-    def _create(cls, model_class, *args, **kwargs):
-        created_at = kwargs.pop("created_at", None)
-        inquiry = super()._create(model_class, *args, **kwargs)
-        if created_at is not None:
-            model_class.objects.filter(pk=inquiry.pk).update(created_at=created_at)
-            inquiry.created_at = created_at
-        return inquiry
 
-
-class BuyingRequestFactory(factory.django.DjangoModelFactory):
+class BuyingRequestFactory(BackdatedFactory):
     """A buyer's request to many suppliers; ``created_at`` dates it."""
 
     class Meta:
@@ -258,15 +265,6 @@ class BuyingRequestFactory(factory.django.DjangoModelFactory):
     unit = "pack"
     destination_country = "NL"
     valid_until = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
-
-    @classmethod
-    def _create(cls, model_class, *args, **kwargs):
-        created_at = kwargs.pop("created_at", None)
-        request = super()._create(model_class, *args, **kwargs)
-        if created_at is not None:
-            model_class.objects.filter(pk=request.pk).update(created_at=created_at)
-            request.created_at = created_at
-        return request
 
 
 class QuoteFactory(factory.django.DjangoModelFactory):

@@ -106,7 +106,7 @@ class CellError(Exception):
 # Writing ----------------------------------------------------------------------------
 
 
-def _safe(value) -> str:
+def csv_safe(value) -> str:
     text = "" if value is None else str(value)
     if text.startswith(FORMULA_STARTS):
         return "'" + text
@@ -118,7 +118,7 @@ def _write(rows: list[list]) -> str:
     out.write("\ufeff")  # a BOM, or Excel on Windows reads UTF-8 as cp1252
     writer = csv.writer(out)
     for row in rows:
-        writer.writerow([_safe(cell) for cell in row])
+        writer.writerow([csv_safe(cell) for cell in row])
     return out.getvalue()
 
 
