@@ -364,30 +364,26 @@ def reply_attachment() -> Submission:
     )
 
 
-def admin_business_logo() -> Submission:
-    business = BusinessFactory()
+def _admin_change(obj, field: str) -> Submission:
+    """The admin's change form of ``obj``, uploading into its ``field``."""
     client = signed_in(superuser())
-    url = reverse("admin:umkm_business_change", args=[business.pk])
+    url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+    model = type(obj)
     return Submission(
         client,
         url,
         admin_data(client, url),
-        "logo",
-        lambda: [Business.objects.get(pk=business.pk).logo.name],
+        field,
+        lambda: [getattr(model.objects.get(pk=obj.pk), field).name],
     )
+
+
+def admin_business_logo() -> Submission:
+    return _admin_change(BusinessFactory(), "logo")
 
 
 def admin_certificate_document() -> Submission:
-    certification = CertificationFactory()
-    client = signed_in(superuser())
-    url = reverse("admin:umkm_certification_change", args=[certification.pk])
-    return Submission(
-        client,
-        url,
-        admin_data(client, url),
-        "document",
-        lambda: [Certification.objects.get(pk=certification.pk).document.name],
-    )
+    return _admin_change(CertificationFactory(), "document")
 
 
 def admin_product_photo() -> Submission:
