@@ -13,7 +13,7 @@ from django.views.generic import TemplateView
 from .permissions import StaffRequiredMixin
 from .programme import exports
 from .programme.charts import programme_panels
-from .programme.figures import Programme, without_jit
+from .programme.figures import Programme
 from .programme.periods import Filters, ProgrammeFilterForm, ReportMonthForm
 
 TOP_MENTORS = 5
@@ -27,13 +27,12 @@ class ProgrammeDashboardView(StaffRequiredMixin, TemplateView):
         form = ProgrammeFilterForm(self.request.GET or None)
         filters = form.filters()
         programme = Programme(filters)
-        with without_jit():  # every figure the template shows is computed here
-            context.update(
-                groups=programme.headline,
-                panels=programme_panels(programme),
-                mentors=programme.table("mentors"),
-                figures_table=programme.table("figures"),
-            )
+        context.update(
+            groups=programme.headline,
+            panels=programme_panels(programme),
+            mentors=programme.table("mentors"),
+            figures_table=programme.table("figures"),
+        )
         context.update(
             form=form,
             filters=filters,
@@ -56,8 +55,7 @@ class ProgrammeExportView(StaffRequiredMixin, View):
                 "\n".join(errors), content_type="text/plain; charset=utf-8"
             )
         filters = form.filters()
-        with without_jit():
-            data = Programme(filters).table(table)
+        data = Programme(filters).table(table)
         response = HttpResponse(exports.render(data, fmt), content_type=exports.CONTENT_TYPES[fmt])
         name = exports.filename(data, filters.period, fmt)
         response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -74,11 +72,10 @@ class ProgrammeReportView(StaffRequiredMixin, TemplateView):
         form = ReportMonthForm(self.request.GET or None)
         period = form.period()
         programme = Programme(Filters(period=period))
-        with without_jit():
-            panels = programme_panels(
-                programme, prefix="report", only=["funnel", "monthly", "readiness"]
-            )
-            context.update(groups=programme.headline, mentors=programme.mentors[:TOP_MENTORS])
+        panels = programme_panels(
+            programme, prefix="report", only=["funnel", "monthly", "readiness"]
+        )
+        context.update(groups=programme.headline, mentors=programme.mentors[:TOP_MENTORS])
         context.update(
             form=form,
             period=period,

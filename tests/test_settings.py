@@ -145,3 +145,13 @@ def test_forwarded_proto_is_trusted_only_when_asked():
         "shell", "--no-imports", "-c", code, env={**PRODUCTION_ENV, "USE_X_FORWARDED_PROTO": "True"}
     )
     assert "HTTP_X_FORWARDED_PROTO" in proxied.stdout, proxied.stderr
+
+
+def test_postgresql_connections_run_without_the_jit_compiler():
+    code = "from django.conf import settings as s; print(s.DATABASES['default'].get('OPTIONS'))"
+    env = {**PRODUCTION_ENV, "DATABASE_URL": "postgres://u:p@db.example.id:5432/jembatan"}
+    result = _manage("shell", "--no-imports", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "'options': '-c jit=off'" in result.stdout
+    sqlite = _manage("shell", "--no-imports", "-c", code, env=PRODUCTION_ENV)
+    assert "jit" not in sqlite.stdout

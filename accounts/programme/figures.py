@@ -13,13 +13,10 @@ time zone.
 
 import datetime as dt
 import statistics
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 
-from django.db import connection, transaction
 from django.db.models import (
     Avg,
     Count,
@@ -67,22 +64,6 @@ SEATED = [
 ]
 MAX_SERIES_MONTHS = 60
 READINESS_BUCKETS = [(0, 19), (20, 39), (40, 59), (60, 79), (80, 99), (100, 100)]
-
-
-@contextmanager
-def without_jit() -> Iterator[None]:
-    """Run the dashboard's queries with PostgreSQL's JIT compiler off.
-
-    The planner prices these aggregates (an EXISTS per business, a photo count per
-    product) above ``jit_above_cost``, and compiling them took longer than running them
-    (300 ms of JIT for a 90 ms funnel with 100,000 products). ``SET LOCAL`` lasts until
-    the end of this transaction only; other databases need nothing.
-    """
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL jit = off")
-        yield
 
 
 def share(part, whole) -> float | None:
