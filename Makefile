@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 # The embedded demo: SQLite under var/, Celery tasks run eagerly, emails on the console.
 RUN_ENV := DJANGO_DEBUG=True REDIS_URL= EMAIL_URL=consolemail:// DATABASE_URL=sqlite:///$(CURDIR)/var/db.sqlite3
 TEST_ENV := DJANGO_SETTINGS_MODULE=config.test_settings
+# pytest-xdist workers (one database each); the 2-core CI machine runs two.
+TEST_WORKERS ?= 2
 
 .PHONY: run test lint format migrations-check messages install install-dev clean bench
 
@@ -40,7 +42,7 @@ migrations-check: install-dev
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 
 test: lint migrations-check
-	$(TEST_ENV) $(PY) -m pytest --cov --cov-report=term
+	$(TEST_ENV) $(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal --cov --cov-report=term
 
 format: install-dev
 	$(VENV)/bin/ruff format .

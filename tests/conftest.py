@@ -118,4 +118,16 @@ def redis_url():
         except redis.RedisError:
             ok = False
     require_service(ok, "needs Redis: set REDIS_URL=redis://127.0.0.1:6379/0 with a running server")
-    return url
+    return _per_worker_redis_database(url)
+
+
+def _per_worker_redis_database(url: str) -> str:
+    """Each pytest-xdist worker gets its own Redis database (gw0 → 1, gw1 → 2, …), so a
+    real Celery worker started by one test process never takes another's tasks."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw"):
+        return url
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{1 + int(worker[2:])}"))
