@@ -15,10 +15,10 @@ def navigation(request):
     requests = (_("Buying requests"), reverse("marketplace:buying-request-list"))
     if user.is_staff:
         items = [
-            (_("Programme dashboard"), reverse("accounts:staff-dashboard")),
+            (_("Programme dashboard"), reverse("backoffice:staff-dashboard")),
             # No count badge: the total would cost several counts on every staff page.
             # The verification page is linked from the queues.
-            (_("Work queues"), reverse("accounts:staff-queues")),
+            (_("Work queues"), reverse("backoffice:staff-queues")),
             (_("Reviews"), reverse("umkm:review-queue")),
             (_("My trainings"), reverse("mentoring:session-mine")),
             *items,

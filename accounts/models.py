@@ -160,7 +160,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     def landing_url(self) -> str:
         """Where this person lands after signing in."""
         if self.is_staff:
-            return reverse("accounts:staff-dashboard")
+            return reverse("backoffice:staff-dashboard")
         return {
             self.Role.OWNER: reverse("umkm:dashboard"),
             self.Role.MENTOR: reverse("mentoring:dashboard"),

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "umkm",
     "mentoring",
     "marketplace",
+    "backoffice",
 ]
 
 MIDDLEWARE = [

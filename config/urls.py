@@ -32,6 +32,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
+    path("", include("backoffice.urls")),
     path("notifications/", include("notifications.urls")),
     path("umkm/", include("umkm.urls")),
     path("mentoring/", include("mentoring.urls")),

@@ -21,8 +21,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone, translation
 
-from accounts.programme.figures import Programme
-from accounts.programme.periods import (
+from backoffice.programme.figures import Programme
+from backoffice.programme.periods import (
     MONTH,
     QUARTER,
     YEAR,
@@ -33,7 +33,7 @@ from accounts.programme.periods import (
     custom_period,
     month_period,
 )
-from accounts.programme.readiness import readiness_scores
+from backoffice.programme.readiness import readiness_scores
 from mentoring.models import Mentorship, Registration, TrainingSession
 from umkm.models import Business, Certification, Product, ProductImage
 from umkm.selectors import business_readiness

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from accounts.programme.periods import calendar_period
+from backoffice.programme.periods import calendar_period
 
 from .factories import (
     BusinessFactory,

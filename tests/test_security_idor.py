@@ -361,9 +361,9 @@ def _today(days=0) -> str:
 
 REGISTRY: dict[str, list[Case]] = {
     # accounts, notifications
-    "accounts:mentor-approve": [Case(_pk("pending_mentor"), ("post",), see=STAFF)],
-    "accounts:inquiry-remind": [Case(_pk("inquiry"), ("post",), see=STAFF)],
-    "accounts:programme-export": [
+    "backoffice:mentor-approve": [Case(_pk("pending_mentor"), ("post",), see=STAFF)],
+    "backoffice:inquiry-remind": [Case(_pk("inquiry"), ("post",), see=STAFF)],
+    "backoffice:programme-export": [
         # Not an object id: the programme's tables, each for staff only.
         Case(
             lambda w: {"table": "mentors", "fmt": "csv"},

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from accounts import selectors as queue_selectors
+from backoffice import selectors as queue_selectors
 from marketplace.models import Inquiry
 from marketplace.services import inquiries_remind_unanswered
 from mentoring.models import Mentorship

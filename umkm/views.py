@@ -184,7 +184,7 @@ class StaffVerificationQueueView(StaffRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # The same lists as the staff work queues (accounts:staff-queues), longer.
+        # The same lists as the staff work queues (backoffice:staff-queues), longer.
         context["businesses"] = selectors.businesses_awaiting_verification()[:100]
         context["certifications"] = selectors.certifications_awaiting_verification()[:100]
         return context

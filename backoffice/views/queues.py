@@ -17,21 +17,21 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from accounts import services
+from accounts.models import User
+from accounts.permissions import StaffRequiredMixin
+from backoffice import selectors
 from config.http import safe_next
 from marketplace.models import Inquiry
 from marketplace.services import inquiry_remind_supplier
 
-from . import selectors, services
-from .models import User
-from .permissions import StaffRequiredMixin
-
 
 def back_to_queues(request):
-    return redirect(safe_next(request, reverse("accounts:staff-queues")))
+    return redirect(safe_next(request, reverse("backoffice:staff-queues")))
 
 
 class StaffQueuesView(StaffRequiredMixin, TemplateView):
-    template_name = "accounts/staff_queues.html"
+    template_name = "backoffice/staff_queues.html"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(queues=selectors.staff_work_queues(), **kwargs)

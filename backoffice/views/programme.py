@@ -1,7 +1,7 @@
 """The staff programme dashboard, its CSV/XLSX exports and the printable monthly report.
 
 Staff only: anonymous visitors are sent to sign in, everyone else gets 404. The figures
-come from ``accounts.programme.figures.Programme`` (a bounded number of aggregate
+come from ``backoffice.programme.figures.Programme`` (a bounded number of aggregate
 queries); these views only read the filters and pick a template or a file format.
 """
 
@@ -10,17 +10,17 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from .permissions import StaffRequiredMixin
-from .programme import exports
-from .programme.charts import programme_panels
-from .programme.figures import Programme
-from .programme.periods import Filters, ProgrammeFilterForm, ReportMonthForm
+from accounts.permissions import StaffRequiredMixin
+from backoffice.programme import exports
+from backoffice.programme.charts import programme_panels
+from backoffice.programme.figures import Programme
+from backoffice.programme.periods import Filters, ProgrammeFilterForm, ReportMonthForm
 
 TOP_MENTORS = 5
 
 
 class ProgrammeDashboardView(StaffRequiredMixin, TemplateView):
-    template_name = "accounts/programme/dashboard.html"
+    template_name = "backoffice/programme/dashboard.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -65,7 +65,7 @@ class ProgrammeExportView(StaffRequiredMixin, View):
 class ProgrammeReportView(StaffRequiredMixin, TemplateView):
     """One printable A4 page for a calendar month (the last full month by default)."""
 
-    template_name = "accounts/programme/report.html"
+    template_name = "backoffice/programme/report.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -16,14 +16,13 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from marketplace import selectors as marketplace_selectors
 from marketplace.services import buyer_display_name
 from mentoring import selectors as mentoring_selectors
 from mentoring.services import EXPIRE_AFTER
 from notifications.models import Notification
 from umkm import selectors as umkm_selectors
-
-from .models import User
 
 QUEUE_ROWS = 50  # rows shown per queue; "and N more" says what is left
 
