@@ -722,6 +722,12 @@ def business_update(*, business: Business, by: User, **fields) -> Business:
             logger.info(
                 "Business %s: NIB changed by user %s, verification cleared", current.pk, by.pk
             )
+        if current.nib and current.nib != before["nib"]:
+            taken = Business.objects.exclude(pk=current.pk).filter(nib=current.nib).exists()
+            if taken:  # the site's message, not the constraint's
+                raise ValidationError(
+                    {"nib": _("Another business is already registered with this NIB.")}
+                )
         current.full_clean()
         _save_new_file_or_tidy(current, "logo", update_fields=sorted(update_fields))
         if old_logo and current.logo.name != old_logo.name:
@@ -789,7 +795,8 @@ def certification_update(*, certification: Certification, by: User, **fields) ->
     Changed papers must be checked again: when what the certificate says changes (kind,
     number, issuer, dates, or the document replaced or removed), its verification is
     cleared in the same write. A replaced document's old file is removed after commit.
-    ``document=""`` removes the document. Returns the saved row.
+    ``document`` empty ("", None or a form's False for "clear") removes the document.
+    Returns the saved row.
     """
     _unknown_fields(fields, CERTIFICATE_FACTS)
     _check_can_edit(by, certification.business)
@@ -841,7 +848,7 @@ def _clean_alt_text(alt_text: str) -> str:
         ProhibitNullCharactersValidator()(alt_text)
         ProductImage._meta.get_field("alt_text").run_validators(alt_text)
     except ValidationError as exc:
-        raise ValidationError({"alt_text": exc.messages}) from None
+        raise ValidationError({"alt_text": exc.error_list}) from None
     return alt_text
 
 

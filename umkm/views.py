@@ -524,7 +524,10 @@ class ProductImagesView(LoginRequiredMixin, FormView):
                 alt_text=form.cleaned_data["alt_text"],
             )
         except ValidationError as exc:
-            form.add_error("image", exc)
+            if hasattr(exc, "error_dict"):  # the description
+                _add_service_errors(form, exc)
+            else:  # the picture itself
+                form.add_error("image", exc)
             for message in exc.messages:
                 messages.error(self.request, message)
             return self.form_invalid(form)
