@@ -230,8 +230,6 @@ def _product(business: Business, name_start: str) -> Product | None:
 
 
 def _seed_shortlists(buyers: dict[str, User], businesses: dict[str, Business], now) -> None:
-    from .views_buyers import shortlist_set  # the one write path for saved products
-
     for spec in BUYERS:
         buyer = buyers[spec.email]
         for k, (owner_email, name) in enumerate(spec.shortlist):
@@ -242,7 +240,7 @@ def _seed_shortlists(buyers: dict[str, User], businesses: dict[str, Business], n
                 or ShortlistItem.objects.filter(buyer=buyer, product=product).exists()
             ):
                 continue
-            shortlist_set(buyer=buyer, product=product, saved=True)
+            services.shortlist_add(buyer=buyer, product=product)
             ShortlistItem.objects.filter(buyer=buyer, product=product).update(
                 created_at=now - timedelta(days=30 - 4 * k, hours=k)
             )

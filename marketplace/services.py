@@ -40,6 +40,7 @@ from .models import (
     Inquiry,
     InquiryMessage,
     Quote,
+    ShortlistItem,
 )
 
 logger = logging.getLogger(__name__)
@@ -724,3 +725,27 @@ def quote_create(
             url=reverse("marketplace:buying-request-detail", args=[locked.pk]),
         )
     return quote
+
+
+# Shortlist (issue 12: one write path for the site and the demo) ----------------------
+
+
+def shortlist_add(*, buyer: User, product: Product) -> ShortlistItem:
+    """Save a product on a buyer's shortlist. Only buyers keep one, and only products in
+    the public catalogue (listed, of an active business) can be saved.
+
+    Saving twice keeps one row, even when two requests race: the unique constraint and
+    ``get_or_create`` (which re-reads the row the other request wrote).
+    """
+    if not (buyer.is_authenticated and buyer.is_buyer):
+        raise PermissionDenied
+    if not Product.objects.listed().filter(pk=product.pk).exists():
+        raise ValidationError(_("This product is not in the catalogue."))
+    item, _created = ShortlistItem.objects.get_or_create(buyer=buyer, product=product)
+    return item
+
+
+def shortlist_remove(*, buyer: User, product: Product) -> bool:
+    """Take a product off a buyer's shortlist; False if it was not on it."""
+    deleted, _rows = ShortlistItem.objects.filter(buyer=buyer, product=product).delete()
+    return bool(deleted)

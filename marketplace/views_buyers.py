@@ -7,7 +7,9 @@ are listed now (``selectors.public_products``).
 
 from django.contrib import messages
 from django.contrib.messages.views import SuccessMessageMixin
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,7 +21,7 @@ from accounts.models import User
 from accounts.permissions import RoleRequiredMixin
 from umkm.models import ProductImage
 
-from . import selectors
+from . import selectors, services
 from .forms_buyers import BuyerProfileForm, country_name
 from .models import BuyerProfile, BuyingRequest, Inquiry, ShortlistItem
 
@@ -44,22 +46,6 @@ def shortlist_for(user):
         )
         .order_by("-created_at", "-id")
     )
-
-
-def shortlist_set(*, buyer: User, product, saved: bool | None = None) -> bool:
-    """Save (True), remove (False) or toggle (None) a product; True if saved after.
-
-    Saving twice is harmless: the unique constraint and ``get_or_create`` keep one row
-    even when two requests race.
-    """
-    items = ShortlistItem.objects.filter(buyer=buyer, product=product)
-    if saved is None:
-        saved = not items.exists()
-    if saved:
-        ShortlistItem.objects.get_or_create(buyer=buyer, product=product)
-    else:
-        items.delete()
-    return saved
 
 
 class BuyerProfileView(BuyerRequiredMixin, SuccessMessageMixin, UpdateView):
@@ -118,9 +104,16 @@ class ShortlistToggleView(BuyerRequiredMixin, View):
     def post(self, request, slug):
         product = get_object_or_404(selectors.public_products(), slug=slug)
         wanted = {"save": True, "remove": False}.get(request.POST.get("action", ""))
-        if shortlist_set(buyer=request.user, product=product, saved=wanted):
+        if wanted is None:  # no action: the product's state flips
+            wanted = not ShortlistItem.objects.filter(buyer=request.user, product=product).exists()
+        if wanted:
+            try:
+                services.shortlist_add(buyer=request.user, product=product)
+            except ValidationError:  # unlisted since the lookup above
+                raise Http404 from None
             messages.success(request, _("“%(name)s” is on your shortlist.") % {"name": product})
         else:
+            services.shortlist_remove(buyer=request.user, product=product)
             messages.success(
                 request, _("“%(name)s” is removed from your shortlist.") % {"name": product}
             )

@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from . import images, services
@@ -15,11 +16,65 @@ from .models import (
 from .uploads import checked_uploads_form
 
 
+def _changed_values(form, allowed) -> dict:
+    """The values a change form changed, as its model instance now holds them."""
+    return {name: getattr(form.instance, name) for name in form.changed_data if name in allowed}
+
+
+def _form_values(form, allowed) -> dict:
+    """All the values an add form has, as its model instance now holds them."""
+    return {name: getattr(form.instance, name) for name in form.fields if name in allowed}
+
+
+NIB_CHANGED = _(
+    "The NIB of %(name)s changed, so it is no longer verified. Check the new NIB, then "
+    "verify the business again (the owner is told)."
+)
+CERTIFICATE_CHANGED = _(
+    "%(certificate)s changed, so it is no longer verified. Check it, then verify it again."
+)
+
+
+class CertificationInlineFormSet(BaseInlineFormSet):
+    """Certificates added, changed or deleted on the business page go through the same
+    services as on the site (a changed certificate must be verified again)."""
+
+    by = None  # the staff member, set per request by ``CertificationInline.get_formset``
+
+    def save_new(self, form, commit=True):
+        fields = _form_values(form, services.CERTIFICATE_FACTS)
+        return services.certification_create(business=self.instance, by=self.by, **fields)
+
+    def save_existing(self, form, obj, commit=True):
+        was_verified = (
+            obj.pk and Certification.objects.filter(pk=obj.pk, verified_at__isnull=False).exists()
+        )
+        saved = services.certification_update(
+            certification=obj, by=self.by, **_changed_values(form, services.CERTIFICATE_FACTS)
+        )
+        if was_verified and not saved.is_verified:
+            self.unverified.append(saved)
+        return saved
+
+    def delete_existing(self, obj, commit=True):
+        services.certification_delete(certification=obj, by=self.by)
+
+    def save(self, commit=True):
+        self.unverified = []
+        return super().save(commit)
+
+
 class CertificationInline(admin.TabularInline):
     model = Certification
+    formset = CertificationInlineFormSet
     extra = 0
     fields = ["kind", "number", "issued_on", "expires_on", "verified_at"]
     readonly_fields = ["verified_at"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.by = request.user  # a class made for this request
+        return formset
 
 
 @admin.register(Business)
@@ -40,6 +95,33 @@ class BusinessAdmin(admin.ModelAdmin):
     readonly_fields = ["verified_at", "verified_by", "created_at", "updated_at"]
     inlines = [CertificationInline]
     actions = ["verify"]
+
+    def save_model(self, request, obj, form, change):
+        """Changes go through ``business_update``: a changed NIB is no longer verified.
+
+        Staff cannot verify in the same step (verification is read-only here): the
+        "Verify" action records who checked the new NIB and tells the owner."""
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        was_verified = Business.objects.filter(pk=obj.pk, verified_at__isnull=False).exists()
+        saved = services.business_update(
+            business=obj,
+            by=request.user,
+            **_changed_values(form, services.BUSINESS_EDITABLE_FIELDS),
+        )
+        obj.verified_at, obj.verified_by = saved.verified_at, saved.verified_by
+        if was_verified and not saved.is_verified:
+            self.message_user(request, NIB_CHANGED % {"name": saved.name}, messages.WARNING)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        for certification in getattr(formset, "unverified", []):
+            self.message_user(
+                request,
+                CERTIFICATE_CHANGED % {"certificate": certification},
+                messages.WARNING,
+            )
 
     @admin.action(description=_("Verify the selected businesses"))
     def verify(self, request, queryset):
@@ -63,6 +145,30 @@ class CertificationAdmin(admin.ModelAdmin):
     readonly_fields = ["verified_at", "verified_by"]
     date_hierarchy = "expires_on"
     actions = ["verify"]
+
+    def save_model(self, request, obj, form, change):
+        """Through the services: a changed certificate is no longer verified (staff
+        verify it again with the action, which records who checked it)."""
+        if not change:
+            fields = _form_values(form, services.CERTIFICATE_FACTS)
+            saved = services.certification_create(business=obj.business, by=request.user, **fields)
+            obj.pk, obj._state = saved.pk, saved._state  # the admin logs and links ``obj``
+            return
+        fields = _changed_values(form, services.CERTIFICATE_FACTS)
+        was_verified = Certification.objects.filter(pk=obj.pk, verified_at__isnull=False).exists()
+        saved = services.certification_update(certification=obj, by=request.user, **fields)
+        obj.verified_at, obj.verified_by = saved.verified_at, saved.verified_by
+        if was_verified and not saved.is_verified:
+            self.message_user(
+                request, CERTIFICATE_CHANGED % {"certificate": saved}, messages.WARNING
+            )
+
+    def delete_model(self, request, obj):
+        services.certification_delete(certification=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for certification in queryset.select_related("business"):
+            services.certification_delete(certification=certification, by=request.user)
 
     @admin.action(description=_("Verify the selected certificates"))
     def verify(self, request, queryset):

@@ -2394,9 +2394,9 @@ def _seed_certifications(
         # Keyed by business and kind: stable even if the seed runs on another day.
         certificate = business.certifications.filter(kind=kind).first()
         if certificate is None:
-            certificate = Certification(business=business, kind=kind, **fields)
-            certificate.full_clean()
-            certificate.save()
+            certificate = services.certification_create(
+                business=business, by=staff, kind=kind, **fields
+            )
             if spec.verified and not code.endswith(":pending"):
                 services.certification_verify(certification=certificate, staff=staff)
         certificates.append(certificate)

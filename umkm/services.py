@@ -9,7 +9,8 @@ import logging
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import connection, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -566,6 +567,7 @@ def product_image_add(*, product: Product, upload, alt_text: str = "") -> Produc
     )
     if product.images.count() >= ProductImage.MAX_PER_PRODUCT:
         raise too_many  # before decoding anything
+    alt_text = _clean_alt_text(alt_text)
     content = images.clean_image_upload(upload)
     with transaction.atomic():
         Product.objects.select_for_update().filter(pk=product.pk).first()
@@ -582,6 +584,7 @@ def product_image_add(*, product: Product, upload, alt_text: str = "") -> Produc
             image.image.storage.delete(image.image.name)
             raise
         transaction.on_commit(lambda: _enqueue_thumbnails(image.pk))
+        _photos_changed(product)
     return image
 
 
@@ -602,17 +605,41 @@ def product_image_delete(*, image: ProductImage) -> None:
     with transaction.atomic():
         storage_files = [f for f in (image.image, image.thumb_small, image.thumb_large) if f]
         names = [(f.storage, f.name) for f in storage_files]
+        product = image.product
         image.delete()
         transaction.on_commit(lambda: [storage.delete(name) for storage, name in names])
+        _photos_changed(product)
 
 
-def product_images_reorder(*, product: Product, order: list[int]) -> None:
-    ids = list(product.images.values_list("pk", flat=True))
-    if sorted(order) != sorted(ids):
-        raise ValidationError(_("The new order must list each photo once."))
+def product_images_reorder(*, product: Product, order: list, by: User) -> None:
+    """Put the product's photos in ``order`` (photo ids, the cover first).
+
+    ``order`` must name every photo of this product exactly once; anything else (an id
+    of another product's photo, a photo twice or left out, not a number) is refused
+    and nothing moves. Photos are not export facts: on a listed product the new order
+    is public at once, without a new review (as the other non-export fields).
+    """
+    _check_can_edit(by, product.business)
+    try:
+        wanted = [int(pk) for pk in order]
+    except (TypeError, ValueError):
+        raise ValidationError(_("The new order must list each photo once.")) from None
     with transaction.atomic():
-        for position, pk in enumerate(order):
-            ProductImage.objects.filter(pk=pk, product=product).update(position=position)
+        # The lock product_image_add takes: no photo comes or goes while we count.
+        Product.objects.select_for_update().filter(pk=product.pk).first()
+        positions = dict(product.images.values_list("pk", "position"))
+        if set(wanted) - positions.keys():
+            raise ValidationError(_("Only this product's own photos can be put in order."))
+        if len(wanted) != len(positions) or set(wanted) != positions.keys():
+            raise ValidationError(_("The new order must list each photo once."))
+        moved = [
+            ProductImage(pk=pk, position=position)
+            for position, pk in enumerate(wanted)
+            if positions[pk] != position
+        ]
+        if moved:
+            ProductImage.objects.bulk_update(moved, ["position"])
+            _photos_changed(product)
 
 
 def products_needing_review_for(user: User):
@@ -621,3 +648,225 @@ def products_needing_review_for(user: User):
     if user.is_staff:
         return queryset
     return queryset.filter(business__in=Business.objects.mentored_by(user))
+
+
+# Writes every door shares (issue 12) -------------------------------------------------
+#
+# The web pages, the admin's change forms and the demo seed all change businesses,
+# certificates and photos through these functions, so a rule such as "a new NIB must be
+# verified again" holds whichever door the change comes through.
+
+# What the owner (site) or staff (admin) may change on a business; verification is
+# business_verify's, the owner business_transfer's (the admin still edits it as before).
+BUSINESS_EDITABLE_FIELDS = frozenset(
+    field.name
+    for field in Business._meta.concrete_fields
+    if field.editable
+    and field.name not in {"id", "verified_at", "verified_by", "created_at", "updated_at"}
+)
+# What a certificate says: a change to any of these must be checked by staff again.
+CERTIFICATE_FACTS = ("kind", "number", "issuer", "issued_on", "expires_on", "document")
+
+
+def _check_can_edit(by: User, business: Business) -> None:
+    """The owner and staff change a business and its papers (``editable_by``)."""
+    if not Business.objects.editable_by(by).filter(pk=business.pk).exists():
+        raise PermissionDenied(_("Only the owner of this business or staff can change it."))
+
+
+def _unknown_fields(fields, allowed) -> None:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TypeError(f"not editable here: {', '.join(sorted(unknown))}")
+
+
+def _delete_file_on_commit(file) -> None:
+    if file:
+        storage, name = file.storage, file.name
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+def _save_new_file_or_tidy(instance, field: str, **save_kwargs) -> None:
+    """Save ``instance``; if that fails, remove the file its save has just stored."""
+    file = getattr(instance, field)
+    is_new = bool(file) and not file._committed
+    try:
+        instance.save(**save_kwargs)
+    except Exception:
+        if is_new and file._committed:
+            file.storage.delete(file.name)
+        raise
+
+
+def business_update(*, business: Business, by: User, **fields) -> Business:
+    """Save an edit of the business profile (the owner on the site, staff in the admin).
+
+    A new NIB must be checked again: when it changes, the staff verification is cleared
+    in the same write, and staff verify again from their queue (which tells the owner).
+    A new name or city is searchable at once; a business switched off or on leaves or
+    joins the cached catalogue at once. Returns the saved row.
+    """
+    _unknown_fields(fields, BUSINESS_EDITABLE_FIELDS)
+    _check_can_edit(by, business)
+    with transaction.atomic():
+        current = Business.objects.select_for_update().get(pk=business.pk)
+        before = {name: getattr(current, name) for name in ("nib", "name", "city", "is_active")}
+        old_logo = current.logo if current.logo else None
+        for name, value in fields.items():
+            setattr(current, name, value)
+        update_fields = {*fields, "updated_at"}
+        if current.nib != before["nib"] and current.verified_at is not None:
+            current.verified_at = None
+            current.verified_by = None
+            update_fields |= {"verified_at", "verified_by"}
+            logger.info(
+                "Business %s: NIB changed by user %s, verification cleared", current.pk, by.pk
+            )
+        if current.nib and current.nib != before["nib"]:
+            taken = Business.objects.exclude(pk=current.pk).filter(nib=current.nib).exists()
+            if taken:  # the site's message, not the constraint's
+                raise ValidationError(
+                    {"nib": _("Another business is already registered with this NIB.")}
+                )
+        current.full_clean()
+        _save_new_file_or_tidy(current, "logo", update_fields=sorted(update_fields))
+        if old_logo and current.logo.name != old_logo.name:
+            _delete_file_on_commit(old_logo)
+        if (current.name, current.city) != (before["name"], before["city"]):
+            products_refresh_search(queryset=current.products.all())
+        if current.is_active != before["is_active"]:
+            bump_catalogue_version()
+    return current
+
+
+def _check_certificate(certification: Certification) -> None:
+    """The rules the database also holds, with the message the site shows for them."""
+    issued, expires = certification.issued_on, certification.expires_on
+    if issued and expires and expires < issued:
+        raise ValidationError({"expires_on": _("The expiry date must be after the issue date.")})
+    duplicate = (
+        Certification.objects.filter(
+            business_id=certification.business_id,
+            kind=certification.kind,
+            number=certification.number,
+        )
+        .exclude(pk=certification.pk)
+        .exists()
+    )
+    if duplicate:
+        raise ValidationError(
+            {"number": _("This business already has a certificate of this kind with this number.")}
+        )
+    certification.full_clean()
+
+
+def certification_create(
+    *,
+    business: Business,
+    by: User,
+    kind: str,
+    number: str,
+    issued_on: date,
+    issuer: str = "",
+    expires_on: date | None = None,
+    document=None,
+) -> Certification:
+    """Add a certificate to the business; it waits for staff verification."""
+    _check_can_edit(by, business)
+    certification = Certification(
+        business=business,
+        kind=kind,
+        number=number,
+        issuer=issuer,
+        issued_on=issued_on,
+        expires_on=expires_on,
+    )
+    if document:
+        certification.document = document
+    with transaction.atomic():
+        _check_certificate(certification)
+        _save_new_file_or_tidy(certification, "document")
+    return certification
+
+
+def certification_update(*, certification: Certification, by: User, **fields) -> Certification:
+    """Save a change to a certificate (the owner on the site, staff in the admin).
+
+    Changed papers must be checked again: when what the certificate says changes (kind,
+    number, issuer, dates, or the document replaced or removed), its verification is
+    cleared in the same write. A replaced document's old file is removed after commit.
+    ``document`` empty ("", None or a form's False for "clear") removes the document.
+    Returns the saved row.
+    """
+    _unknown_fields(fields, CERTIFICATE_FACTS)
+    _check_can_edit(by, certification.business)
+    with transaction.atomic():
+        current = (
+            Certification.objects.select_for_update()
+            .select_related("business")
+            .get(pk=certification.pk)
+        )
+        before = {name: getattr(current, name) for name in CERTIFICATE_FACTS if name != "document"}
+        old_document = current.document if current.document else None
+        for name, value in fields.items():
+            if name == "document" and not value:
+                value = ""  # None or False (a form's "clear"): no document
+            setattr(current, name, value)
+        document = current.document
+        new_document = bool(document) and not document._committed
+        removed_document = old_document is not None and not document
+        changed = new_document or removed_document
+        changed |= any(getattr(current, name) != value for name, value in before.items())
+        update_fields = set(fields)
+        if changed and current.verified_at is not None:
+            current.verified_at = None
+            current.verified_by = None
+            update_fields |= {"verified_at", "verified_by"}
+            logger.info(
+                "Certificate %s changed by user %s, verification cleared", current.pk, by.pk
+            )
+        _check_certificate(current)
+        _save_new_file_or_tidy(current, "document", update_fields=sorted(update_fields))
+        if old_document and (new_document or removed_document):
+            _delete_file_on_commit(old_document)
+    return current
+
+
+def certification_delete(*, certification: Certification, by: User) -> None:
+    """Delete a certificate; its document leaves the private store after commit."""
+    _check_can_edit(by, certification.business)
+    with transaction.atomic():
+        document = certification.document if certification.document else None
+        certification.delete()
+        _delete_file_on_commit(document)
+
+
+def _clean_alt_text(alt_text: str) -> str:
+    """The photo description as stored, or the reason it cannot be (too long, NUL)."""
+    alt_text = (alt_text or "").strip()
+    try:
+        ProhibitNullCharactersValidator()(alt_text)
+        ProductImage._meta.get_field("alt_text").run_validators(alt_text)
+    except ValidationError as exc:
+        raise ValidationError({"alt_text": exc.error_list}) from None
+    return alt_text
+
+
+def _photos_changed(product: Product) -> None:
+    """Photos are not export facts: on a listed product a change is public at once (no
+    new review, as product_update's other non-export fields), so the cached catalogue
+    pages go."""
+    if product.is_listed:
+        bump_catalogue_version()
+
+
+def product_image_update(*, image: ProductImage, alt_text: str, by: User) -> ProductImage:
+    """Change what a photo is described as (for people who cannot see it)."""
+    product = image.product
+    _check_can_edit(by, product.business)
+    alt_text = _clean_alt_text(alt_text)
+    with transaction.atomic():
+        image.alt_text = alt_text
+        image.save(update_fields=["alt_text"])
+        _photos_changed(product)
+    return image

@@ -7,7 +7,6 @@ Who may touch what is decided by the querysets in ``models`` (``for_user`` to se
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -61,6 +60,15 @@ def _form_errors(request, exc: ValidationError) -> None:
         messages.error(request, message)
 
 
+def _add_service_errors(form, exc: ValidationError) -> None:
+    """A service's refusal on the form: under the field it names, else above the form."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for field, errors in exc.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
 # Owner dashboard and business --------------------------------------------------------
 
 
@@ -104,15 +112,14 @@ class BusinessCreateView(RoleRequiredMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
-        fields = {name: form.cleaned_data[name] for name in form.Meta.fields if name != "logo"}
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        if not fields["logo"]:
+            del fields["logo"]
         try:
-            business = services.business_create(owner=self.request.user, **fields)
+            services.business_create(owner=self.request.user, **fields)
         except ValidationError as exc:
             form.add_error(None, exc)
             return self.form_invalid(form)
-        if form.cleaned_data.get("logo"):
-            business.logo = form.cleaned_data["logo"]
-            business.save(update_fields=["logo"])
         messages.success(self.request, _("Your business profile is saved."))
         return redirect("umkm:dashboard")
 
@@ -133,16 +140,23 @@ class BusinessEditView(LoginRequiredMixin, FormView):
         return super().get_context_data(business=self.business, **kwargs)
 
     def form_valid(self, form):
-        changed_nib = "nib" in form.changed_data and self.business.is_verified
-        business = form.save(commit=False)
-        if changed_nib:  # a new NIB must be checked again
-            business.verified_at = None
-            business.verified_by = None
-        with transaction.atomic():
-            business.save()
-            if {"name", "city"} & set(form.changed_data):
-                services.products_refresh_search(queryset=business.products.all())
+        fields = {name: form.cleaned_data[name] for name in form.changed_data}
+        if "logo" in fields and not fields["logo"]:
+            fields["logo"] = ""  # "clear" ticked
+        was_verified = self.business.is_verified
+        try:
+            business = services.business_update(
+                business=self.business, by=self.request.user, **fields
+            )
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+            return self.form_invalid(form)
         messages.success(self.request, _("Your business profile is saved."))
+        if was_verified and not business.is_verified:
+            messages.info(
+                self.request,
+                _("The NIB changed, so staff will verify your business again."),
+            )
         return redirect("umkm:business-detail", slug=business.slug)
 
 
@@ -216,7 +230,12 @@ class CertificationListView(LoginRequiredMixin, FormView):
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
-        form.save()
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            services.certification_create(business=self.business, by=self.request.user, **fields)
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+            return self.form_invalid(form)
         messages.success(self.request, _("The certificate is saved; staff will verify it."))
         return redirect("umkm:certification-list", slug=self.business.slug)
 
@@ -255,11 +274,14 @@ class CertificationEditView(LoginRequiredMixin, FormView):
         }
 
     def form_valid(self, form):
-        certification = form.save(commit=False)
-        if form.changed_data:  # changed papers must be checked again
-            certification.verified_at = None
-            certification.verified_by = None
-        certification.save()
+        fields = {name: form.cleaned_data[name] for name in form.changed_data}
+        try:
+            certification = services.certification_update(
+                certification=self.certification, by=self.request.user, **fields
+            )
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+            return self.form_invalid(form)
         messages.success(self.request, _("The certificate is saved; staff will verify it."))
         return redirect("umkm:certification-list", slug=certification.business.slug)
 
@@ -271,12 +293,7 @@ class CertificationDeleteView(LoginRequiredMixin, View):
     def post(self, request, pk):
         certification = certification_to_edit(request.user, pk)
         slug = certification.business.slug
-        with transaction.atomic():
-            document = certification.document
-            storage, name = (document.storage, document.name) if document else (None, None)
-            certification.delete()
-            if name:
-                transaction.on_commit(lambda: storage.delete(name))
+        services.certification_delete(certification=certification, by=request.user)
         messages.success(request, _("The certificate is deleted."))
         return redirect("umkm:certification-list", slug=slug)
 
@@ -507,7 +524,10 @@ class ProductImagesView(LoginRequiredMixin, FormView):
                 alt_text=form.cleaned_data["alt_text"],
             )
         except ValidationError as exc:
-            form.add_error("image", exc)
+            if hasattr(exc, "error_dict"):  # the description
+                _add_service_errors(form, exc)
+            else:  # the picture itself
+                form.add_error("image", exc)
             for message in exc.messages:
                 messages.error(self.request, message)
             return self.form_invalid(form)
@@ -542,12 +562,19 @@ class ProductImageActionView(LoginRequiredMixin, View):
             swap = index - 1 if action == "up" else index + 1
             if 0 <= swap < len(order):
                 order[index], order[swap] = order[swap], order[index]
-                services.product_images_reorder(product=product, order=order)
+                try:
+                    services.product_images_reorder(product=product, order=order, by=request.user)
+                except ValidationError as exc:  # a photo came or went meanwhile
+                    _form_errors(request, exc)
         elif action == "alt":
-            ProductImage.objects.filter(pk=image.pk).update(
-                alt_text=request.POST.get("alt_text", "")[:200]
-            )
-            messages.success(request, _("The description is saved."))
+            try:
+                services.product_image_update(
+                    image=image, alt_text=request.POST.get("alt_text", ""), by=request.user
+                )
+            except ValidationError as exc:
+                _form_errors(request, exc)
+            else:
+                messages.success(request, _("The description is saved."))
         return redirect("umkm:product-images", pk=product.pk)
 
 
