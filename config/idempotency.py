@@ -42,8 +42,8 @@ _VALID_KEY = re.compile(rf"[!-~]{{1,{KEY_MAX_LENGTH}}}")  # visible ASCII, no sp
 
 MSG_ALREADY_SENT = _("This was already sent, so it was not sent a second time.")
 MSG_KEY_REUSED = _(
-    "This idempotency key was already used for a different request. Use a new key for "
-    "each new request."
+    "This was already sent once with different details. To send a new one, open the form "
+    "again (in the API: use a new Idempotency-Key)."
 )
 MSG_KEY_INVALID = _(
     "An idempotency key has 1 to %(max)s characters: letters, digits or punctuation, "

@@ -106,8 +106,8 @@ ERROR_404 = _error("Not found", {"detail": "No Product matches the given query."
 ERROR_422 = _error(
     "Idempotency-Key already used for a different request",
     {
-        "detail": "This idempotency key was already used for a different request. Use a new "
-        "key for each new request.",
+        "detail": "This was already sent once with different details. To send a new one, "
+        "open the form again (in the API: use a new Idempotency-Key).",
         "errors": {},
     },
 )
