@@ -31,6 +31,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config import idempotency
 from config.api import ScopedThrottle
 from mentoring.models import TrainingSession
 from mentoring.services.trainings import SEAT_STATUSES
@@ -102,6 +103,14 @@ ERROR_403 = _error(
     {"detail": "Please confirm your email address first.", "errors": {}},
 )
 ERROR_404 = _error("Not found", {"detail": "No Product matches the given query.", "errors": {}})
+ERROR_422 = _error(
+    "Idempotency-Key already used for a different request",
+    {
+        "detail": "This was already sent once with different details. To send a new one, "
+        "open the form again (in the API: use a new Idempotency-Key).",
+        "errors": {},
+    },
+)
 ERROR_429 = _error(
     "Too many requests (see the Retry-After header)",
     {"detail": "Request was throttled. Expected available in 42 seconds.", "errors": {}},
@@ -689,8 +698,52 @@ class IsVerifiedBuyer(permissions.BasePermission):
         return True
 
 
+class IdempotencyKeyReused(exceptions.APIException):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_detail = idempotency.MSG_KEY_REUSED
+    default_code = idempotency.REUSED
+
+
+IDEMPOTENCY_PARAMETERS = [
+    OpenApiParameter(
+        idempotency.HEADER,
+        OpenApiTypes.STR,
+        OpenApiParameter.HEADER,
+        pattern=r"^[!-~]{1,64}$",
+        description=(
+            "Optional, recommended: a new random value (e.g. a UUID) for each inquiry, "
+            "sent again unchanged when you retry it. A retry with a key you already used "
+            "creates and notifies nothing and answers like the first request, with the "
+            "inquiry that was created then. The same key with a different body is a 422. "
+            "Keys belong to your account; 1–64 visible ASCII characters."
+        ),
+    ),
+    OpenApiParameter(
+        idempotency.REPLAYED_HEADER,
+        OpenApiTypes.STR,
+        OpenApiParameter.HEADER,
+        enum=["true"],
+        response=[201],
+        description="Present on a retry: this inquiry was created by an earlier request.",
+    ),
+]
+
+
+def idempotency_key(request) -> str:
+    """The ``Idempotency-Key`` header, or "" without one; a malformed one is a 400."""
+    key = request.headers.get(idempotency.HEADER)
+    if key is None:
+        return ""
+    if not idempotency.is_valid_key(key):
+        message = idempotency.MSG_KEY_INVALID % {"max": idempotency.KEY_MAX_LENGTH}
+        raise exceptions.ValidationError({idempotency.HEADER: [str(message)]})
+    return key
+
+
 def _raise_api_error(error: DjangoValidationError, *, unavailable_field: str) -> None:
     code = getattr(error, "code", None)
+    if code == idempotency.REUSED:
+        raise IdempotencyKeyReused(error.messages[0])
     if code == "unverified":
         raise exceptions.PermissionDenied(error.messages[0])
     if code == "rate_limited":
@@ -719,11 +772,17 @@ def _raise_api_error(error: DjangoValidationError, *, unavailable_field: str) ->
     create=extend_schema(
         summary="Send an inquiry to a supplier",
         request=InquiryCreateSerializer,
+        parameters=IDEMPOTENCY_PARAMETERS,
         responses={
-            201: InquirySerializer,
+            201: OpenApiResponse(
+                InquirySerializer,
+                description="Sent; or, on a retry with the same Idempotency-Key, the "
+                "inquiry sent the first time (header Idempotent-Replayed: true).",
+            ),
             400: ERROR_400,
             401: ERROR_401,
             403: ERROR_403,
+            422: ERROR_422,
             429: ERROR_429,
         },
         examples=[
@@ -766,6 +825,7 @@ class InquiryViewSet(
         )
 
     def create(self, request, *args, **kwargs):
+        key = idempotency_key(request)
         incoming = InquiryCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
@@ -789,7 +849,12 @@ class InquiryViewSet(
                 destination_port=data.get("destination_port", ""),
                 target_price_usd=data.get("target_price_usd"),
                 message=data["message"],
+                idempotency_key=key,
             )
+        except idempotency.AlreadySubmitted as replay:  # Stripe-style: the first answer again
+            output = InquirySerializer(replay.instance, context=self.get_serializer_context())
+            headers = {idempotency.REPLAYED_HEADER: "true"}
+            return Response(output.data, status=status.HTTP_201_CREATED, headers=headers)
         except DjangoValidationError as error:
             _raise_api_error(error, unavailable_field="product" if product else "supplier")
         output = InquirySerializer(inquiry, context=self.get_serializer_context())

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config import idempotency
 from umkm.models import Category, Product
 
 from .models import INCOTERM_CHOICES, Inquiry
@@ -188,6 +189,7 @@ class InquiryForm(HoneypotMixin, AttachmentMixin, forms.Form):
     message = _message_field(_("Message to the supplier"))
     attachment = _attachment_field()
     website_url = _honeypot_field()
+    idempotency_key = idempotency.KeyField()
 
     def __init__(self, *args, product: Product | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -207,6 +209,7 @@ class ReplyForm(AttachmentMixin, forms.Form):
         label=_("Your message"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
     )
     attachment = _attachment_field()
+    idempotency_key = idempotency.KeyField()
 
 
 class OutcomeForm(forms.Form):
@@ -277,6 +280,7 @@ class BuyingRequestForm(HoneypotMixin, forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     website_url = _honeypot_field()
+    idempotency_key = idempotency.KeyField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

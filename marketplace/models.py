@@ -13,6 +13,26 @@ INCOTERM_CHOICES = [
 ]
 
 
+def _idempotency_key_field() -> models.CharField:
+    """The key of the form or API request that created the row (``config.idempotency``)."""
+    return models.CharField(
+        _("idempotency key"),
+        max_length=64,
+        blank=True,
+        default="",
+        editable=False,
+        help_text=_("Sent with the form or the API request; the same key again creates nothing."),
+    )
+
+
+def _idempotency_key_unique(*fields: str, name: str) -> models.UniqueConstraint:
+    """One row per author and key; rows without a key are left out (partial index). The
+    services look the key up through it before they write."""
+    return models.UniqueConstraint(
+        fields=[*fields, "idempotency_key"], condition=~Q(idempotency_key=""), name=name
+    )
+
+
 class ExchangeRate(models.Model):
     """The staff-maintained USD rate for approximate conversions (no network calls)."""
 
@@ -195,6 +215,7 @@ class Inquiry(models.Model):
     first_reply_at = models.DateTimeField(_("first reply at"), null=True, blank=True)
     last_message_at = models.DateTimeField(_("last message at"), default=timezone.now)
     reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    idempotency_key = _idempotency_key_field()
 
     objects = InquiryQuerySet.as_manager()
 
@@ -211,6 +232,7 @@ class Inquiry(models.Model):
                 condition=Q(deal_value_usd__isnull=True) | Q(outcome="deal_won"),
                 name="inquiry_deal_value_only_when_won",
             ),
+            _idempotency_key_unique("buyer", name="inquiry_idempotency_key_unique"),
         ]
         indexes = [
             # A supplier's inbox and its response rate.
@@ -267,11 +289,17 @@ class InquiryMessage(models.Model):
         help_text=_("PDF quotation or specification sheet, at most 5 MB."),
     )
     created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    idempotency_key = _idempotency_key_field()
 
     class Meta:
         verbose_name = _("inquiry message")
         verbose_name_plural = _("inquiry messages")
         ordering = ["created_at", "id"]
+        constraints = [
+            _idempotency_key_unique(
+                "inquiry", "author", name="inquiry_message_idempotency_key_unique"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.inquiry_id} · {self.author_role}"
@@ -309,11 +337,15 @@ class BuyingRequest(models.Model):
     valid_until = models.DateField(_("valid until"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default="open")
     created_at = models.DateTimeField(_("posted at"), auto_now_add=True)
+    idempotency_key = _idempotency_key_field()
 
     class Meta:
         verbose_name = _("buying request")
         verbose_name_plural = _("buying requests")
         ordering = ["-created_at"]
+        constraints = [
+            _idempotency_key_unique("buyer", name="buying_request_idempotency_key_unique"),
+        ]
         indexes = [
             # Owners see open requests in their categories; the closing job scans these.
             models.Index(

@@ -27,6 +27,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from config.idempotency import AlreadySubmitted, check_replay, first_wins
 from mentoring.models import Mentorship
 from notifications.models import Notification
 from notifications.services import notification_create
@@ -174,9 +175,21 @@ def _status_without_spam(inquiry: Inquiry) -> str:
 
 
 def _save_message(
-    *, inquiry: Inquiry, author: User, role: str, body: str, attachment: File | None
+    *,
+    inquiry: Inquiry,
+    author: User,
+    role: str,
+    body: str,
+    attachment: File | None,
+    idempotency_key: str = "",
 ) -> InquiryMessage:
-    message = InquiryMessage(inquiry=inquiry, author=author, author_role=role, body=body)
+    message = InquiryMessage(
+        inquiry=inquiry,
+        author=author,
+        author_role=role,
+        body=body,
+        idempotency_key=idempotency_key,
+    )
     if attachment:
         message.attachment = attachment  # written to the private storage on save
     message.save()
@@ -217,12 +230,16 @@ def inquiry_create(
     target_price_usd: Decimal | None = None,
     destination_port: str = "",
     attachment: File | None = None,
+    idempotency_key: str = "",
 ) -> Inquiry:
     """A verified buyer's inquiry and its first message, both or neither.
 
     At most ``INQUIRIES_PER_HOUR`` per buyer, counted in the database under a lock on
     the buyer's row, so parallel requests and several web processes cannot exceed it.
     The owner and the business's active mentors are notified.
+
+    Sent again with the same ``idempotency_key``, it writes and notifies nothing and
+    raises ``AlreadySubmitted`` with the first inquiry (``config.idempotency``).
     """
     _check_buyer(buyer)
     if not business.is_active:
@@ -239,10 +256,36 @@ def inquiry_create(
     if not body:
         raise ValidationError({"message": MSG_EMPTY})
     subject = (product.name_en or product.name_id) if product else business.name
+    earlier = Inquiry.objects.filter(buyer=buyer)
+
+    def same(inquiry: Inquiry) -> bool:
+        first = inquiry.messages.order_by("created_at", "id").values_list("body", flat=True)
+        return (
+            inquiry.business_id,
+            inquiry.product_id,
+            inquiry.quantity,
+            inquiry.unit,
+            inquiry.incoterm,
+            inquiry.destination_country,
+            inquiry.destination_port,
+            inquiry.target_price_usd,
+            first.first(),
+        ) == (
+            business.pk,
+            product.pk if product else None,
+            quantity,
+            unit,
+            incoterm,
+            destination_country,
+            destination_port.strip(),
+            target_price_usd,
+            body,
+        )
 
     guard = _DeleteFileOnError()
     with guard, transaction.atomic():
         _lock_user(buyer)
+        check_replay(earlier, idempotency_key, same=same)
         since = timezone.now() - timedelta(hours=1)
         recent = Inquiry.objects.filter(
             buyer=buyer, created_at__gte=since, quote__isnull=True
@@ -251,19 +294,21 @@ def inquiry_create(
             raise ValidationError(
                 MSG_RATE_LIMIT, code="rate_limited", params={"limit": INQUIRIES_PER_HOUR}
             )
-        inquiry = Inquiry.objects.create(
-            buyer=buyer,
-            business=business,
-            product=product,
-            subject=subject[:200],
-            quantity=quantity,
-            unit=unit,
-            target_price_usd=target_price_usd,
-            incoterm=incoterm,
-            destination_country=destination_country,
-            destination_port=destination_port.strip(),
-            last_message_at=timezone.now(),
-        )
+        with first_wins(earlier, idempotency_key, same=same):
+            inquiry = Inquiry.objects.create(
+                buyer=buyer,
+                business=business,
+                product=product,
+                subject=subject[:200],
+                quantity=quantity,
+                unit=unit,
+                target_price_usd=target_price_usd,
+                incoterm=incoterm,
+                destination_country=destination_country,
+                destination_port=destination_port.strip(),
+                last_message_at=timezone.now(),
+                idempotency_key=idempotency_key,
+            )
         guard.message = _save_message(
             inquiry=inquiry,
             author=buyer,
@@ -298,7 +343,12 @@ def inquiry_create(
 
 
 def inquiry_message_create(
-    *, inquiry: Inquiry, author: User, body: str, attachment: File | None = None
+    *,
+    inquiry: Inquiry,
+    author: User,
+    body: str,
+    attachment: File | None = None,
+    idempotency_key: str = "",
 ) -> InquiryMessage:
     """A message in a thread, from the buyer, the owner (supplier) or an active mentor
     (advice: seen by the owner and the mentors only).
@@ -306,7 +356,8 @@ def inquiry_message_create(
     The row is locked while the first supplier reply is recorded, so two parallel
     replies cannot both count as first. The other side is notified: the buyer when the
     supplier writes, the owner when the buyer writes or a mentor advises. Nobody is told
-    about a buyer's message in a thread marked as spam.
+    about a buyer's message in a thread marked as spam. The same ``idempotency_key``
+    again raises ``AlreadySubmitted`` with the first message.
     """
     role = inquiry_role_for(inquiry=inquiry, user=author)
     if role not in (
@@ -318,6 +369,10 @@ def inquiry_message_create(
     body = (body or "").strip()
     if not body:
         raise ValidationError({"body": MSG_EMPTY})
+    earlier = InquiryMessage.objects.filter(inquiry=inquiry, author=author)
+
+    def same(message: InquiryMessage) -> bool:
+        return message.body == body
 
     guard = _DeleteFileOnError()
     with guard, transaction.atomic():
@@ -326,13 +381,20 @@ def inquiry_message_create(
             .select_related("business__owner", "buyer")
             .get(pk=inquiry.pk)
         )
+        check_replay(earlier, idempotency_key, same=same)
         if locked.status == Inquiry.Status.CLOSED:
             raise ValidationError(MSG_CLOSED_THREAD, code="closed")
         if locked.status == Inquiry.Status.SPAM and role != InquiryMessage.Role.BUYER:
             raise PermissionDenied  # hidden from the supplier side meanwhile
-        guard.message = message = _save_message(
-            inquiry=locked, author=author, role=role, body=body, attachment=attachment
-        )
+        with first_wins(earlier, idempotency_key, same=same):
+            guard.message = message = _save_message(
+                inquiry=locked,
+                author=author,
+                role=role,
+                body=body,
+                attachment=attachment,
+                idempotency_key=idempotency_key,
+            )
         now = timezone.now()
         fields = []
         if role != InquiryMessage.Role.ADVISOR:
@@ -571,9 +633,11 @@ def buying_request_create(
     destination_country: str,
     valid_until: date,
     target_price_usd: Decimal | None = None,
+    idempotency_key: str = "",
 ) -> BuyingRequest:
     """A verified buyer's request to many suppliers; one notification per business with
-    listed products in the category (or its subcategories, for a top category)."""
+    listed products in the category (or its subcategories, for a top category). The
+    same ``idempotency_key`` again raises ``AlreadySubmitted`` with the first request."""
     _check_buyer(buyer)
     today = timezone.localdate()
     if valid_until <= today or valid_until > today + timedelta(days=BUYING_REQUEST_MAX_DAYS):
@@ -588,8 +652,32 @@ def buying_request_create(
     )
     if not title.strip() or not description.strip():
         raise ValidationError(MSG_EMPTY)
+    earlier = BuyingRequest.objects.filter(buyer=buyer)
+
+    def same(request: BuyingRequest) -> bool:
+        return (
+            request.title,
+            request.description,
+            request.category_id,
+            request.quantity,
+            request.unit,
+            request.target_price_usd,
+            request.destination_country,
+            request.valid_until,
+        ) == (
+            title.strip(),
+            description.strip(),
+            category.pk,
+            quantity,
+            unit,
+            target_price_usd,
+            destination_country,
+            valid_until,
+        )
+
     with transaction.atomic():
         _lock_user(buyer)
+        check_replay(earlier, idempotency_key, same=same)
         since = timezone.now() - timedelta(days=1)
         if BuyingRequest.objects.filter(buyer=buyer, created_at__gte=since).count() >= (
             BUYING_REQUESTS_PER_DAY
@@ -597,17 +685,19 @@ def buying_request_create(
             raise ValidationError(
                 MSG_REQUEST_LIMIT, code="rate_limited", params={"limit": BUYING_REQUESTS_PER_DAY}
             )
-        buying_request = BuyingRequest.objects.create(
-            buyer=buyer,
-            title=title.strip(),
-            description=description.strip(),
-            category=category,
-            quantity=quantity,
-            unit=unit,
-            target_price_usd=target_price_usd,
-            destination_country=destination_country,
-            valid_until=valid_until,
-        )
+        with first_wins(earlier, idempotency_key, same=same):
+            buying_request = BuyingRequest.objects.create(
+                buyer=buyer,
+                title=title.strip(),
+                description=description.strip(),
+                category=category,
+                quantity=quantity,
+                unit=unit,
+                target_price_usd=target_price_usd,
+                destination_country=destination_country,
+                valid_until=valid_until,
+                idempotency_key=idempotency_key,
+            )
         context = {
             "buyer": buyer_display_name(buyer),
             "country": COUNTRY_NAMES[destination_country],
@@ -650,7 +740,8 @@ def quote_create(
 ) -> Quote:
     """One quote per business and open request. It opens a thread like an inquiry
     (status replied, the quote's message as the supplier's first message) and tells the
-    buyer."""
+    buyer. A second one (a double click, a retry) raises ``AlreadySubmitted`` with the
+    first: (request, business) is the quote's idempotency key."""
     if not (author.is_authenticated and author.is_owner and author.pk == business.owner_id):
         raise PermissionDenied
     if not business.is_active or not business_matches_request(
@@ -676,8 +767,9 @@ def quote_create(
         )
         if not buying_request_is_open(locked):
             raise ValidationError(MSG_REQUEST_CLOSED, code="closed")
-        if Quote.objects.filter(request=locked, business=business).exists():
-            raise ValidationError(MSG_ALREADY_QUOTED, code="duplicate")
+        earlier = Quote.objects.filter(request=locked, business=business).first()
+        if earlier is not None:
+            raise AlreadySubmitted(MSG_ALREADY_QUOTED, instance=earlier, code="duplicate")
         try:
             with transaction.atomic():
                 quote = Quote.objects.create(
@@ -690,7 +782,8 @@ def quote_create(
                     message=body,
                 )
         except IntegrityError:  # a parallel quote from the same business won
-            raise ValidationError(MSG_ALREADY_QUOTED, code="duplicate") from None
+            earlier = Quote.objects.get(request=locked, business=business)
+            raise AlreadySubmitted(MSG_ALREADY_QUOTED, instance=earlier, code="duplicate") from None
         now = timezone.now()
         inquiry = Inquiry.objects.create(
             buyer=locked.buyer,

@@ -21,6 +21,7 @@ from django.views.generic import FormView, ListView
 from accounts.permissions import RoleRequiredMixin, StaffRequiredMixin
 from config.files import private_download
 from config.http import safe_next
+from config.idempotency import AlreadySubmitted
 from notifications.models import Notification
 from umkm.models import Business, Product
 
@@ -112,6 +113,12 @@ def buying_requests_for(user) -> QuerySet[BuyingRequest]:
     )
 
 
+def _already_sent(request, error: AlreadySubmitted, to):
+    """A repeated submission (double click, retry): say so and show what was sent."""
+    messages.info(request, error.messages[0])
+    return redirect(to)
+
+
 def _add_errors(form, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict") and not set(exc.error_dict) <= set(form.fields):
         form.add_error(None, exc.messages)
@@ -163,6 +170,8 @@ class InquiryCreateView(RoleRequiredMixin, FormView):
             inquiry = services.inquiry_create(
                 buyer=self.request.user, business=self.business, product=self.product, **data
             )
+        except AlreadySubmitted as exc:
+            return _already_sent(self.request, exc, exc.instance)
         except ValidationError as exc:
             _add_errors(form, exc)
             return self.form_invalid(form)
@@ -290,7 +299,10 @@ class InquiryReplyView(LoginRequiredMixin, View):
                     author=request.user,
                     body=form.cleaned_data["body"],
                     attachment=form.cleaned_data.get("attachment"),
+                    idempotency_key=form.cleaned_data["idempotency_key"],
                 )
+            except AlreadySubmitted as exc:
+                return _already_sent(request, exc, f"{inquiry.get_absolute_url()}#latest")
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:
@@ -420,6 +432,8 @@ class BuyingRequestCreateView(RoleRequiredMixin, FormView):
         data = {k: v for k, v in form.cleaned_data.items() if k != "website_url"}
         try:
             buying_request = services.buying_request_create(buyer=self.request.user, **data)
+        except AlreadySubmitted as exc:
+            return _already_sent(self.request, exc, exc.instance)
         except ValidationError as exc:
             _add_errors(form, exc)
             return self.form_invalid(form)
@@ -511,6 +525,9 @@ class QuoteCreateView(RoleRequiredMixin, FormView):
                 author=self.request.user,
                 **form.cleaned_data,
             )
+        except AlreadySubmitted as exc:  # one quote per business: show the one sent
+            thread = getattr(exc.instance, "inquiry", None) or self.buying_request
+            return _already_sent(self.request, exc, thread)
         except ValidationError as exc:
             _add_errors(form, exc)
             return self.form_invalid(form)

@@ -49,7 +49,7 @@ from .forms_trainings import (
 )
 from .models import CalendarFeed, Registration, SessionMaterial, TrainingSession
 from .services import trainings as services
-from .services.trainings import TrainingError
+from .services.trainings import AlreadyRegistered, TrainingError
 
 Status = TrainingSession.Status
 RegStatus = Registration.Status
@@ -468,6 +468,12 @@ class SessionRegisterView(LoginRequiredMixin, FormView):
                 business=business,
                 attendee=form.cleaned_data["attendee_name"],
             )
+        except AlreadyRegistered as error:  # a double click, a retry: show the registration
+            messages.info(self.request, error.messages[0])
+            registration = error.instance
+            if registration.status in services.SEAT_STATUSES:
+                return redirect("mentoring:registration-ticket", pk=registration.pk)
+            return redirect(self.session)
         except TrainingError as error:
             _add_error(form, error)
             return self.form_invalid(form)

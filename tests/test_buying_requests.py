@@ -433,8 +433,9 @@ def test_one_quote_per_business(client, world):
     client.force_login(world.owner)
     url = reverse("marketplace:quote-create", args=[world.request.pk])
     client.post(url, quote_data())
-    response = client.post(url, quote_data(price_usd="3.90"))
-    assert response.status_code == 200
+    # A second quote (or the same one sent twice) shows the quote already sent.
+    response = client.post(url, quote_data(price_usd="3.90"), follow=True)
+    assert response.redirect_chain == [(Quote.objects.get().inquiry.get_absolute_url(), 302)]
     assert tr(world.owner, services.MSG_ALREADY_QUOTED) in page(response)
     assert Quote.objects.count() == 1
     assert Inquiry.objects.count() == 1

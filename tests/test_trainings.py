@@ -765,8 +765,10 @@ def test_owner_without_a_business_is_sent_to_create_one(client):
 def test_double_registration_gets_a_friendly_message_and_the_database_refuses_it(client, world):
     client.force_login(world.owner)
     url = reverse("mentoring:session-register", args=[world.session.pk])
-    response = client.post(url, {"attendee_name": "Siti again"})
-    assert response.status_code == 200
+    # A second registration (a double click, a retry) shows the ticket already issued.
+    response = client.post(url, {"attendee_name": "Siti again"}, follow=True)
+    ticket = reverse("mentoring:registration-ticket", args=[world.registration.pk])
+    assert response.redirect_chain == [(ticket, 302)]
     assert "Your business is already registered for this session." in text_of(response)
     assert Registration.objects.filter(business=world.business).count() == 1
     with pytest.raises(IntegrityError), transaction.atomic():

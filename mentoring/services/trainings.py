@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from config.idempotency import AlreadySubmitted
 from notifications.models import Notification
 from notifications.services import batched_delivery, notification_create
 from umkm.models import Business
@@ -39,6 +40,7 @@ from ..models import (
 )
 
 __all__ = [
+    "AlreadyRegistered",
     "TrainingError",
     "calendar_feed_regenerate",
     "can_see_join_link",
@@ -104,6 +106,17 @@ MSG_ALREADY_REGISTERED = _("Your business is already registered for this session
 
 class TrainingError(ValidationError):
     """The session or registration is not in a state that allows this step."""
+
+
+class AlreadyRegistered(AlreadySubmitted, TrainingError):
+    """The business already holds a live registration for the session: ``instance``.
+
+    (session, business) is the registration's idempotency key: a double click, a retry
+    or a parallel request finds the first registration instead of an error.
+    """
+
+    def __init__(self, registration: Registration):
+        super().__init__(MSG_ALREADY_REGISTERED, instance=registration, code="duplicate")
 
 
 # Small helpers -----------------------------------------------------------------------
@@ -437,8 +450,8 @@ def _create_registration(
             live = Registration.objects.filter(session=session, business=business).exclude(
                 status=RegStatus.CANCELLED
             )
-            if live.exists():
-                raise TrainingError(MSG_ALREADY_REGISTERED, code="duplicate") from None
+            if (earlier := live.first()) is not None:
+                raise AlreadyRegistered(earlier) from None
             # Otherwise the random ticket code collided: draw another one.
     raise TrainingError(_("Please try again."))  # pragma: no cover - 40-bit codes
 
@@ -450,6 +463,7 @@ def registration_create(
 
     Confirmed while seats remain, then waitlisted in order. The session row is locked
     before the seats are counted, so parallel requests are served one after another.
+    A business already registered gets ``AlreadyRegistered`` with its registration.
     """
     attendee = (attendee or "").strip()
     if not attendee:
@@ -465,8 +479,8 @@ def registration_create(
         live = Registration.objects.filter(session=locked, business=business).exclude(
             status=RegStatus.CANCELLED
         )
-        if live.exists():
-            raise TrainingError(MSG_ALREADY_REGISTERED, code="duplicate")
+        if (earlier := live.first()) is not None:
+            raise AlreadyRegistered(earlier)
         taken = _seats_taken(locked)
         status = RegStatus.CONFIRMED if taken < locked.capacity else RegStatus.WAITLISTED
         registration = _create_registration(
