@@ -24,6 +24,7 @@ from umkm import images, services
 from umkm.models import Business, Category, Product, ProductImage
 
 from .factories import OwnerFactory
+from .pdfs import PAGES, catalog, pdf_file
 
 MB = 1024 * 1024
 GENERATED_NAME = r"^[0-9a-f]{32}\.(jpg|png|pdf)$"
@@ -35,14 +36,8 @@ NOT_A_DOCUMENT = "Upload a PDF, JPEG or PNG file."
 
 RED, BLUE = (220, 20, 20), (20, 20, 220)
 
-MINIMAL_PDF = (
-    b"%PDF-1.4\n"
-    b"1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
-    b"2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
-    b"3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj\n"
-    b"trailer << /Root 1 0 R >>\n"
-    b"%%EOF\n"
-)
+# A catalog and one page, with its cross-reference (PDFs are parsed, not scanned).
+MINIMAL_PDF = pdf_file()
 
 
 @pytest.fixture(autouse=True)
@@ -407,7 +402,7 @@ def test_logo_follows_the_photo_rules():
 
 
 def pdf_with(body: bytes) -> bytes:
-    return MINIMAL_PDF.replace(b"trailer", body + b"\ntrailer")
+    return pdf_file(catalog(), *PAGES, body)
 
 
 def object_stream(dictionaries: bytes) -> bytes:

@@ -41,7 +41,7 @@ from PIL import Image
 
 from marketplace.models import Inquiry, InquiryMessage
 from mentoring.models import SessionMaterial, TrainingSession
-from umkm import csv_io, images
+from umkm import csv_io, images, pdf_safety
 from umkm.models import Business, Certification, Product, ProductImage
 
 from .factories import (
@@ -55,6 +55,7 @@ from .factories import (
     StaffFactory,
     SubCategoryFactory,
 )
+from .pdfs import PAGES, catalog, pdf_file
 
 pytestmark = pytest.mark.django_db
 
@@ -95,9 +96,13 @@ SVG = (
 )
 ZIP = b"PK\x03\x04" + b"\x14\x00" * 10 + b"word/document.xml" + b"\x00" * 64
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 48 + b"PE\x00\x00"
-ACTIVE_PDF = (
-    b"%PDF-1.4\n1 0 obj << /Type /Catalog /OpenAction << /S /JavaScript "
-    b"/JS (app.alert(1)) >> >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+# PDFs are parsed, so they are written whole: catalog, page, cross-reference.
+ACTIVE_PDF = pdf_file(catalog(b"/OpenAction << /S /JavaScript /JS (app.alert(1)) >>"), *PAGES)
+# The same action between "stream" and "endstream" spelled in comments (a byte scan
+# took it for stream data).
+HIDDEN_ACTIVE_PDF = pdf_file(
+    catalog(b"% stream\n/OpenAction << /S /JavaScript /JS (app.alert(1)) >> % endstream\n"),
+    *PAGES,
 )
 
 
@@ -175,7 +180,16 @@ DOCUMENT_ABUSE = [
     Abuse("zip-as-pdf", "paper.pdf", "application/pdf", lambda: ZIP, images.MSG_NOT_A_DOCUMENT),
     Abuse("exe-as-pdf", "paper.pdf", "application/pdf", lambda: EXE, images.MSG_NOT_A_DOCUMENT),
     Abuse("svg-script", "paper.svg", "image/svg+xml", lambda: SVG, images.MSG_NOT_A_DOCUMENT),
-    Abuse("active-pdf", "paper.pdf", "application/pdf", lambda: ACTIVE_PDF, images.MSG_PDF_ACTIVE),
+    Abuse(
+        "active-pdf", "paper.pdf", "application/pdf", lambda: ACTIVE_PDF, pdf_safety.MSG_PDF_ACTIVE
+    ),
+    Abuse(
+        "hidden-active-pdf",
+        "paper.pdf",
+        "application/pdf",
+        lambda: HIDDEN_ACTIVE_PDF,
+        pdf_safety.MSG_PDF_ACTIVE,
+    ),
     Abuse(
         "oversized",
         "paper.pdf",

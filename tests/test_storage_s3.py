@@ -28,6 +28,7 @@ from umkm import images, services
 from umkm.models import Business, Category, Certification, Product
 
 from .factories import OwnerFactory
+from .pdfs import pdf_file
 
 ROOT = Path(__file__).resolve().parent.parent
 REGION = "us-east-1"
@@ -41,7 +42,7 @@ AWS_VARIABLES = (
     "AWS_SECRET_ACCESS_KEY",
     "AWS_S3_CUSTOM_DOMAIN",
 )
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = pdf_file()  # a whole PDF: uploads are parsed
 
 
 def free_port() -> int:

@@ -44,12 +44,13 @@ from .factories import (
     StaffFactory,
     UserFactory,
 )
+from .pdfs import pdf_file
 
 pytestmark = pytest.mark.django_db
 
 JOIN_LINK = "https://meet.example.com/secret-room-123"
 SECRET = "secret-room-123"
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF_BYTES = pdf_file()  # a whole PDF: uploads are parsed
 
 
 # Factories -----------------------------------------------------------------------------

@@ -51,10 +51,11 @@ from .factories import (
     StaffFactory,
     SubCategoryFactory,
 )
+from .pdfs import pdf_file
 
 pytestmark = pytest.mark.django_db
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF_BYTES = pdf_file()  # a whole PDF: uploads are parsed
 
 
 # Helpers -----------------------------------------------------------------------------

@@ -17,11 +17,9 @@ bomb warning is turned into an error only inside these functions.
 from __future__ import annotations
 
 import logging
-import re
 import struct
 import uuid
 import warnings
-import zlib
 from io import BytesIO
 from pathlib import Path
 from typing import IO
@@ -32,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from .models import ProductImage
+from .pdf_safety import pdf_check
 
 logger = logging.getLogger(__name__)
 
@@ -57,15 +56,6 @@ MSG_TOO_MANY_PIXELS = _("The photo has more than %(max)s megapixels.")
 MSG_DAMAGED = _("The image file is damaged or incomplete.")
 MSG_NOT_A_DOCUMENT = _("Upload a PDF, JPEG or PNG file.")
 MSG_DOCUMENT_TOO_LARGE = _("The file is larger than %(max)s MB.")
-MSG_PDF_DAMAGED = _("The PDF file is damaged or incomplete.")
-MSG_PDF_ACTIVE = _(
-    "This PDF contains scripts, launch actions or embedded files; "
-    "save it again as a plain PDF (for example with “Print to PDF”)."
-)
-MSG_PDF_UNCHECKABLE = _(
-    "This PDF is encrypted or packed in a way we cannot check; "
-    "save it again as a plain PDF (for example with “Print to PDF”)."
-)
 
 
 class _ImageRejected(Exception):
@@ -117,12 +107,16 @@ def clean_document_upload(
     max_bytes: int = DOCUMENT_MAX_BYTES,
     max_pixels: int = IMAGE_MAX_PIXELS,
 ) -> ContentFile:
-    """A certificate document: a passive PDF kept as is, or a JPEG/PNG re-encoded."""
+    """A document (certificate, attachment, material): a PDF or a JPEG/PNG.
+
+    A PDF is kept as is once ``pdf_safety.pdf_check`` has parsed it and found it passive;
+    every PDF door of the site and the admin comes through here. A picture is re-encoded.
+    """
     data = _read_limited(
         upload, max_bytes=max_bytes, message=MSG_DOCUMENT_TOO_LARGE, code="file_too_large"
     )
     if data.startswith(b"%PDF-"):
-        _check_pdf(data)
+        pdf_check(data)
         return ContentFile(data, name=f"{uuid.uuid4().hex}.pdf")
     try:
         img = _decode(data, formats=DOCUMENT_IMAGE_FORMATS, max_pixels=max_pixels)
@@ -317,59 +311,3 @@ def _webp(img: Image.Image) -> ContentFile:
     buffer = BytesIO()
     img.save(buffer, format="WEBP", quality=WEBP_QUALITY, method=4)
     return ContentFile(buffer.getvalue())
-
-
-# PDF ---------------------------------------------------------------------------------
-
-# Names that make a PDF do something when opened: scripts, launching programs, files
-# carried inside. Checked after undoing #xx escapes (/J#61vaScript is /JavaScript).
-_PDF_ACTIVE_NAME = re.compile(rb"/(?:JavaScript|JS|Launch|EmbeddedFiles?)(?![A-Za-z0-9])")
-_PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
-_PDF_STREAM = re.compile(rb"(?<![A-Za-z])stream\r?\n(.*?)endstream", re.DOTALL)
-# Object streams are inflated to look inside them, up to this much in total.
-_PDF_INFLATE_BUDGET = 50 * MB
-
-
-def _check_pdf(data: bytes) -> None:
-    if b"%%EOF" not in data[-1024:]:
-        raise ValidationError(MSG_PDF_DAMAGED, code="damaged_pdf")
-    problem = _pdf_problem(data)
-    if problem == "active":
-        raise ValidationError(MSG_PDF_ACTIVE, code="active_pdf")
-    if problem == "uncheckable":
-        raise ValidationError(MSG_PDF_UNCHECKABLE, code="uncheckable_pdf")
-
-
-def _pdf_problem(data: bytes) -> str | None:
-    """Say whether the PDF is "active", "uncheckable" or fine (None).
-
-    Dictionaries are read outside streams, and inside object streams (PDF 1.5+ packs
-    dictionaries into Flate-compressed /ObjStm streams). Other streams (page content,
-    pictures, fonts) are skipped: their binary data would match by chance.
-    """
-    outside, position = [], 0
-    budget = _PDF_INFLATE_BUDGET
-    for match in _PDF_STREAM.finditer(data):
-        before = data[position : match.start()]
-        outside.append(before)
-        position = match.end()
-        if b"/ObjStm" not in _unescape_pdf_names(before):
-            continue
-        inflater = zlib.decompressobj()
-        try:
-            inflated = inflater.decompress(match.group(1), budget)
-        except zlib.error:
-            return "uncheckable"  # encrypted, or another filter: we cannot look inside
-        budget -= len(inflated)
-        if inflater.unconsumed_tail or budget <= 0:
-            return "uncheckable"  # a compression bomb
-        if _PDF_ACTIVE_NAME.search(_unescape_pdf_names(inflated)):
-            return "active"
-    outside.append(data[position:])
-    if _PDF_ACTIVE_NAME.search(_unescape_pdf_names(b"".join(outside))):
-        return "active"
-    return None
-
-
-def _unescape_pdf_names(data: bytes) -> bytes:
-    return _PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), data)
