@@ -38,7 +38,13 @@ def _private_storages():
     found = {id(storages["private"]): storages["private"]}
     for model in apps.get_models():
         for field in model._meta.get_fields():
-            if isinstance(field, FileField) and getattr(field.storage, "base_url", "") is None:
+            # A field whose storage is a callable (the private store) keeps the instance
+            # it got at import time, which is no longer storages["private"] once a test
+            # has changed STORAGES (the handler is rebuilt): both are redirected.
+            private = getattr(field, "_storage_callable", None) is not None
+            if isinstance(field, FileField) and (
+                private or getattr(field.storage, "base_url", "") is None
+            ):
                 found[id(field.storage)] = field.storage
     return [s for s in found.values() if isinstance(s, FileSystemStorage)]
 
