@@ -17,7 +17,8 @@ from decimal import Decimal
 import pytest
 from django.apps import apps
 from django.core import mail
-from django.db import connection
+from django.core.exceptions import ValidationError
+from django.db import DataError, connection
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.authtoken.models import Token
@@ -36,6 +37,7 @@ pytestmark = pytest.mark.django_db
 INQUIRIES = "/api/v1/inquiries/"
 TOKEN = "/api/v1/auth/token/"
 NOT_FOUND = {"detail": "Not found.", "errors": {}}
+MSG_INVALID = "Some of the values sent are not valid."
 OWN_FORMATS = {"/api/schema/", "/api/docs/"}  # an OpenAPI document and an HTML page
 
 MB = "x" * 1_000_000
@@ -461,6 +463,38 @@ def test_quantity_beyond_a_trade_is_a_clear_400(world, quantity):
     assert Inquiry.objects.count() == 1
     assert InquiryMessage.objects.count() == 1
     assert Notification.objects.count() == notifications
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "body"),
+    [
+        (DataError("integer out of range"), 400, {"detail": MSG_INVALID, "errors": {}}),
+        (OverflowError("int too large"), 400, {"detail": MSG_INVALID, "errors": {}}),
+        (ValueError("bad"), 400, {"detail": MSG_INVALID, "errors": {}}),
+        (
+            ValidationError({"destination_port": "No such port."}),
+            400,
+            {"detail": MSG_INVALID, "errors": {"destination_port": ["No such port."]}},
+        ),
+    ],
+)
+def test_errors_that_escape_validation_are_still_a_json_4xx(
+    world, monkeypatch, caplog, error, status, body
+):
+    """The last guard: what validation missed and the database or a conversion refused
+    is a 400 in the error shape, logged so that the gap is found."""
+
+    def refuse(**kwargs):
+        raise error
+
+    monkeypatch.setattr("marketplace.api.inquiry_create", refuse)
+    response = _post(
+        world.client("buyer"), INQUIRIES, json.dumps(world.valid_body(INQUIRIES)).encode()
+    )
+    assert response.status_code == status
+    assert response.json() == body
+    logged = [r for r in caplog.records if r.name == "config.api" and r.levelname == "ERROR"]
+    assert bool(logged) == (not isinstance(error, ValidationError))
 
 
 # PostgreSQL --------------------------------------------------------------------------------
