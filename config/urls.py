@@ -41,10 +41,18 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "api/docs/",
-        with_inline_assets(SpectacularSwaggerView.as_view(url_name="api-schema")),
+        # GET only: its HTML renderer has no page for OPTIONS (a 500 otherwise).
+        with_inline_assets(
+            SpectacularSwaggerView.as_view(url_name="api-schema", http_method_names=["get", "head"])
+        ),
         name="api-docs",
     ),
 ]
+
+# Under /api/ errors outside the API's views answer JSON, as the API does.
+handler400 = "config.api.bad_request"
+handler404 = "config.api.page_not_found"
+handler500 = "config.api.server_error"
 
 # Public media (product photos, logos) from the local folder when no object storage is
 # configured, pictures only; certificates live in a separate private store that is

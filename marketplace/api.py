@@ -6,17 +6,17 @@ web services (``inquiry_create``), so both channels answer the same way. Bilingu
 fields follow ``Accept-Language`` (English unless Indonesian is preferred).
 """
 
-from decimal import Decimal
+import re
 
 from allauth.account.adapter import get_adapter
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, Prefetch, Q
+from django.http import Http404
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation.trans_real import parse_accept_lang_header
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -32,7 +32,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config import idempotency
-from config.api import ScopedThrottle
+from config.api import API_LANGUAGES, MSG_NOT_FOUND, ScopedThrottle, api_language
 from mentoring.models import TrainingSession
 from mentoring.services.trainings import SEAT_STATUSES
 from umkm.models import Business, Category, Certification, PriceTier, Product, ProductImage
@@ -41,7 +41,15 @@ from umkm.regions import PROVINCE_CHOICES
 from .caching import cache_anonymous_response
 from .forms import SORT_CHOICES, CatalogueFilterForm
 from .forms_inquiries import COUNTRIES
-from .models import INCOTERM_CHOICES, Inquiry
+from .models import (
+    INCOTERM_CHOICES,
+    INQUIRY_MAX_QUANTITY,
+    INQUIRY_MAX_TARGET_PRICE_USD,
+    INQUIRY_MIN_TARGET_PRICE_USD,
+    MSG_INQUIRY_QUANTITY,
+    MSG_INQUIRY_TARGET_PRICE,
+    Inquiry,
+)
 from .selectors import (
     Filters,
     catalogue,
@@ -50,22 +58,21 @@ from .selectors import (
     top_categories,
     valid_certifications,
 )
-from .services import MSG_UNVERIFIED, buyer_can_send, inquiry_create, inquiry_status_for
+from .services import (
+    MSG_NOT_AVAILABLE,
+    MSG_UNVERIFIED,
+    buyer_can_send,
+    inquiry_create,
+    inquiry_status_for,
+)
 from .views_inquiries import inquiries_for
 
-API_LANGUAGES = ("en", "id")
 LOGIN_FAILED_WINDOW = 5 * 60  # seconds: allauth's window for failed passwords per address
 PUBLIC_MAX_AGE = 60
 SLUG_REGEX = "[^/]+"  # any segment reaches the view, so a bad one is a JSON 404
-
-
-def api_language(request) -> str:
-    """The first of English or Indonesian the client accepts; English by default."""
-    for code, _quality in parse_accept_lang_header(request.META.get("HTTP_ACCEPT_LANGUAGE", "")):
-        base = code.split("-")[0].lower()
-        if base in API_LANGUAGES:
-            return base
-    return "en"
+# What a slug or a numeric id can be; anything else (NUL, other control characters,
+# which PostgreSQL refuses in text) cannot name an object and is a 404 without a query.
+LOOKUP_VALUE = re.compile(r"[-a-zA-Z0-9_]{1,200}")
 
 
 # Errors --------------------------------------------------------------------------------
@@ -102,7 +109,7 @@ ERROR_403 = _error(
     "Not allowed",
     {"detail": "Please confirm your email address first.", "errors": {}},
 )
-ERROR_404 = _error("Not found", {"detail": "No Product matches the given query.", "errors": {}})
+ERROR_404 = _error("Not found", {"detail": "Not found.", "errors": {}})
 ERROR_422 = _error(
     "Idempotency-Key already used for a different request",
     {
@@ -147,6 +154,16 @@ class ApiMixin:
         else:
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class LookupMixin:
+    """A lookup value that no slug or id can be answers exactly as a missing object."""
+
+    def get_object(self):
+        value = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, "")
+        if not LOOKUP_VALUE.fullmatch(str(value)):
+            raise Http404(MSG_NOT_FOUND)
+        return super().get_object()
 
 
 # Serializers ---------------------------------------------------------------------------
@@ -402,25 +419,93 @@ class InquirySerializer(serializers.ModelSerializer):
         return self.context["request"].build_absolute_uri(obj.get_absolute_url())
 
 
-class InquiryCreateSerializer(serializers.Serializer):
-    supplier = serializers.SlugField(help_text="The supplier's slug.")
-    product = serializers.SlugField(
-        required=False, allow_blank=True, help_text="A listed product of that supplier."
+MSG_UNKNOWN_FIELD = _("There is no such field.")
+
+
+class StrictSerializer(serializers.Serializer):
+    """Input that names a field this request does not have is refused, not ignored:
+    a misspelt optional field would otherwise be lost without a word."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            writable = {name for name, field in self.fields.items() if not field.read_only}
+            unknown = sorted(str(name) for name in data if name not in writable)
+            if unknown:
+                raise exceptions.ValidationError({name: [MSG_UNKNOWN_FIELD] for name in unknown})
+        return super().to_internal_value(data)
+
+
+class TextOnlyMixin:
+    """A JSON string only: DRF would turn a number into text."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class TextField(TextOnlyMixin, serializers.CharField):
+    pass
+
+
+class SlugTextField(TextOnlyMixin, serializers.SlugField):
+    pass
+
+
+class EmailTextField(TextOnlyMixin, serializers.EmailField):
+    pass
+
+
+class RangeFirstDecimalField(serializers.DecimalField):
+    """A number out of range gets the range's message (as on the web form), not the
+    count of its digits, which DRF would check first."""
+
+    def validate_precision(self, value):
+        if self.min_value is not None and value < self.min_value:
+            self.fail("min_value", min_value=self.min_value)
+        if self.max_value is not None and value > self.max_value:
+            self.fail("max_value", max_value=self.max_value)
+        return super().validate_precision(value)
+
+
+class InquiryCreateSerializer(StrictSerializer):
+    supplier = SlugTextField(
+        max_length=Business._meta.get_field("slug").max_length, help_text="The supplier's slug."
     )
-    quantity = serializers.IntegerField(min_value=1)
+    product = SlugTextField(
+        max_length=Product._meta.get_field("slug").max_length,
+        required=False,
+        allow_blank=True,
+        help_text="A listed product of that supplier.",
+    )
+    # The bounds are the service's (``marketplace.models``), with the same message.
+    quantity = serializers.IntegerField(
+        min_value=1,
+        max_value=INQUIRY_MAX_QUANTITY,
+        error_messages={"min_value": MSG_INQUIRY_QUANTITY, "max_value": MSG_INQUIRY_QUANTITY},
+    )
     unit = serializers.ChoiceField(choices=Product.Unit.choices)
     incoterm = serializers.ChoiceField(choices=INCOTERM_CHOICES)
     destination_country = serializers.ChoiceField(choices=COUNTRIES)
-    destination_port = serializers.CharField(required=False, allow_blank=True, max_length=100)
-    target_price_usd = serializers.DecimalField(
-        max_digits=10, decimal_places=2, min_value=Decimal("0.01"), required=False, allow_null=True
+    destination_port = TextField(required=False, allow_blank=True, max_length=100)
+    target_price_usd = RangeFirstDecimalField(
+        max_digits=10,
+        decimal_places=2,
+        min_value=INQUIRY_MIN_TARGET_PRICE_USD,
+        max_value=INQUIRY_MAX_TARGET_PRICE_USD,
+        error_messages={
+            "min_value": MSG_INQUIRY_TARGET_PRICE,
+            "max_value": MSG_INQUIRY_TARGET_PRICE,
+        },
+        required=False,
+        allow_null=True,
     )
-    message = serializers.CharField(max_length=5000, allow_blank=True)  # the service says why
+    message = TextField(max_length=5000, allow_blank=True)  # the service says why
 
 
-class TokenRequestSerializer(serializers.Serializer):
-    email = serializers.EmailField()
-    password = serializers.CharField(write_only=True, style={"input_type": "password"})
+class TokenRequestSerializer(StrictSerializer):
+    email = EmailTextField()
+    password = TextField(write_only=True, style={"input_type": "password"})
 
 
 # Catalogue filters ---------------------------------------------------------------------
@@ -592,7 +677,7 @@ def _product_prefetches(queryset):
 )
 @method_decorator(cache_anonymous_response, name="list")
 @method_decorator(cache_anonymous_response, name="retrieve")
-class ProductViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
+class ProductViewSet(ApiMixin, LookupMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = ProductSerializer
     lookup_field = "slug"
     lookup_value_regex = SLUG_REGEX
@@ -619,7 +704,7 @@ class ProductViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
 )
 @method_decorator(cache_anonymous_response, name="list")
 @method_decorator(cache_anonymous_response, name="retrieve")
-class SupplierViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
+class SupplierViewSet(ApiMixin, LookupMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = SupplierSerializer
     lookup_field = "slug"
     lookup_value_regex = SLUG_REGEX
@@ -667,7 +752,7 @@ class CategoryView(ApiMixin, APIView):
         responses={200: TrainingSerializer, **READ_ERRORS},
     ),
 )
-class TrainingViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
+class TrainingViewSet(ApiMixin, LookupMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = TrainingSerializer
     lookup_value_regex = SLUG_REGEX
 
@@ -740,6 +825,12 @@ def idempotency_key(request) -> str:
     return key
 
 
+def _not_available(field: str) -> exceptions.ValidationError:
+    """A supplier or product that is hidden, or does not exist, or is not that
+    supplier's: one answer for all, so that slugs cannot be probed."""
+    return exceptions.ValidationError({field: [str(MSG_NOT_AVAILABLE)]})
+
+
 def _raise_api_error(error: DjangoValidationError, *, unavailable_field: str) -> None:
     code = getattr(error, "code", None)
     if code == idempotency.REUSED:
@@ -749,7 +840,7 @@ def _raise_api_error(error: DjangoValidationError, *, unavailable_field: str) ->
     if code == "rate_limited":
         raise exceptions.Throttled(detail=error.messages[0])
     if code == "unavailable":
-        raise exceptions.ValidationError({unavailable_field: error.messages})
+        raise _not_available(unavailable_field)
     if hasattr(error, "error_dict"):
         raise exceptions.ValidationError(error.message_dict)
     raise exceptions.ValidationError(error.messages)
@@ -806,6 +897,7 @@ def _raise_api_error(error: DjangoValidationError, *, unavailable_field: str) ->
 )
 class InquiryViewSet(
     ApiMixin,
+    LookupMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -829,14 +921,15 @@ class InquiryViewSet(
         incoming = InquiryCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        business = Business.objects.filter(slug=data["supplier"]).first()
+        # The suppliers and products the web shows (and ``inquiry_create`` accepts).
+        business = public_businesses().filter(slug=data["supplier"]).first()
         if business is None:
-            raise exceptions.ValidationError({"supplier": [str(_("There is no such supplier."))]})
+            raise _not_available("supplier")
         product = None
         if data.get("product"):
-            product = Product.objects.filter(slug=data["product"]).first()
+            product = public_products().filter(slug=data["product"], business=business).first()
             if product is None:
-                raise exceptions.ValidationError({"product": [str(_("There is no such product."))]})
+                raise _not_available("product")
         try:
             inquiry = inquiry_create(
                 buyer=request.user,

@@ -15,7 +15,15 @@ from django.utils.translation import gettext_lazy as _
 from config import idempotency
 from umkm.models import Category, Product
 
-from .models import INCOTERM_CHOICES, Inquiry
+from .models import (
+    INCOTERM_CHOICES,
+    INQUIRY_MAX_QUANTITY,
+    INQUIRY_MAX_TARGET_PRICE_USD,
+    INQUIRY_MIN_TARGET_PRICE_USD,
+    MSG_INQUIRY_QUANTITY,
+    MSG_INQUIRY_TARGET_PRICE,
+    Inquiry,
+)
 
 # ISO 3166-1 alpha-2 codes of the markets Indonesian exporters deal with most, with
 # English names (translated for Indonesian readers). Compact on purpose: a buyer from a
@@ -176,9 +184,25 @@ def _price_field(label, *, required: bool) -> forms.DecimalField:
 
 
 class InquiryForm(HoneypotMixin, AttachmentMixin, forms.Form):
-    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=100_000_000)
+    # The service's bounds and messages (``marketplace.models``), as the API shows them.
+    quantity = forms.IntegerField(
+        label=_("Quantity"),
+        min_value=1,
+        max_value=INQUIRY_MAX_QUANTITY,
+        error_messages={"min_value": MSG_INQUIRY_QUANTITY, "max_value": MSG_INQUIRY_QUANTITY},
+    )
     unit = forms.ChoiceField(label=_("Unit"), choices=Product.Unit.choices)
-    target_price_usd = _price_field(_("Target price per unit (USD, optional)"), required=False)
+    target_price_usd = forms.DecimalField(
+        label=_("Target price per unit (USD, optional)"),
+        required=False,
+        min_value=INQUIRY_MIN_TARGET_PRICE_USD,
+        max_value=INQUIRY_MAX_TARGET_PRICE_USD,
+        decimal_places=2,
+        error_messages={
+            "min_value": MSG_INQUIRY_TARGET_PRICE,
+            "max_value": MSG_INQUIRY_TARGET_PRICE,
+        },
+    )
     incoterm = forms.ChoiceField(label=_("Incoterm"), choices=INCOTERM_CHOICES, initial="FOB")
     destination_country = forms.ChoiceField(
         label=_("Destination country"), choices=[("", "—"), *COUNTRIES]

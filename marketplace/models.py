@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 INCOTERM_CHOICES = [
@@ -118,6 +120,31 @@ class ShortlistItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.buyer} ♥ {self.product_id}"
+
+
+def _range_message(message, **numbers) -> str:
+    def written(value) -> str:
+        places = 2 if isinstance(value, Decimal) else None
+        return number_format(value, decimal_pos=places, force_grouping=True)
+
+    return message % {name: written(value) for name, value in numbers.items()}
+
+
+# The terms an inquiry may ask for, checked by ``marketplace.services.inquiry_create``
+# for every door (web form, API, demo), which show the same message. Within what the
+# columns hold (a 32-bit integer; 10 digits with 2 decimals) and what one order needs.
+INQUIRY_MAX_QUANTITY = 100_000_000
+INQUIRY_MIN_TARGET_PRICE_USD = Decimal("0.01")
+INQUIRY_MAX_TARGET_PRICE_USD = Decimal("1000000.00")  # per unit
+# Lazy: the numbers are written the reader's way (100,000,000 or 100.000.000).
+MSG_INQUIRY_QUANTITY = lazy(_range_message, str)(
+    _("Enter a quantity from 1 to %(max)s."), max=INQUIRY_MAX_QUANTITY
+)
+MSG_INQUIRY_TARGET_PRICE = lazy(_range_message, str)(
+    _("Enter a target price per unit from %(min)s to %(max)s USD."),
+    min=INQUIRY_MIN_TARGET_PRICE_USD,
+    max=INQUIRY_MAX_TARGET_PRICE_USD,
+)
 
 
 class InquiryQuerySet(models.QuerySet):

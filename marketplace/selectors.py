@@ -3,6 +3,7 @@
 import hashlib
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 from django.core.cache import cache
@@ -15,11 +16,14 @@ from umkm.models import Business, Category, Certification, Product, ProductImage
 from umkm.selectors import export_ready_q
 
 from .models import ExchangeRate, Inquiry
-from .services import REMIND_UNANSWERED_AFTER, STAFF_REMINDER_KEY
 
 FACET_CACHE_SECONDS = 120  # whole anonymous pages: 60 s, marketplace/caching.py
 RATE_CACHE_KEY = "marketplace:idr_per_usd"
 RATE_CACHE_SECONDS = 300
+# Unanswered inquiries: the hourly job reminds the supplier, then staff once
+# (``marketplace.services``, which imports these; selectors never import services).
+REMIND_UNANSWERED_AFTER = timedelta(hours=48)
+STAFF_REMINDER_KEY = "inquiry-staff-reminder:{pk}"  # one staff reminder per inquiry
 
 
 def public_products():

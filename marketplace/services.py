@@ -36,6 +36,11 @@ from umkm.models import Business, Category, Product
 from .forms_inquiries import COUNTRY_NAMES
 from .models import (
     INCOTERM_CHOICES,
+    INQUIRY_MAX_QUANTITY,
+    INQUIRY_MAX_TARGET_PRICE_USD,
+    INQUIRY_MIN_TARGET_PRICE_USD,
+    MSG_INQUIRY_QUANTITY,
+    MSG_INQUIRY_TARGET_PRICE,
     BuyerProfile,
     BuyingRequest,
     Inquiry,
@@ -43,13 +48,17 @@ from .models import (
     Quote,
     ShortlistItem,
 )
+from .selectors import (
+    REMIND_UNANSWERED_AFTER,
+    STAFF_REMINDER_KEY,
+    public_businesses,
+    public_products,
+)
 
 logger = logging.getLogger(__name__)
 
 INQUIRIES_PER_HOUR = 10
 BUYING_REQUESTS_PER_DAY = 5
-REMIND_UNANSWERED_AFTER = timedelta(hours=48)
-STAFF_REMINDER_KEY = "inquiry-staff-reminder:{pk}"  # one staff reminder per inquiry
 BUYING_REQUEST_MAX_DAYS = 180
 EXCERPT_CHARS = 600
 FINAL_OUTCOMES = {Inquiry.Outcome.NO_DEAL, Inquiry.Outcome.DEAL_WON}
@@ -152,10 +161,29 @@ def _unit_label(unit: str):
     return dict(Product.Unit.choices).get(unit, unit)
 
 
-def _validate_terms(*, quantity: int, unit: str, incoterm: str, destination_country: str) -> None:
+def _validate_terms(
+    *,
+    quantity: int,
+    unit: str,
+    incoterm: str,
+    destination_country: str,
+    target_price_usd: Decimal | None = None,
+) -> None:
+    """The terms of an inquiry, whichever door it came through (the bounds and their
+    message are ``marketplace.models``'s, which the form and the API also show)."""
     errors = {}
-    if quantity is None or quantity < 1:
-        errors["quantity"] = _("Enter a quantity of at least 1.")
+    if (
+        isinstance(quantity, bool)
+        or not isinstance(quantity, int)
+        or not 1 <= quantity <= INQUIRY_MAX_QUANTITY
+    ):
+        errors["quantity"] = ValidationError(MSG_INQUIRY_QUANTITY, code="range")
+    if target_price_usd is not None and (
+        not isinstance(target_price_usd, Decimal)
+        or not target_price_usd.is_finite()
+        or not INQUIRY_MIN_TARGET_PRICE_USD <= target_price_usd <= INQUIRY_MAX_TARGET_PRICE_USD
+    ):
+        errors["target_price_usd"] = ValidationError(MSG_INQUIRY_TARGET_PRICE, code="range")
     if unit not in dict(Product.Unit.choices):
         errors["unit"] = _("Choose a unit from the list.")
     if incoterm not in dict(INCOTERM_CHOICES):
@@ -238,19 +266,27 @@ def inquiry_create(
     the buyer's row, so parallel requests and several web processes cannot exceed it.
     The owner and the business's active mentors are notified.
 
+    Only suppliers and products the site shows can be asked (``public_businesses()``,
+    ``public_products()``, as the supplier and product pages): anything else is refused
+    with one message, whether it is hidden or not that supplier's.
+
     Sent again with the same ``idempotency_key``, it writes and notifies nothing and
     raises ``AlreadySubmitted`` with the first inquiry (``config.idempotency``).
     """
     _check_buyer(buyer)
-    if not business.is_active:
+    if not public_businesses().filter(pk=business.pk).exists():
         raise ValidationError(MSG_NOT_AVAILABLE, code="unavailable")
-    if product is not None and (
-        product.business_id != business.pk
-        or not Product.objects.listed().filter(pk=product.pk).exists()
+    if (
+        product is not None
+        and not public_products().filter(pk=product.pk, business_id=business.pk).exists()
     ):
         raise ValidationError(MSG_NOT_AVAILABLE, code="unavailable")
     _validate_terms(
-        quantity=quantity, unit=unit, incoterm=incoterm, destination_country=destination_country
+        quantity=quantity,
+        unit=unit,
+        incoterm=incoterm,
+        destination_country=destination_country,
+        target_price_usd=target_price_usd,
     )
     body = (message or "").strip()
     if not body:
