@@ -44,13 +44,13 @@ from .models import INCOTERM_CHOICES, Inquiry
 from .selectors import (
     Filters,
     catalogue,
+    inquiries_visible_to,
     public_businesses,
     public_products,
     top_categories,
     valid_certifications,
 )
 from .services import MSG_UNVERIFIED, buyer_can_send, inquiry_create, inquiry_status_for
-from .views_inquiries import inquiries_for
 
 API_LANGUAGES = ("en", "id")
 LOGIN_FAILED_WINDOW = 5 * 60  # seconds: allauth's window for failed passwords per address
@@ -760,7 +760,7 @@ class InquiryViewSet(
 
     def get_queryset(self):
         return (
-            inquiries_for(self.request.user)
+            inquiries_visible_to(self.request.user)
             .select_related("business", "product")
             .order_by("-last_message_at", "-id")
         )
