@@ -18,6 +18,7 @@ SOURCE_DIRS = [
     "marketplace",
     "mentoring",
     "notifications",
+    "readiness",
     "umkm",
     "templates",
 ]
