@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "notifications",
     "umkm",
     "mentoring",
+    "readiness",
     "marketplace",
     "backoffice",
 ]

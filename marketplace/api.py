@@ -53,6 +53,7 @@ from .models import (
 from .selectors import (
     Filters,
     catalogue,
+    inquiries_visible_to,
     public_businesses,
     public_products,
     top_categories,
@@ -65,7 +66,6 @@ from .services import (
     inquiry_create,
     inquiry_status_for,
 )
-from .views_inquiries import inquiries_for
 
 LOGIN_FAILED_WINDOW = 5 * 60  # seconds: allauth's window for failed passwords per address
 PUBLIC_MAX_AGE = 60
@@ -911,7 +911,7 @@ class InquiryViewSet(
 
     def get_queryset(self):
         return (
-            inquiries_for(self.request.user)
+            inquiries_visible_to(self.request.user)
             .select_related("business", "product")
             .order_by("-last_message_at", "-id")
         )

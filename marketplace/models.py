@@ -148,22 +148,7 @@ MSG_INQUIRY_TARGET_PRICE = lazy(_range_message, str)(
 
 
 class InquiryQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """Threads ``user`` may read: their own (buyer), their business's (owner),
-        their mentees' (active mentor, as advisor), all (staff)."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_staff:
-            return self
-        if user.is_buyer:
-            return self.filter(buyer=user)
-        if user.is_owner:
-            return self.filter(business__owner=user)
-        if user.is_approved_mentor:
-            from umkm.models import Business
-
-            return self.filter(business__in=Business.objects.mentored_by(user))
-        return self.none()
+    # Who may read which thread: ``marketplace.selectors.inquiries_visible_to``.
 
     def visible(self):
         return self.exclude(status=Inquiry.Status.SPAM)

@@ -1,4 +1,5 @@
-"""The public catalogue: only listed products of active businesses, ever."""
+"""The public catalogue (only listed products of active businesses, ever), and who
+sees which inquiry thread and buying request (the web, the API and the admin ask here)."""
 
 import hashlib
 import re
@@ -8,14 +9,15 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from mentoring.selectors import businesses_mentored_by
 from notifications.models import Notification
+from readiness.selectors import export_ready_q
 from umkm.models import Business, Category, Certification, Product, ProductImage
-from umkm.selectors import export_ready_q
 
-from .models import ExchangeRate, Inquiry
+from .models import BuyingRequest, ExchangeRate, Inquiry, InquiryMessage, Quote
 
 FACET_CACHE_SECONDS = 120  # whole anonymous pages: 60 s, marketplace/caching.py
 RATE_CACHE_KEY = "marketplace:idr_per_usd"
@@ -24,6 +26,7 @@ RATE_CACHE_SECONDS = 300
 # (``marketplace.services``, which imports these; selectors never import services).
 REMIND_UNANSWERED_AFTER = timedelta(hours=48)
 STAFF_REMINDER_KEY = "inquiry-staff-reminder:{pk}"  # one staff reminder per inquiry
+FINAL_OUTCOMES = {Inquiry.Outcome.NO_DEAL, Inquiry.Outcome.DEAL_WON}
 
 
 def public_products():
@@ -378,3 +381,90 @@ def staff_reminders(inquiries) -> dict:
         dedupe_key__in=keys,
     ).values_list("dedupe_key", "created_at")
     return {keys[key]: created_at for key, created_at in sent}
+
+
+# Who sees which inquiry thread and buying request ------------------------------------
+
+
+def inquiries_visible_to(user) -> QuerySet[Inquiry]:
+    """Threads ``user`` may open; anything else answers 404. The buyer: their own,
+    spam included (they are not told). The owner: their business's, the mentor: their
+    mentees' (as advisor), both without spam. Staff: all (moderation)."""
+    if not user.is_authenticated:
+        return Inquiry.objects.none()
+    if user.is_staff:
+        return Inquiry.objects.all()
+    if user.is_buyer:
+        return Inquiry.objects.filter(buyer=user)
+    if user.is_owner:
+        return Inquiry.objects.filter(business__owner=user).visible()
+    if user.is_approved_mentor:
+        return Inquiry.objects.filter(business__in=businesses_mentored_by(user)).visible()
+    return Inquiry.objects.none()
+
+
+# The status a buyer sees on a thread marked as spam, as SQL (the Python side:
+# ``services.inquiry_status_for``): closed once an outcome is final, else replied once
+# the supplier answered, else open.
+_FINAL = Q(outcome__in=FINAL_OUTCOMES)
+SHOWN_FOR_SPAM = {
+    Inquiry.Status.OPEN: Q(first_reply_at__isnull=True) & ~_FINAL,
+    Inquiry.Status.REPLIED: Q(first_reply_at__isnull=False) & ~_FINAL,
+    Inquiry.Status.CLOSED: _FINAL,
+}
+
+
+def inbox_for(user, *, status: str = "") -> QuerySet[Inquiry]:
+    """The inbox of ``user``, optionally only threads shown with ``status``. Staff see
+    spam only when they filter for it; a buyer never learns about spam, so their spam
+    threads are filtered by the status they are shown."""
+    queryset = inquiries_visible_to(user)
+    if user.is_authenticated and user.is_staff:
+        return queryset.filter(status=status) if status else queryset.visible()
+    if status and user.is_authenticated and user.is_buyer:
+        shown = SHOWN_FOR_SPAM.get(status, Q(pk__in=[]))
+        return queryset.filter(Q(status=status) | (Q(status=Inquiry.Status.SPAM) & shown))
+    return queryset.filter(status=status) if status else queryset
+
+
+def thread_messages(inquiry: Inquiry, role: str | None) -> QuerySet[InquiryMessage]:
+    """The messages of a thread its reader (in ``role``) sees: the buyer never sees
+    advisory messages; everyone else who may read the thread sees all."""
+    queryset = inquiry.messages.select_related("author")
+    if role == InquiryMessage.Role.BUYER:
+        queryset = queryset.exclude(author_role=InquiryMessage.Role.ADVISOR)
+    return queryset
+
+
+def business_category_ids(business: Business) -> set[int]:
+    """Categories a business's listed products are in, and their parents (a request in
+    a top category reaches products in its subcategories)."""
+    ids = set()
+    for category_id, parent_id in (
+        Product.objects.listed()
+        .filter(business=business)
+        .values_list("category_id", "category__parent_id")
+        .distinct()
+    ):
+        ids.add(category_id)
+        if parent_id:
+            ids.add(parent_id)
+    return ids
+
+
+def buying_requests_visible_to(user) -> QuerySet[BuyingRequest]:
+    """Requests ``user`` may open: the buyer's own, those matching an owner's listed
+    products (or already quoted by their business), all for staff."""
+    if not user.is_authenticated:
+        return BuyingRequest.objects.none()
+    if user.is_staff:
+        return BuyingRequest.objects.all()
+    if user.is_buyer:
+        return BuyingRequest.objects.filter(buyer=user)
+    business = Business.objects.filter(owner=user).first() if user.is_owner else None
+    if business is None or not business.is_active:
+        return BuyingRequest.objects.none()
+    quoted = Quote.objects.filter(request=OuterRef("pk"), business=business)
+    return BuyingRequest.objects.filter(
+        Q(category_id__in=business_category_ids(business)) | Q(Exists(quoted))
+    )

@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from config.idempotency import AlreadySubmitted, check_replay, first_wins
-from mentoring.models import Mentorship
+from mentoring.selectors import active_mentors_of, is_active_mentor
 from notifications.models import Notification
 from notifications.services import notification_create
 from umkm.models import Business, Category, Product
@@ -49,6 +49,7 @@ from .models import (
     ShortlistItem,
 )
 from .selectors import (
+    FINAL_OUTCOMES,
     REMIND_UNANSWERED_AFTER,
     STAFF_REMINDER_KEY,
     public_businesses,
@@ -61,7 +62,6 @@ INQUIRIES_PER_HOUR = 10
 BUYING_REQUESTS_PER_DAY = 5
 BUYING_REQUEST_MAX_DAYS = 180
 EXCERPT_CHARS = 600
-FINAL_OUTCOMES = {Inquiry.Outcome.NO_DEAL, Inquiry.Outcome.DEAL_WON}
 
 MSG_UNVERIFIED = _(
     "Please confirm your email address first: open the link we emailed you (or send it "
@@ -105,28 +105,6 @@ def _check_buyer(buyer: User) -> None:
 def _lock_user(user: User) -> None:
     """Serialise one person's writes that count their own earlier writes (rate limits)."""
     list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
-
-
-def active_mentors(business: Business) -> list[User]:
-    return list(
-        User.objects.filter(
-            mentorships__business=business,
-            mentorships__status=Mentorship.Status.ACTIVE,
-            role=User.Role.MENTOR,
-            mentor_approved_at__isnull=False,
-            is_active=True,
-        ).distinct()
-    )
-
-
-def is_active_mentor(*, user, business: Business) -> bool:
-    return bool(
-        user.is_authenticated
-        and user.is_approved_mentor
-        and Mentorship.objects.filter(
-            mentor=user, business=business, status=Mentorship.Status.ACTIVE
-        ).exists()
-    )
 
 
 def inquiry_role_for(*, inquiry: Inquiry, user) -> str | None:
@@ -368,7 +346,7 @@ def inquiry_create(
             ),
             "excerpt": _excerpt(body),
         }
-        for recipient in [business.owner, *active_mentors(business)]:
+        for recipient in [business.owner, *active_mentors_of(business)]:
             notification_create(
                 recipient=recipient,
                 kind="inquiry_received",
@@ -570,7 +548,7 @@ def inquiries_remind_unanswered(*, now: datetime | None = None) -> int:
                 "subject": inquiry.subject,
                 "hours": hours,
             }
-            for recipient in [inquiry.business.owner, *active_mentors(inquiry.business)]:
+            for recipient in [inquiry.business.owner, *active_mentors_of(inquiry.business)]:
                 created = notification_create(
                     recipient=recipient,
                     kind="inquiry_unanswered",

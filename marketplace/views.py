@@ -15,6 +15,7 @@ from django.views import View
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from mentoring.selectors import active_mentors_of
 from umkm.models import Certification
 
 from . import selectors
@@ -149,10 +150,7 @@ class ProductPublicView(View):
             "certifications": certifications,
             "related": selectors.related_products(product),
             "stats": selectors.supplier_stats(business),
-            "mentor_names": [
-                m.mentor.get_full_name()
-                for m in business.mentorships.filter(status="active").select_related("mentor")
-            ],
+            "mentor_names": [mentor.get_full_name() for mentor in active_mentors_of(business)],
             "canonical": canonical,
             "alternates": [(code, f"{canonical}?lang={code}") for code, _n in settings.LANGUAGES],
             "og_image": image_urls[0] if image_urls else "",
@@ -189,10 +187,7 @@ class SupplierView(View):
             "trainings_completed": trainings_completed,
             "certifications": certifications,
             "stats": selectors.supplier_stats(business),
-            "mentor_names": [
-                m.mentor.get_full_name()
-                for m in business.mentorships.filter(status="active").select_related("mentor")
-            ],
+            "mentor_names": [mentor.get_full_name() for mentor in active_mentors_of(business)],
             "canonical": canonical,
             "alternates": [(code, f"{canonical}?lang={code}") for code, _n in settings.LANGUAGES],
         }

@@ -1,15 +1,16 @@
 """Inquiries (RFQ to one supplier), their threads and inboxes; buying requests (RFQ to
 many) and quotes.
 
-Who may see a thread is decided by ``inquiries_for`` and who may see a buying request
-by ``buying_requests_for``; anything outside them answers 404. A signed-in user of the
+Who may see a thread is decided by ``selectors.inquiries_visible_to`` and who may see a
+buying request by ``selectors.buying_requests_visible_to``; anything outside them
+answers 404. A signed-in user of the
 wrong role on a page that is not about one object gets 403, as elsewhere.
 """
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -47,70 +48,19 @@ WRITER_ROLES = (
 # Scoping -----------------------------------------------------------------------------
 
 
-def inquiries_for(user) -> QuerySet[Inquiry]:
-    """Threads ``user`` may open. Spam leaves the owner's and mentors' view; the buyer
-    keeps seeing their thread (they are not told) and staff see everything."""
-    queryset = Inquiry.objects.for_user(user)
-    if user.is_authenticated and not (user.is_staff or user.is_buyer):
-        queryset = queryset.visible()
-    return queryset
-
-
 def inquiry_to_view(user, pk: int) -> Inquiry:
     return get_object_or_404(
-        inquiries_for(user).select_related(
+        selectors.inquiries_visible_to(user).select_related(
             "buyer__buyer_profile", "business__owner", "product", "quote__request"
         ),
         pk=pk,
     )
 
 
-def thread_messages(inquiry: Inquiry, role: str | None) -> QuerySet[InquiryMessage]:
-    """The buyer never sees advisory messages; everyone else who may read sees all."""
-    queryset = inquiry.messages.select_related("author")
-    if role == InquiryMessage.Role.BUYER:
-        queryset = queryset.exclude(author_role=InquiryMessage.Role.ADVISOR)
-    return queryset
-
-
 def owner_business(user) -> Business | None:
     if not (user.is_authenticated and user.is_owner):
         return None
     return Business.objects.filter(owner=user).first()
-
-
-def business_category_ids(business: Business) -> set[int]:
-    """Categories a business's listed products are in, and their parents (a request in
-    a top category reaches products in its subcategories)."""
-    ids = set()
-    for category_id, parent_id in (
-        Product.objects.listed()
-        .filter(business=business)
-        .values_list("category_id", "category__parent_id")
-        .distinct()
-    ):
-        ids.add(category_id)
-        if parent_id:
-            ids.add(parent_id)
-    return ids
-
-
-def buying_requests_for(user) -> QuerySet[BuyingRequest]:
-    """Requests ``user`` may open: the buyer's own, those matching an owner's listed
-    products (or already quoted by their business), all for staff."""
-    if not user.is_authenticated:
-        return BuyingRequest.objects.none()
-    if user.is_staff:
-        return BuyingRequest.objects.all()
-    if user.is_buyer:
-        return BuyingRequest.objects.filter(buyer=user)
-    business = owner_business(user)
-    if business is None or not business.is_active:
-        return BuyingRequest.objects.none()
-    quoted = Quote.objects.filter(request=OuterRef("pk"), business=business)
-    return BuyingRequest.objects.filter(
-        Q(category_id__in=business_category_ids(business)) | Q(Exists(quoted))
-    )
 
 
 def _already_sent(request, error: AlreadySubmitted, to):
@@ -195,22 +145,7 @@ class InquiryListView(LoginRequiredMixin, ListView):
         user = self.request.user
         self.filter_form = InboxFilterForm(self.request.GET or None, staff=user.is_staff)
         status = self.filter_form.cleaned_data["status"] if self.filter_form.is_valid() else ""
-        queryset = inquiries_for(user)
-        final = [Inquiry.Outcome.NO_DEAL, Inquiry.Outcome.DEAL_WON]
-        if user.is_staff:
-            queryset = queryset.filter(status=status) if status else queryset.visible()
-        elif status and user.is_buyer:
-            # The buyer never learns about spam: filter on what they are shown.
-            hidden_as = {
-                Inquiry.Status.OPEN: Q(first_reply_at__isnull=True) & ~Q(outcome__in=final),
-                Inquiry.Status.REPLIED: Q(first_reply_at__isnull=False) & ~Q(outcome__in=final),
-                Inquiry.Status.CLOSED: Q(outcome__in=final),
-            }[status]
-            queryset = queryset.filter(
-                Q(status=status) | (Q(status=Inquiry.Status.SPAM) & hidden_as)
-            )
-        elif status:
-            queryset = queryset.filter(status=status)
+        queryset = selectors.inbox_for(user, status=status)
         last_role = (
             InquiryMessage.objects.filter(inquiry=OuterRef("pk"))
             .exclude(author_role=InquiryMessage.Role.ADVISOR)
@@ -260,7 +195,7 @@ def _thread_context(request, inquiry: Inquiry, **forms) -> dict:
     context = {
         "inquiry": inquiry,
         "role": role,
-        "thread": list(thread_messages(inquiry, role)),
+        "thread": list(selectors.thread_messages(inquiry, role)),
         "viewer_status": services.inquiry_status_for(inquiry=inquiry, user=user),
         "destination": country_name(inquiry.destination_country),
         "can_write": can_write,
@@ -364,7 +299,7 @@ class InquiryAttachmentView(LoginRequiredMixin, View):
     def get(self, request, pk, message_pk):
         inquiry = inquiry_to_view(request.user, pk)
         role = services.inquiry_role_for(inquiry=inquiry, user=request.user)
-        message = get_object_or_404(thread_messages(inquiry, role), pk=message_pk)
+        message = get_object_or_404(selectors.thread_messages(inquiry, role), pk=message_pk)
         if not message.attachment:
             raise Http404
         name = message.attachment.name.rsplit("/", 1)[-1]
@@ -396,7 +331,7 @@ class BuyingRequestListView(LoginRequiredMixin, ListView):
 
     def get_queryset(self):
         user = self.request.user
-        queryset = buying_requests_for(user).select_related("category__parent")
+        queryset = selectors.buying_requests_visible_to(user).select_related("category__parent")
         if user.is_owner and not user.is_staff:
             business = owner_business(user)
             quoted = Quote.objects.filter(request=OuterRef("pk"), business=business)
@@ -446,7 +381,9 @@ class BuyingRequestCreateView(RoleRequiredMixin, FormView):
 
 def buying_request_to_view(user, pk: int) -> BuyingRequest:
     return get_object_or_404(
-        buying_requests_for(user).select_related("buyer__buyer_profile", "category__parent"),
+        selectors.buying_requests_visible_to(user).select_related(
+            "buyer__buyer_profile", "category__parent"
+        ),
         pk=pk,
     )
 

@@ -37,7 +37,9 @@ class MentorshipAdmin(admin.ModelAdmin):
     @admin.action(description=_("Complete the selected active mentorships"))
     def complete_selected(self, request, queryset):
         done = 0
-        for mentorship in queryset.filter(status=Mentorship.Status.ACTIVE):
+        for mentorship in queryset:
+            if mentorship.status != Mentorship.Status.ACTIVE:
+                continue  # only a running mentorship can be completed
             try:
                 services.mentorship_complete(mentorship=mentorship, actor=request.user)
             except ValidationError as exc:

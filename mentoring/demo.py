@@ -32,9 +32,9 @@ from accounts import services as account_services
 from accounts.demo import DEMO_PASSWORD, seed_accounts
 from accounts.models import User
 from notifications.models import Notification
+from readiness.selectors import business_facts, business_readiness, product_readiness
 from umkm.demo import BULK_EMAIL_DOMAIN, bulk_businesses, bulk_password_hash, bulk_target
 from umkm.models import Business, Product
-from umkm.selectors import business_facts, business_readiness, product_readiness
 
 from .models import (
     ActionItem,

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from readiness.selectors import ACTION_ITEM_KEYS
 from umkm.models import Business, Product
 
 from . import selectors
@@ -120,7 +121,7 @@ class ActionItemForm(forms.Form):
     )
     readiness_key = forms.ChoiceField(
         label=_("Readiness gap"),
-        choices=[("", _("None")), *selectors.READINESS_KEYS],
+        choices=[("", _("None")), *ACTION_ITEM_KEYS],
         required=False,
         help_text=_("Optional: the item closes by itself when this checklist item is done."),
     )

@@ -11,7 +11,24 @@ from django.utils.translation import gettext_lazy as _
 
 class MentorshipQuerySet(models.QuerySet):
     def active(self):
-        return self.filter(status=Mentorship.Status.ACTIVE)
+        """Mentorships in force: the one definition of "an active mentor of this
+        business" (DESIGN §3), which every access rule, notification and readiness
+        check is built from (``mentoring.selectors``; umkm reaches it through the
+        reverse relations ``user.mentorships`` and ``business.mentorships``).
+
+        The mentorship is active and its mentor is still an approved mentor with an
+        active account: withdrawing the approval or the account ends the access at once,
+        without rewriting the mentorships.
+        """
+        return self.filter(
+            status=Mentorship.Status.ACTIVE,
+            mentor__mentor_approved_at__isnull=False,
+            mentor__is_active=True,
+        )
+
+    def open(self):
+        """Requested or active (the lifecycle's open states; at most one per pair)."""
+        return self.filter(status__in=OPEN_STATUSES)
 
 
 class Mentorship(models.Model):
@@ -88,6 +105,10 @@ class Mentorship(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mentor} → {self.business} ({self.get_status_display()})"
+
+
+# The open states of a mentorship: asked for, or running.
+OPEN_STATUSES = (Mentorship.Status.REQUESTED, Mentorship.Status.ACTIVE)
 
 
 class MentorProfile(models.Model):

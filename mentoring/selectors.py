@@ -4,35 +4,53 @@ the dashboards. Every list here costs a constant number of queries (see the test
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value
-from django.db.models.functions import Greatest
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from umkm.models import Business, Certification
-from umkm.selectors import BusinessFacts, Readiness, business_readiness
+from readiness.selectors import readiness_scores
+from umkm.models import Business
 
-from .models import ActionItem, MentoringLog, MentorProfile, Mentorship, Registration
+from .models import ActionItem, MentoringLog, MentorProfile, Mentorship
 from .services.mentorships import EXPIRE_AFTER
 
-# The export-readiness checklist keys an action item may point at (umkm.selectors),
-# labelled as on the checklist. Product keys apply to an item with a product, business
-# keys to one without.
-READINESS_KEYS = [
-    ("english", _("English name and description")),
-    ("photos", _("At least three photos")),
-    ("hs_code", _("HS code")),
-    ("fob", _("FOB price in USD")),
-    ("moq", _("Minimum order quantity")),
-    ("capacity", _("Monthly capacity and lead time")),
-    ("food_permit", _("A valid, verified PIRT or BPOM permit")),
-    ("halal", _("A valid, verified Halal certificate")),
-    ("nib", _("Verified NIB")),
-    ("listed", _("At least one product listed")),
-    ("contact", _("Phone or WhatsApp and an email for buyers")),
-]
-OPEN_STATUSES = [Mentorship.Status.REQUESTED, Mentorship.Status.ACTIVE]
+# "An active mentor of this business" -----------------------------------------------
+# Defined once, by ``Mentorship.objects.active()`` (mentoring.models); umkm's
+# ``Business.objects.mentored_by(user)`` and everything below are built from it.
+
+
+def active_mentorships() -> QuerySet[Mentorship]:
+    """Mentorships in force: active, with a mentor still approved and active."""
+    return Mentorship.objects.active()
+
+
+def is_active_mentor(*, user, business: Business) -> bool:
+    return businesses_mentored_by(user).filter(pk=business.pk).exists()
+
+
+def businesses_mentored_by(user) -> QuerySet[Business]:
+    """The businesses ``user`` is an active mentor of (none for anyone else)."""
+    return Business.objects.mentored_by(user)
+
+
+def active_mentors_of(business: Business) -> QuerySet[User]:
+    """The business's active mentors (told of inquiries, named on its public pages)."""
+    mentors = active_mentorships().filter(business=business).values("mentor")
+    return User.objects.filter(pk__in=mentors).order_by("full_name", "pk")
+
+
+def _active_count(mentor: str) -> Coalesce:
+    """How many businesses the mentor ``OuterRef(mentor)`` mentors now (a subquery)."""
+    counts = (
+        active_mentorships()
+        .filter(mentor=OuterRef(mentor))
+        .order_by()
+        .values("mentor")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
 
 
 def mentorships_for(user) -> QuerySet[Mentorship]:
@@ -67,9 +85,7 @@ def approved_mentor_profiles() -> QuerySet[MentorProfile]:
 
 def with_free_capacity(profiles: QuerySet[MentorProfile]) -> QuerySet[MentorProfile]:
     """Annotate ``active_count`` and ``free_capacity`` (never below 0) in the same query."""
-    return profiles.annotate(
-        active_count=Count("user__mentorships", filter=Q(user__mentorships__status="active")),
-    ).annotate(
+    return profiles.annotate(active_count=_active_count("user")).annotate(
         free_capacity=Greatest(
             F("capacity") - F("active_count"), Value(0), output_field=IntegerField()
         )
@@ -101,7 +117,7 @@ def mentors_for_assignment() -> QuerySet[User]:
             mentor_profile__is_paused=False,
         )
         .select_related("mentor_profile")
-        .annotate(active_count=Count("mentorships", filter=Q(mentorships__status="active")))
+        .annotate(active_count=_active_count("pk"))
         .annotate(
             free_capacity=Greatest(
                 F("mentor_profile__capacity") - F("active_count"),
@@ -121,9 +137,7 @@ def open_mentorships_by_mentor(business: Business | None) -> dict[int, Mentorshi
     """The business's requested or active mentorship per mentor id (one query)."""
     if business is None:
         return {}
-    return {
-        m.mentor_id: m for m in business.mentorships.filter(status__in=OPEN_STATUSES).order_by()
-    }
+    return {m.mentor_id: m for m in business.mentorships.open().order_by()}
 
 
 # Dashboards --------------------------------------------------------------------------
@@ -132,7 +146,7 @@ def open_mentorships_by_mentor(business: Business | None) -> dict[int, Mentorshi
 @dataclass(frozen=True)
 class Mentee:
     mentorship: Mentorship
-    readiness: Readiness
+    score: int  # export readiness now (0–100)
 
     @property
     def business(self) -> Business:
@@ -141,53 +155,27 @@ class Mentee:
     @property
     def gain(self) -> int | None:
         start = self.mentorship.readiness_at_start
-        return None if start is None else self.readiness.score - start
+        return None if start is None else self.score - start
 
 
 def mentees_for(mentor, *, today: date | None = None) -> list[Mentee]:
-    """The mentor's active mentees with their readiness now.
-
-    Certifications are prefetched and ``has_mentor`` is known (this mentorship is
-    active), so each business costs one query only: ``business_readiness`` asks
-    whether a product is listed. Capacity (at most 50) bounds the list.
-    """
-    today = today or timezone.localdate()
-    mentorships = (
-        Mentorship.objects.active()
+    """The mentor's active mentees with their readiness score now, in two queries
+    (the scores of all of them in one, ``readiness.selectors.readiness_scores``)."""
+    mentorships = list(
+        active_mentorships()
         .filter(mentor=mentor)
         .select_related("business")
-        .prefetch_related(
-            Prefetch(
-                "business__certifications",
-                queryset=Certification.objects.valid(on=today).only("pk", "business_id", "kind"),
-                to_attr="valid_certifications",
-            )
-        )
-        .annotate(
-            business_has_training=Exists(
-                Registration.objects.filter(business=OuterRef("business"), status="attended")
-            )
-        )
         .order_by("business__name", "pk")
     )
-    mentees = []
-    for mentorship in mentorships:
-        business = mentorship.business
-        facts = BusinessFacts(
-            valid_kinds=frozenset(c.kind for c in business.valid_certifications),
-            nib_verified=bool(business.nib) and business.is_verified,
-            has_mentor=True,
-            has_training=mentorship.business_has_training,
-        )
-        mentees.append(Mentee(mentorship, business_readiness(business, facts=facts)))
-    return mentees
+    scores = readiness_scores(
+        Business.objects.filter(pk__in=[m.business_id for m in mentorships]), today=today
+    )
+    return [Mentee(mentorship, scores[mentorship.business_id]) for mentorship in mentorships]
 
 
 def open_action_items_for_mentor(mentor) -> QuerySet[ActionItem]:
     return ActionItem.objects.filter(
-        mentorship__mentor=mentor,
-        mentorship__status=Mentorship.Status.ACTIVE,
-        done_at__isnull=True,
+        mentorship__in=active_mentorships().filter(mentor=mentor), done_at__isnull=True
     ).select_related("mentorship__business", "product")
 
 

@@ -21,8 +21,8 @@ def _upcoming_sessions(user) -> list:
 
 class MentorDashboardView(ApprovedMentorRequiredMixin, TemplateView):
     """Mentees with readiness and gain, action items, requests to answer, reviews and
-    upcoming sessions. A constant number of queries plus one per mentee (readiness
-    asks whether a product is listed); capacity bounds the mentees at 50."""
+    upcoming sessions, in a constant number of queries (the mentees' readiness scores
+    in one, ``readiness.selectors.readiness_scores``)."""
 
     template_name = "mentoring/dashboard.html"
 

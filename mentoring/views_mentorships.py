@@ -22,8 +22,8 @@ from accounts.permissions import (
     StaffRequiredMixin,
 )
 from config.http import safe_next
+from readiness.selectors import business_readiness
 from umkm.models import Business
-from umkm.selectors import business_readiness
 
 from . import selectors, services
 from .forms import (
@@ -35,7 +35,7 @@ from .forms import (
     MentorProfileForm,
     MentorshipRequestForm,
 )
-from .models import MentorProfile, Mentorship
+from .models import OPEN_STATUSES, MentorProfile, Mentorship
 
 TOPIC_LABELS = dict(MentorProfile.Topic.choices)
 
@@ -199,7 +199,7 @@ class MyMentorsView(RoleRequiredMixin, TemplateView):
         context.update(
             active=[m for m in mentorships if m.status == status.ACTIVE],
             requests=[m for m in mentorships if m.status == status.REQUESTED],
-            past=[m for m in mentorships if m.status not in selectors.OPEN_STATUSES],
+            past=[m for m in mentorships if m.status not in OPEN_STATUSES],
             open_items=list(selectors.business_open_items(business)),
             logs=list(selectors.business_logs(business)[:10]),
             today=timezone.localdate(),

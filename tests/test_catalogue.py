@@ -25,9 +25,9 @@ from django.utils import timezone
 
 from marketplace.models import ExchangeRate, Inquiry
 from marketplace.views import PAGE_SIZE
+from readiness.selectors import product_readiness
 from umkm import services
 from umkm.models import CatalogueWord, PriceTier, Product, ProductImage
-from umkm.selectors import product_readiness
 
 from .factories import (
     AttendedRegistrationFactory,

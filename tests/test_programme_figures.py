@@ -33,10 +33,9 @@ from backoffice.programme.periods import (
     custom_period,
     month_period,
 )
-from backoffice.programme.readiness import readiness_scores
 from mentoring.models import Mentorship, Registration, TrainingSession
+from readiness.selectors import business_readiness, readiness_scores
 from umkm.models import Business, Certification, Product, ProductImage
-from umkm.selectors import business_readiness
 
 from .factories import (
     BusinessFactory,

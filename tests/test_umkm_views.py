@@ -1556,15 +1556,15 @@ def test_the_product_list_takes_the_same_few_queries_for_5_and_40_products(
     few = count_queries(client, url)
     with django_assert_max_num_queries(PRODUCT_LIST_MAX_QUERIES):
         response = client.get(url)
-    assert len(response.context["rows"]) == 5
+    assert len(response.context["products"]) == 5
 
     products_with_photos(business, 35, category)
     many = count_queries(client, url)
     with django_assert_max_num_queries(PRODUCT_LIST_MAX_QUERIES):
         response = client.get(url)
-    rows = response.context["rows"]
-    assert len(rows) == 40
-    assert all(product.image_count == 2 for product, _readiness in rows)
+    products = response.context["products"]
+    assert len(products) == 40
+    assert all(product.image_count == 2 for product in products)
     assert many <= few, (few, many)
 
 

@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
 from notifications.models import Notification
-from umkm import selectors, services
+from readiness.selectors import business_readiness, product_readiness
+from umkm import services
 from umkm.models import (
     Business,
     Certification,
@@ -316,7 +317,7 @@ def _add_images(product, n):
 def test_a_complete_food_product_scores_100():
     product = ProductFactory(business=_ready_food_business())
     _add_images(product, 3)
-    readiness = selectors.product_readiness(product)
+    readiness = product_readiness(product)
     assert readiness.missing == []
     assert readiness.score == 100
 
@@ -325,7 +326,7 @@ def test_missing_items_are_named_with_a_link_to_fix_them():
     business = BusinessFactory(verified_at=None)
     product = ProductFactory(business=business, name_en="", hs_code="", fob_usd=None)
     _add_images(product, 1)
-    readiness = selectors.product_readiness(product)
+    readiness = product_readiness(product)
     missing = {item.key for item in readiness.missing}
     assert missing == {
         "english",
@@ -357,7 +358,7 @@ def test_expired_or_unverified_certificates_do_not_count():
     )
     CertificationFactory(business=business, kind=Certification.Kind.PIRT, verified_at=None)
     product = ProductFactory(business=business)
-    missing = {item.key for item in selectors.product_readiness(product).missing}
+    missing = {item.key for item in product_readiness(product).missing}
     assert {"food_permit", "halal"} <= missing
 
 
@@ -366,13 +367,13 @@ def test_non_food_products_need_no_food_certificates():
 
     crafts = CategoryFactory(parent=CategoryFactory(), is_food=False)
     product = ProductFactory(category=crafts)
-    keys = {item.key for item in selectors.product_readiness(product).items}
+    keys = {item.key for item in product_readiness(product).items}
     assert "halal" not in keys and "food_permit" not in keys
 
 
 def test_business_readiness_lists_its_own_gaps():
     business = BusinessFactory(description_en="", verified_at=None, phone="", whatsapp="")
-    readiness = selectors.business_readiness(business)
+    readiness = business_readiness(business)
     missing = {item.key for item in readiness.missing}
     assert {"english", "nib", "mentor", "listed", "contact"} <= missing
     assert 0 <= readiness.score < 50

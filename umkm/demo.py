@@ -2404,9 +2404,7 @@ def _seed_certifications(
 
 
 def _ensure_mentorship(business: Business, mentor: User, index: int) -> None:
-    if Mentorship.objects.filter(
-        mentor=mentor, business=business, status=Mentorship.Status.ACTIVE
-    ).exists():
+    if Mentorship.objects.active().filter(mentor=mentor, business=business).exists():
         return
     Mentorship.objects.create(
         mentor=mentor,

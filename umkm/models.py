@@ -1,7 +1,6 @@
 import re
 from decimal import Decimal
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
@@ -56,14 +55,12 @@ class BusinessQuerySet(models.QuerySet):
         return self.filter(verified_at__isnull=False)
 
     def mentored_by(self, user):
-        """Businesses with an active mentorship of ``user``: the one place that says so."""
-        return self.filter(
-            Exists(
-                apps.get_model("mentoring", "Mentorship").objects.filter(
-                    business=OuterRef("pk"), mentor=user, status="active"
-                )
-            )
-        )
+        """Businesses ``user`` is an active mentor of. What "active" means is defined
+        once, by ``Mentorship.objects.active()``; umkm sits below mentoring and reaches
+        it through the user's reverse relation instead of importing it."""
+        if not (user.is_authenticated and user.is_approved_mentor):
+            return self.none()  # cannot mentor: no query
+        return self.filter(Exists(user.mentorships.active().filter(business=OuterRef("pk"))))
 
     def for_user(self, user):
         """Businesses ``user`` may see in the back office (not the public pages)."""

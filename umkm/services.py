@@ -219,25 +219,18 @@ def _locked(product: Product) -> Product:
 def reviewers_for(business: Business) -> list[User]:
     """Who reviews this business's products: its active mentors, else all staff."""
     mentors = list(
-        User.objects.filter(
-            mentorships__business=business,
-            mentorships__status="active",
-            is_active=True,
-            mentor_approved_at__isnull=False,
-        ).distinct()
+        User.objects.filter(pk__in=business.mentorships.active().values("mentor")).order_by("pk")
     )
     return mentors or list(User.objects.filter(is_staff=True, is_active=True))
 
 
 def can_review(*, user: User, product: Product) -> bool:
+    """Staff, or an active mentor of the product's business (DESIGN §3)."""
     if not user.is_authenticated:
         return False
     if user.is_staff:
         return True
-    return (
-        user.is_approved_mentor
-        and product.business.mentorships.filter(mentor=user, status="active").exists()
-    )
+    return Business.objects.mentored_by(user).filter(pk=product.business_id).exists()
 
 
 def _notify_reviewers(product: Product) -> None:

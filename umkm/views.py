@@ -82,9 +82,7 @@ class OwnerDashboardView(RoleRequiredMixin, TemplateView):
         business = Business.objects.filter(owner=user).first()
         context["business"] = business
         context["latest_notifications"] = user.notifications.all()[:5]
-        if business:
-            facts = selectors.business_facts(business)
-            context["readiness"] = selectors.business_readiness(business, facts=facts)
+        if business:  # the readiness checklist: {% business_checklist %} (readiness)
             context["status_counts"] = selectors.status_counts(business)
             context["status_labels"] = dict(Product.Status.choices)
             context["certifications"] = business.certifications.all()[:10]
@@ -171,10 +169,9 @@ class BusinessDetailView(LoginRequiredMixin, DetailView):
         context = super().get_context_data(**kwargs)
         business = self.object
         user = self.request.user
-        context["readiness"] = selectors.business_readiness(business)
         context["certifications"] = business.certifications.all()
         context["can_edit"] = Business.objects.editable_by(user).filter(pk=business.pk).exists()
-        context["mentors"] = business.mentorships.filter(status="active").select_related("mentor")
+        context["mentors"] = business.mentorships.active().select_related("mentor")
         return context
 
 
@@ -339,12 +336,8 @@ class ProductListView(LoginRequiredMixin, ListView):
         return selectors.products_for_owner_list(self.business)
 
     def get_context_data(self, **kwargs):
+        # Each row's readiness comes from {% product_checklists %} (readiness).
         context = super().get_context_data(**kwargs)
-        facts = selectors.business_facts(self.business)
-        context["rows"] = [
-            (product, selectors.product_readiness(product, facts=facts))
-            for product in context["products"]
-        ]
         context["business"] = self.business
         context["can_edit"] = (
             Business.objects.editable_by(self.request.user).filter(pk=self.business.pk).exists()
@@ -456,7 +449,6 @@ class ProductDetailView(LoginRequiredMixin, DetailView):
         context = super().get_context_data(**kwargs)
         product = self.object
         user = self.request.user
-        context["readiness"] = selectors.product_readiness(product)
         context["images"] = product.images.all()
         context["tiers"] = product.price_tiers.all()
         context["certifications"] = product.certifications.all()

@@ -32,8 +32,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from notifications.services import notification_create
+from readiness.selectors import business_facts, business_readiness, readiness_for
 from umkm.models import Business, Product
-from umkm.selectors import business_facts, business_readiness, product_readiness
 
 from ..models import ActionItem, MentoringLog, MentorProfile, Mentorship
 
@@ -74,7 +74,7 @@ def _lock_mentor_profile(mentor: User) -> MentorProfile:
 
 
 def _active_count(mentor: User) -> int:
-    return Mentorship.objects.filter(mentor=mentor, status=Mentorship.Status.ACTIVE).count()
+    return Mentorship.objects.active().filter(mentor=mentor).count()
 
 
 def _check_takes_businesses(profile: MentorProfile, *, mentor: User) -> None:
@@ -133,9 +133,7 @@ def mentorship_request(*, owner: User, mentor: User, message: str = "") -> Mento
             raise MentorshipError(_("This mentor has no profile yet."))
         profile = _lock_mentor_profile(mentor)
         _check_takes_businesses(profile, mentor=mentor)
-        open_one = business.mentorships.filter(
-            mentor=mentor, status__in=[Mentorship.Status.REQUESTED, Mentorship.Status.ACTIVE]
-        ).first()
+        open_one = business.mentorships.open().filter(mentor=mentor).first()
         if open_one is not None:
             raise _already_open(open_one)
         try:
@@ -223,12 +221,9 @@ def mentorship_assign(*, business: Business, mentor: User, staff: User) -> Mento
     with transaction.atomic():
         profile = _lock_mentor_profile(mentor)
         open_one = (
-            Mentorship.objects.select_for_update()
-            .filter(
-                business=business,
-                mentor=mentor,
-                status__in=[Mentorship.Status.REQUESTED, Mentorship.Status.ACTIVE],
-            )
+            Mentorship.objects.open()
+            .select_for_update()
+            .filter(business=business, mentor=mentor)
             .first()
         )
         if open_one is not None and open_one.status == Mentorship.Status.ACTIVE:
@@ -321,11 +316,7 @@ def mentoring_log_create(
 
 def _missing_keys(*, business: Business, product: Product | None, facts=None) -> tuple[set, set]:
     """(keys on the checklist, keys still missing) for the product, else the business."""
-    facts = facts or business_facts(business)
-    if product is not None:
-        readiness = product_readiness(product, facts=facts)
-    else:
-        readiness = business_readiness(business, facts=facts)
+    readiness = readiness_for(business=business, product=product, facts=facts)
     return {i.key for i in readiness.items}, {i.key for i in readiness.missing}
 
 
@@ -439,7 +430,7 @@ def action_items_remind_overdue(*, now: datetime | None = None) -> int:
         done_at__isnull=True,
         reminded_at__isnull=True,
         due_on__lt=today,
-        mentorship__status=Mentorship.Status.ACTIVE,
+        mentorship__in=Mentorship.objects.active(),
     )
     sent = 0
     for pk in list(due.order_by("due_on", "pk").values_list("pk", flat=True)[:SWEEP_BATCH]):

@@ -289,14 +289,9 @@ def session_publish(
             )
         locked.status = Status.PUBLISHED
         locked.save(update_fields=["status", "updated_at"])
-        mentees = (
-            Business.objects.filter(
-                mentorships__mentor_id=locked.host_id,
-                mentorships__status=Mentorship.Status.ACTIVE,
-            )
-            .select_related("owner")
-            .distinct()
-        )
+        mentees = Business.objects.filter(
+            pk__in=Mentorship.objects.active().filter(mentor_id=locked.host_id).values("business")
+        ).select_related("owner")
         for business in mentees:
             owner = business.owner
             notification_create(
