@@ -41,11 +41,12 @@ from .factories import (
     StaffFactory,
 )
 from .forms_as_sent import admin_data, form_data
+from .pdfs import pdf_file
 
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parent.parent
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF_BYTES = pdf_file()  # a clean one-page PDF that the upload check accepts
 
 
 def tr(message: str, language: str = "id") -> str:
