@@ -15,6 +15,7 @@ LANGUAGES = ["id", "en"]
 SOURCE_DIRS = [
     "accounts",
     "config",
+    "demo",
     "marketplace",
     "mentoring",
     "notifications",
