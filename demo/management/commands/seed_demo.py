@@ -49,7 +49,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force",
             action="store_true",
-            help="Run even with DJANGO_DEBUG=False (never on a real production database).",
+            help=(
+                "Run even with DJANGO_DEBUG=False, on a demo server that sets "
+                "DJANGO_DEMO_APP=True (never on a real production database)."
+            ),
         )
         parser.add_argument(
             "--products",
