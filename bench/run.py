@@ -455,7 +455,7 @@ def wait_until_up(port: int, child: subprocess.Popen, log: Path, timeout: float 
 
 
 def measure_pages(args, environ: dict[str, str]) -> list[PageResult]:
-    from umkm.demo import bulk_products
+    from demo.loaders.umkm import bulk_products
 
     slugs = bulk_products().order_by("pk").values_list("slug", flat=True)
     slug = slugs[max(0, args.products // 2 - 1)]

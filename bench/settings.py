@@ -1,6 +1,7 @@
 """Benchmark settings: ``config.settings`` plus what only ``make bench`` needs.
 
 - the ``bench.ceiling`` app (a bare Django page, the framework's ceiling on the machine),
+- the ``demo`` app, whose ``seed_demo --products N`` fills the benchmark database,
 - a middleware that reports the number of SQL queries in a response header,
 - API throttling kept on (its cache round trips are part of the cost) but at a rate
   one client on 127.0.0.1 cannot reach.
@@ -17,6 +18,7 @@ _VAR = Path(__file__).resolve().parent.parent / "var" / "bench"
 
 for _name, _value in {
     "DJANGO_DEBUG": "False",
+    "DJANGO_DEMO_APP": "True",  # seeds with seed_demo --products N
     "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789",
     "ALLOWED_HOSTS": "127.0.0.1,localhost",
     "SITE_URL": "http://127.0.0.1:8000",

@@ -84,6 +84,10 @@ INSTALLED_APPS = [
     "marketplace",
     "backoffice",
 ]
+# The demo data and its seed_demo command: development, tests and the benchmark only.
+# It imports the apps above; none of them imports it.
+if _env_flag("DJANGO_DEMO_APP", default=DEBUG):
+    INSTALLED_APPS.append("demo")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

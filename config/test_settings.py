@@ -11,6 +11,7 @@ os.environ.setdefault("DJANGO_DEBUG", "False")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "False")
 os.environ.setdefault("ALLOWED_HOSTS", "*")
 os.environ.setdefault("SITE_URL", "https://jembatan.test")
+os.environ.setdefault("DJANGO_DEMO_APP", "True")  # seed_demo and its tests
 
 from .settings import *  # noqa: F403
 

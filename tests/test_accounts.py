@@ -11,8 +11,8 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import translation
 
-from accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from accounts.models import User
+from demo.loaders.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from notifications.kinds import KINDS
 from notifications.models import Notification
 
@@ -755,7 +755,7 @@ def test_seed_demo_creates_demo_accounts(settings, light_seed):
 @pytest.fixture
 def light_seed(monkeypatch):
     """Only the accounts part of seed_demo (the UMKM demo has its own, slower test)."""
-    from accounts.management.commands import seed_demo
+    from demo.management.commands import seed_demo
 
     monkeypatch.setattr(seed_demo, "seed_categories", lambda: None)
     monkeypatch.setattr(seed_demo, "seed_businesses", lambda: [])

@@ -16,9 +16,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.demo import DEMO_ACCOUNTS
 from accounts.models import User
-from marketplace.demo import seed_marketplace
+from demo.loaders import umkm as umkm_demo
+from demo.loaders.accounts import DEMO_ACCOUNTS
+from demo.loaders.marketplace import seed_marketplace
+from demo.loaders.mentoring import seed_mentoring
 from marketplace.models import (
     BuyerProfile,
     BuyingRequest,
@@ -28,7 +30,6 @@ from marketplace.models import (
     Quote,
     ShortlistItem,
 )
-from mentoring.demo import seed_mentoring
 from mentoring.models import (
     ActionItem,
     MentoringLog,
@@ -39,7 +40,6 @@ from mentoring.models import (
 )
 from mentoring.services.trainings import certificate_find
 from notifications.models import Notification
-from umkm import demo as umkm_demo
 from umkm.models import Business
 
 pytestmark = pytest.mark.django_db

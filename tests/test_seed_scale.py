@@ -9,12 +9,13 @@ import io
 import pytest
 from django.core.management import call_command
 
-from accounts.management.commands import seed_demo
 from accounts.models import User
+from demo.loaders import bulk as demo
+from demo.loaders.umkm import bulk_products
+from demo.management.commands import seed_demo
 from marketplace.models import BuyerProfile, Inquiry, InquiryMessage
 from mentoring.models import MentoringLog, MentorProfile, Mentorship, Registration, TrainingSession
 from notifications.models import Notification
-from umkm import demo
 from umkm.models import Certification, Product
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +67,7 @@ def test_products_bring_proportionate_businesses_mentors_trainings_and_inquiries
     assert businesses.filter(verified_at__isnull=False).count() == 7
     assert set(businesses.values_list("province", flat=True)) == {"Riau"}
     # Every benchmark product is public and belongs to a benchmark business.
-    bulk = demo.bulk_products()
+    bulk = bulk_products()
     assert Product.objects.listed().filter(pk__in=bulk.values("pk")).count() == 400
     assert not bulk.exclude(business__in=businesses).exists()
     # The catalogue's certification filter has something to find.

@@ -15,11 +15,12 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from accounts.demo import DEMO_ACCOUNTS
 from accounts.models import User
+from demo.loaders import umkm as demo
+from demo.loaders.accounts import DEMO_ACCOUNTS
+from demo.loaders.photos import PHOTO_SIZE
 from mentoring.models import Mentorship
 from notifications.models import Notification
-from umkm import demo
 from umkm.models import (
     Business,
     Category,
@@ -163,7 +164,7 @@ def test_seed_demo_builds_the_umkm_demo_and_a_second_run_changes_nothing(
         assert 1 <= len(photos) <= 4, product.name_en
         assert all(photo.thumbnails_ready and photo.alt_text for photo in photos)
     photo = ProductImage.objects.filter(product__status=Product.Status.LISTED).first()
-    assert (photo.width, photo.height) == demo.PHOTO_SIZE
+    assert (photo.width, photo.height) == PHOTO_SIZE
     assert photo.thumb_small.storage.exists(photo.thumb_small.name)
     assert photo.image.name.endswith(".jpg")
 

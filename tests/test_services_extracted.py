@@ -717,13 +717,9 @@ def test_an_owner_cannot_use_another_door_to_save():
 
 # The demo seed uses services, never pages ---------------------------------------------
 
-DEMO_MODULES = [
-    "accounts/demo.py",
-    "umkm/demo.py",
-    "mentoring/demo.py",
-    "marketplace/demo.py",
-    "accounts/management/commands/seed_demo.py",
-]
+DEMO_MODULES = sorted(
+    str(path.relative_to(ROOT)) for path in (ROOT / "demo").rglob("*.py") if path.is_file()
+)
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -753,9 +749,9 @@ def test_loading_the_demo_loads_no_view_module():
     """Also indirectly: importing the seed command pulls in no page code."""
     code = (
         "import django, sys; django.setup(); "
-        "import accounts.management.commands.seed_demo; "
+        "import demo.management.commands.seed_demo; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in "
-        "{'accounts', 'umkm', 'mentoring', 'marketplace', 'notifications'} "
+        "{'accounts', 'umkm', 'mentoring', 'marketplace', 'notifications', 'demo'} "
         "and any(p.startswith('views') for p in m.split('.'))))"
     )
     result = subprocess.run(

@@ -213,8 +213,7 @@ def _top(names: set[str]) -> set[str]:
 
 def test_umkm_imports_neither_mentoring_nor_readiness():
     for name, tree in SOURCES.items():
-        # umkm/demo.py seeds mentorships too; the development-only demo app takes it over.
-        if not name.startswith("umkm/") or name == "umkm/demo.py":
+        if not name.startswith("umkm/"):
             continue
         assert "readiness" not in _top(_imports(tree, module_level=False)), name
         assert "mentoring" not in _top(_imports(tree, module_level=True)), name

@@ -7,17 +7,17 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_accounts
-from marketplace.demo import marketplace_summary, seed_bulk_marketplace, seed_marketplace
-from mentoring.demo import mentoring_summary, seed_bulk_mentoring, seed_mentoring
-from umkm.demo import (
-    backdate_fresh_businesses,
+from demo.loaders.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_accounts
+from demo.loaders.backdate import backdate_fresh_businesses
+from demo.loaders.bulk import (
     seed_bulk_businesses,
+    seed_bulk_marketplace,
+    seed_bulk_mentoring,
     seed_bulk_products,
-    seed_businesses,
-    seed_categories,
-    seed_summary,
 )
+from demo.loaders.marketplace import marketplace_summary, seed_marketplace
+from demo.loaders.mentoring import mentoring_summary, seed_mentoring
+from demo.loaders.umkm import seed_businesses, seed_categories, seed_summary
 
 
 @contextmanager
@@ -40,13 +40,19 @@ def _count(value: str) -> int:
 
 
 class Command(BaseCommand):
-    help = "Create or refresh the demo data (idempotent). Refuses to run in production."
+    help = (
+        "Create or refresh the demo data from demo/data/ (idempotent). Refuses to run "
+        "in production."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--force",
             action="store_true",
-            help="Run even with DJANGO_DEBUG=False (never on a real production database).",
+            help=(
+                "Run even with DJANGO_DEBUG=False, on a demo server that sets "
+                "DJANGO_DEMO_APP=True (never on a real production database)."
+            ),
         )
         parser.add_argument(
             "--products",
