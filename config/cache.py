@@ -152,6 +152,8 @@ class _Unavailable(Exception):
 
 
 class ResilientRedisCache(RedisCache):
+    """Django's ``RedisCache`` that answers as a miss while Redis is unavailable."""
+
     def __init__(self, server, params):
         super().__init__(server, params)
         options = dict(self._options)
