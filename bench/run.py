@@ -53,6 +53,7 @@ MARK_START, MARK_END = "<!-- bench:start -->", "<!-- bench:end -->"
 PYTHON = sys.executable
 STAFF_EMAIL = "staff@demo.jembatan.id"
 QUERY_HEADER = "X-Bench-Queries"
+DEAD_REDIS_URL = "redis://127.0.0.1:1/0"  # port 1: nothing listens, connections are refused
 
 # Targets (issue 8).
 TARGET_RATIO = 0.5  # of the ceiling's requests per second, for every public page
@@ -344,6 +345,7 @@ class Page:
     public: bool = True
     catalogue: bool = False  # the HTML size target applies
     staff: bool = False
+    redis_down: bool = False  # served by a second gunicorn whose Redis is not there
 
 
 @dataclass
@@ -379,6 +381,15 @@ def pages(product_slug: str) -> list[Page]:
         Page("product", "product page", f"/catalogue/p/{product_slug}/"),
         Page("api", "API list", "/api/v1/products/"),
         Page("staff", "staff dashboard", "/staff/", public=False, staff=True),
+        # During a Redis outage: no page cache, no cached counts or facets, the rate
+        # limits in memory; it must answer from the database, only slower (no target).
+        Page(
+            "catalogue-redis-down",
+            "catalogue, Redis down",
+            "/catalogue/",
+            public=False,
+            redis_down=True,
+        ),
     ]
 
 
@@ -454,14 +465,10 @@ def wait_until_up(port: int, child: subprocess.Popen, log: Path, timeout: float 
     raise BenchError(f"gunicorn did not answer /healthz within {timeout:.0f} s:\n{tail(log)}")
 
 
-def measure_pages(args, environ: dict[str, str]) -> list[PageResult]:
-    from demo.loaders.umkm import bulk_products
-
-    slugs = bulk_products().order_by("pk").values_list("slug", flat=True)
-    slug = slugs[max(0, args.products // 2 - 1)]
-    cookie = staff_cookie()
+@contextlib.contextmanager
+def serve(args, environ: dict[str, str], log: Path):
+    """gunicorn on a free port of 127.0.0.1, answering; yields the port."""
     port = free_port()
-    log = VAR / "gunicorn.log"
     log.unlink(missing_ok=True)
     tmp = "/dev/shm" if Path("/dev/shm").is_dir() else None  # noqa: S108 - as in production
     command = [
@@ -478,38 +485,65 @@ def measure_pages(args, environ: dict[str, str]) -> list[PageResult]:
         *([f"--worker-tmp-dir={tmp}"] if tmp else []),
     ]
     say(f"  gunicorn: {args.workers} sync workers on 127.0.0.1:{port} (log {log})")
-    results = []
     with process(command, environ=environ, log=log, name="gunicorn") as child:
         wait_until_up(port, child, log)
-        for page in pages(slug):
-            headers = {"Accept-Language": "en"}
-            if page.staff:
-                headers["Cookie"] = cookie
-            drain(port, args.workers)
-            status, size, queries = probe(port, page.path, headers)
-            result = PageResult(page, status, size, queries)
-            results.append(result)
-            if status != 200:
-                result.failures.append(f"answered {status}" if status else "no answer in 60 s")
-                say(f"  {page.label:<22} {page.path}: HTTP {status or '-'}, not loaded")
-                continue
-            if args.warmup:
-                load(args, port, page.path, headers, args.warmup)
-                drain(port, args.workers)
-            # Counted again once warm: a worker's first request also opens its database
-            # connection (and runs its set-up statements).
-            _status, result.bytes, result.queries = probe(port, page.path, headers)
-            try:
-                result.load = load(args, port, page.path, headers, args.duration)
-            except (subprocess.CalledProcessError, ValueError, RuntimeError) as exc:
-                result.failures.append(f"load run failed ({exc})")
-                say(f"  {page.label:<22} load run failed: {exc}")
-                continue
-            say(
-                f"  {page.label:<22} {result.load.rps:8.1f} req/s  p50 {result.load.p50_ms:6.1f} "
-                f"ms  p99 {result.load.p99_ms:6.1f} ms  {result.queries} queries  "
-                f"{result.bytes:,} bytes"
-            )
+        yield port
+
+
+def measure_page(args, port: int, page: Page, headers: dict[str, str]) -> PageResult:
+    drain(port, args.workers)
+    status, size, queries = probe(port, page.path, headers)
+    result = PageResult(page, status, size, queries)
+    if status != 200:
+        result.failures.append(f"answered {status}" if status else "no answer in 60 s")
+        say(f"  {page.label:<22} {page.path}: HTTP {status or '-'}, not loaded")
+        return result
+    if args.warmup:
+        load(args, port, page.path, headers, args.warmup)
+        drain(port, args.workers)
+    # Counted again once warm: a worker's first request also opens its database
+    # connection (and runs its set-up statements).
+    _status, result.bytes, result.queries = probe(port, page.path, headers)
+    try:
+        result.load = load(args, port, page.path, headers, args.duration)
+    except (subprocess.CalledProcessError, ValueError, RuntimeError) as exc:
+        result.failures.append(f"load run failed ({exc})")
+        say(f"  {page.label:<22} load run failed: {exc}")
+        return result
+    say(
+        f"  {page.label:<22} {result.load.rps:8.1f} req/s  p50 {result.load.p50_ms:6.1f} "
+        f"ms  p99 {result.load.p99_ms:6.1f} ms  {result.queries} queries  "
+        f"{result.bytes:,} bytes"
+    )
+    return result
+
+
+def measure_pages(args, environ: dict[str, str]) -> list[PageResult]:
+    from demo.loaders.umkm import bulk_products
+
+    slugs = bulk_products().order_by("pk").values_list("slug", flat=True)
+    slug = slugs[max(0, args.products // 2 - 1)]
+    cookie = staff_cookie()
+    every = pages(slug)
+    runs = [
+        (environ, VAR / "gunicorn.log", [p for p in every if not p.redis_down]),
+        # The same site with its Redis gone (cache and broker): nothing listens there.
+        (
+            {**environ, "REDIS_URL": DEAD_REDIS_URL},
+            VAR / "gunicorn-redis-down.log",
+            [p for p in every if p.redis_down],
+        ),
+    ]
+    results = []
+    for run_environ, log, run_pages in runs:
+        if not run_pages:
+            continue
+        with serve(args, run_environ, log) as port:
+            for page in run_pages:
+                headers = {"Accept-Language": "en"}
+                if page.staff:
+                    headers["Cookie"] = cookie
+                results.append(measure_page(args, port, page, headers))
     judge(results)
     return results
 

@@ -213,6 +213,9 @@ class PageNumberPagination(pagination.PageNumberPagination):
         return min(int(raw), self.max_page_size)
 
 
+# The throttles count in the cache. While Redis is down the cache keeps their keys
+# ("throttle_…") in each process's memory (config/cache.py), so limits still hold, per
+# process, rather than failing open or failing the request.
 class _LiveRateMixin:
     """Read the rate from the current settings (DRF binds them at import time)."""
 

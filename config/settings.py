@@ -254,13 +254,22 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 
 # Redis: when REDIS_URL is set it is the Celery broker and the cache; otherwise tasks
-# run eagerly in the web process and the cache is local memory.
+# run eagerly in the web process and the cache is local memory. The cache only speeds
+# things up: while Redis is down every page is made from the database (config/cache.py),
+# and the rate limits of sign-in (allauth) and the API (DRF) count in each process's
+# memory meanwhile, so they still hold (per process) instead of failing open.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": 0.5,
+                "socket_timeout": 0.5,
+                "RETRY_AFTER": 5,
+                "LOCAL_FALLBACK_KEY_PREFIXES": ["throttle_", "allauth:rl:"],
+            },
         }
     }
 else:
@@ -289,7 +298,10 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.5,
 }
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+# One second each way: refused fails at once, an unreachable or hung broker costs a
+# request at most about two seconds (two tries). The worker's BRPOP is not bound by
+# socket_timeout (kombu waits for it in its event loop).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
 CELERY_BEAT_SCHEDULE = {
     "notifications-sweep": {
         "task": "notifications.tasks.sweep_pending",

@@ -476,7 +476,7 @@ def test_settings_load_with_the_compose_environment():
     assert loaded["debug"] is False, "DEBUG is on with the compose environment"
     assert loaded["engine"] == "django.db.backends.postgresql", loaded
     assert loaded["db_host"] == "db", loaded
-    assert loaded["cache"] == "django.core.cache.backends.redis.RedisCache", (
+    assert loaded["cache"] == "config.cache.ResilientRedisCache", (
         f"REDIS_URL from compose does not switch the cache to Redis: {loaded['cache']}"
     )
     assert loaded["eager"] is False, "Celery tasks would run eagerly in the web process"

@@ -104,7 +104,7 @@ def test_debug_without_secret_key_starts_for_local_development():
     ("redis_url", "eager", "cache_backend"),
     [
         ("", True, "django.core.cache.backends.locmem.LocMemCache"),
-        ("redis://127.0.0.1:6379/0", False, "django.core.cache.backends.redis.RedisCache"),
+        ("redis://127.0.0.1:6379/0", False, "config.cache.ResilientRedisCache"),
     ],
 )
 def test_redis_url_switches_celery_and_cache(redis_url, eager, cache_backend):
