@@ -172,13 +172,17 @@ def _status_without_spam(inquiry: Inquiry) -> str:
     return Inquiry.Status.OPEN
 
 
-def _save_message(
-    *, inquiry: Inquiry, author: User, role: str, body: str, attachment: File | None
+def _new_message(
+    *, inquiry: Inquiry | None, author: User, role: str, body: str, attachment: File | None
 ) -> InquiryMessage:
+    """An unsaved message whose attachment is already in the private storage.
+
+    Called before the transaction: an upload (to object storage, seconds) must not hold
+    the row locks, nor on SQLite the database's only write lock.
+    """
     message = InquiryMessage(inquiry=inquiry, author=author, author_role=role, body=body)
     if attachment:
-        message.attachment = attachment  # written to the private storage on save
-    message.save()
+        message.attachment.save(attachment.name, attachment, save=False)
     return message
 
 
@@ -240,6 +244,9 @@ def inquiry_create(
     subject = (product.name_en or product.name_id) if product else business.name
 
     guard = _DeleteFileOnError()
+    guard.message = first = _new_message(
+        inquiry=None, author=buyer, role=InquiryMessage.Role.BUYER, body=body, attachment=attachment
+    )
     with guard, transaction.atomic():
         _lock_user(buyer)
         since = timezone.now() - timedelta(hours=1)
@@ -263,13 +270,8 @@ def inquiry_create(
             destination_port=destination_port.strip(),
             last_message_at=timezone.now(),
         )
-        guard.message = _save_message(
-            inquiry=inquiry,
-            author=buyer,
-            role=InquiryMessage.Role.BUYER,
-            body=body,
-            attachment=attachment,
-        )
+        first.inquiry = inquiry
+        first.save()
         destination = COUNTRY_NAMES[destination_country]
         context = {
             "buyer": buyer_display_name(buyer),
@@ -319,6 +321,9 @@ def inquiry_message_create(
         raise ValidationError({"body": MSG_EMPTY})
 
     guard = _DeleteFileOnError()
+    guard.message = message = _new_message(
+        inquiry=inquiry, author=author, role=role, body=body, attachment=attachment
+    )
     with guard, transaction.atomic():
         locked = (
             Inquiry.objects.select_for_update()
@@ -329,9 +334,8 @@ def inquiry_message_create(
             raise ValidationError(MSG_CLOSED_THREAD, code="closed")
         if locked.status == Inquiry.Status.SPAM and role != InquiryMessage.Role.BUYER:
             raise PermissionDenied  # hidden from the supplier side meanwhile
-        guard.message = message = _save_message(
-            inquiry=locked, author=author, role=role, body=body, attachment=attachment
-        )
+        message.inquiry = locked
+        message.save()
         now = timezone.now()
         fields = []
         if role != InquiryMessage.Role.ADVISOR:

@@ -27,6 +27,7 @@ defaults (deferred transactions, rollback journal, 5 s wait) loses requests to
 """
 
 import http.client
+import io
 import os
 import re
 import sqlite3
@@ -38,12 +39,14 @@ from contextlib import contextmanager
 from datetime import timedelta
 from html import unescape
 from pathlib import Path
-from unittest.mock import Mock
+from unittest.mock import Mock, patch
 from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import OperationalError, connection, transaction
@@ -53,11 +56,16 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext
+from PIL import Image
 from rest_framework.test import APIClient
 
 from config.database import MSG_API_BUSY, DatabaseBusyMiddleware
+from marketplace import services as marketplace_services
 from marketplace.models import Inquiry, InquiryMessage
 from mentoring.models import Registration, TrainingSession
+from umkm import images as umkm_images
+from umkm import services as umkm_services
+from umkm.models import ProductImage
 
 from .conftest import require_service
 from .factories import (
@@ -545,3 +553,98 @@ def test_other_database_errors_stay_errors(client, indonesian_buyer, monkeypatch
     url = reverse("marketplace:inquiry-create-product", args=[product.slug])
     with pytest.raises(OperationalError, match="no such table"):
         client.post(url, inquiry_form_data(product))
+
+
+# Write transactions stay short: uploads are stored before they open -------------------
+
+
+def jpeg() -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (900, 600), "orange").save(buffer, "JPEG")
+    return SimpleUploadedFile("IMG_1234.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+
+def pdf() -> SimpleUploadedFile:
+    return SimpleUploadedFile("quotation.pdf", PDF_BYTES, content_type="application/pdf")
+
+
+@pytest.fixture
+def stored_files(monkeypatch):
+    """(top folder, whether a transaction was open) for every file written to disk."""
+    written: list[tuple[str, bool]] = []
+    real_save = FileSystemStorage._save
+
+    def spy(storage, name, content):
+        written.append((name.split("/")[0], connection.in_atomic_block))
+        return real_save(storage, name, content)
+
+    monkeypatch.setattr(FileSystemStorage, "_save", spy)
+    return written
+
+
+@pytest.mark.django_db(transaction=True)
+def test_attachments_and_photos_are_stored_before_the_write_transaction(stored_files):
+    product = ListedProductFactory()
+    buyer = BuyerFactory()
+    inquiry = marketplace_services.inquiry_create(
+        buyer=buyer,
+        business=product.business,
+        product=product,
+        quantity=500,
+        unit=product.unit,
+        incoterm="FOB",
+        destination_country="NL",
+        message="Please quote 500 packs.",
+        attachment=pdf(),
+    )
+    marketplace_services.inquiry_message_create(
+        inquiry=inquiry, author=product.business.owner, body="Attached.", attachment=pdf()
+    )
+    photo = umkm_services.product_image_add(product=product, upload=jpeg())
+
+    assert [folder for folder, _open in stored_files][:3] == ["inquiries", "inquiries", "products"]
+    assert [in_transaction for _folder, in_transaction in stored_files] == [False] * len(
+        stored_files
+    )
+    stored = [m.attachment for m in inquiry.messages.order_by("pk")]
+    assert all(f.storage.exists(f.name) for f in stored)
+    assert stored[0].name.startswith(f"inquiries/new/{buyer.pk}/")
+    assert stored[1].name.startswith(f"inquiries/{inquiry.pk}/")
+    assert photo.image.storage.exists(photo.image.name)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refused_write_leaves_no_stored_file_behind(stored_files, tmp_path):
+    product = ListedProductFactory()
+    inquiry = InquiryFactory(business=product.business, status=Inquiry.Status.CLOSED)
+    with pytest.raises(ValidationError):
+        marketplace_services.inquiry_message_create(
+            inquiry=inquiry, author=inquiry.buyer, body="One more thing.", attachment=pdf()
+        )
+
+    def photo_row(name):  # a photo of another upload (its file is not needed here)
+        ProductImage.objects.create(
+            product=product, image=f"products/{product.pk}/{name}.jpg", width=900, height=600
+        )
+
+    for index in range(ProductImage.MAX_PER_PRODUCT - 1):
+        photo_row(index)
+    real_clean = umkm_images.clean_image_upload
+
+    def clean_while_another_upload_lands(upload):
+        cleaned = real_clean(upload)
+        photo_row("last")
+        return cleaned
+
+    # The last free place is taken while this photo is decoded: the count under the
+    # product's lock refuses it after it was stored, and the file goes again.
+    with (
+        patch.object(umkm_images, "clean_image_upload", clean_while_another_upload_lands),
+        pytest.raises(ValidationError),
+    ):
+        umkm_services.product_image_add(product=product, upload=jpeg())
+
+    assert [folder for folder, _open in stored_files] == ["inquiries", "products"]
+    assert not inquiry.messages.exclude(attachment="").exists()
+    # Uploads of a test land under its tmp_path (conftest): nothing was left there.
+    assert [path for path in tmp_path.rglob("*") if path.is_file()] == []
