@@ -102,6 +102,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last, so it sees a view's exceptions first, with the language and user set.
+    "config.database.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -142,6 +144,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # jit_above_cost and then spends longer compiling than running them (300 ms of JIT
     # for a 90 ms query), so it is off for our connections unless OPTIONS say otherwise.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default serves several people at once (`make run`, a small site on
+    # one server). Every connection: write-ahead logging (readers never wait for the
+    # writer), NORMAL sync (safe in WAL: a power cut may lose the last commits, never
+    # the file), transactions that take the write lock when they begin (IMMEDIATE, so
+    # that a transaction that read first never fails on its first write), and a wait of
+    # up to `timeout` seconds for the lock (Python's sqlite3 sets busy_timeout from it),
+    # below gunicorn's 30 s worker timeout. Django itself turns foreign keys on.
+    # Query options of DATABASE_URL (e.g. ?timeout=30) win.
+    _sqlite_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _sqlite_options.setdefault("transaction_mode", "IMMEDIATE")
+    _sqlite_options.setdefault("timeout", 20)
+    _sqlite_options.setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -265,6 +265,10 @@ class Inquiry(models.Model):
 
 
 def inquiry_attachment_upload_to(instance, filename: str) -> str:
+    if instance.inquiry_id is None:
+        # The first message's file is stored before its inquiry is written (a file
+        # upload must not hold the write transaction), so under its author instead.
+        return f"inquiries/new/{instance.author_id}/{filename}"
     return f"inquiries/{instance.inquiry_id}/{filename}"
 
 

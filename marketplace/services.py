@@ -180,15 +180,20 @@ def _status_without_spam(inquiry: Inquiry) -> str:
     return Inquiry.Status.OPEN
 
 
-def _save_message(
+def _new_message(
     *,
-    inquiry: Inquiry,
+    inquiry: Inquiry | None,
     author: User,
     role: str,
     body: str,
     attachment: File | None,
     idempotency_key: str = "",
 ) -> InquiryMessage:
+    """An unsaved message whose attachment is already in the private storage.
+
+    Called before the transaction: an upload (to object storage, seconds) must not hold
+    the row locks, nor on SQLite the database's only write lock.
+    """
     message = InquiryMessage(
         inquiry=inquiry,
         author=author,
@@ -197,8 +202,7 @@ def _save_message(
         idempotency_key=idempotency_key,
     )
     if attachment:
-        message.attachment = attachment  # written to the private storage on save
-    message.save()
+        message.attachment.save(attachment.name, attachment, save=False)
     return message
 
 
@@ -297,6 +301,9 @@ def inquiry_create(
         )
 
     guard = _DeleteFileOnError()
+    guard.message = first = _new_message(
+        inquiry=None, author=buyer, role=InquiryMessage.Role.BUYER, body=body, attachment=attachment
+    )
     with guard, transaction.atomic():
         _lock_user(buyer)
         check_replay(earlier, idempotency_key, same=same)
@@ -323,13 +330,8 @@ def inquiry_create(
                 last_message_at=timezone.now(),
                 idempotency_key=idempotency_key,
             )
-        guard.message = _save_message(
-            inquiry=inquiry,
-            author=buyer,
-            role=InquiryMessage.Role.BUYER,
-            body=body,
-            attachment=attachment,
-        )
+        first.inquiry = inquiry
+        first.save()
         destination = COUNTRY_NAMES[destination_country]
         context = {
             "buyer": buyer_display_name(buyer),
@@ -389,6 +391,14 @@ def inquiry_message_create(
         return message.body == body
 
     guard = _DeleteFileOnError()
+    guard.message = message = _new_message(
+        inquiry=inquiry,
+        author=author,
+        role=role,
+        body=body,
+        attachment=attachment,
+        idempotency_key=idempotency_key,
+    )
     with guard, transaction.atomic():
         locked = (
             Inquiry.objects.select_for_update()
@@ -400,15 +410,9 @@ def inquiry_message_create(
             raise ValidationError(MSG_CLOSED_THREAD, code="closed")
         if locked.status == Inquiry.Status.SPAM and role != InquiryMessage.Role.BUYER:
             raise PermissionDenied  # hidden from the supplier side meanwhile
+        message.inquiry = locked
         with first_wins(earlier, idempotency_key, same=same):
-            guard.message = message = _save_message(
-                inquiry=locked,
-                author=author,
-                role=role,
-                body=body,
-                attachment=attachment,
-                idempotency_key=idempotency_key,
-            )
+            message.save()
         now = timezone.now()
         fields = []
         if role != InquiryMessage.Role.ADVISOR:

@@ -562,22 +562,23 @@ def product_image_add(*, product: Product, upload, alt_text: str = "") -> Produc
         raise too_many  # before decoding anything
     alt_text = _clean_alt_text(alt_text)
     content = images.clean_image_upload(upload)
-    with transaction.atomic():
-        Product.objects.select_for_update().filter(pk=product.pk).first()
-        if product.images.count() >= ProductImage.MAX_PER_PRODUCT:
-            raise too_many
-        last = product.images.aggregate(last=Max("position"))["last"]
-        image = ProductImage(
-            product=product, alt_text=alt_text, position=0 if last is None else last + 1
-        )
-        image.image.save(content.name, content, save=False)
-        try:
+    image = ProductImage(product=product, alt_text=alt_text)
+    # Stored before the transaction: an upload must not hold the product's row lock
+    # (on SQLite, the database's only write lock); removed again if the row is not kept.
+    image.image.save(content.name, content, save=False)
+    try:
+        with transaction.atomic():
+            Product.objects.select_for_update().filter(pk=product.pk).first()
+            if product.images.count() >= ProductImage.MAX_PER_PRODUCT:
+                raise too_many
+            last = product.images.aggregate(last=Max("position"))["last"]
+            image.position = 0 if last is None else last + 1
             image.save()
-        except Exception:
-            image.image.storage.delete(image.image.name)
-            raise
-        transaction.on_commit(lambda: _enqueue_thumbnails(image.pk))
-        _photos_changed(product)
+            transaction.on_commit(lambda: _enqueue_thumbnails(image.pk))
+            _photos_changed(product)
+    except Exception:
+        image.image.storage.delete(image.image.name)
+        raise
     return image
 
 
