@@ -2552,7 +2552,9 @@ PHOTO_VIEWS = [
 ]
 
 
-def _add_photos(product: Product, spec: ProductSpec, category: Category, count: int) -> None:
+def _add_photos(
+    product: Product, spec: ProductSpec, category: Category, count: int, *, by: User
+) -> None:
     for k in range(count):
         data = product_photo(
             title=spec.name_en, category=category, unit=spec.unit, size=spec.size, variant=k
@@ -2562,6 +2564,7 @@ def _add_photos(product: Product, spec: ProductSpec, category: Category, count: 
             product=product,
             upload=SimpleUploadedFile(f"{product.slug}-{label}.jpg", data, "image/jpeg"),
             alt_text=f"{spec.name_en}: {what}"[:200],
+            by=by,
         )
 
 
@@ -2598,7 +2601,7 @@ def _seed_products(
             photos = 2
         else:
             photos = 1
-        _add_photos(product, product_spec, category, photos)
+        _add_photos(product, product_spec, category, photos, by=owner)
         if state == "D":
             continue
         product = services.product_submit(product=product, actor=owner)

@@ -1,0 +1,547 @@
+"""The Django admin is one more door: it obeys the site's rules (issue 12).
+
+Each change is made as staff make it, by posting the real admin page as a browser
+sends it, and has the effect the same change has on the site: a listed product edited
+in the admin goes back to review while buyers keep seeing the approved version; a
+training moved in the admin tells its registrants and raises its calendar SEQUENCE; a
+new owner is refused where ``business_transfer`` refuses. Status fields are read-only
+and move only through the workflow actions. A refusal comes back on the page, with what
+staff typed, never as a server error; people who are not staff never reach the admin.
+"""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from PIL import Image
+
+from marketplace.caching import VERSION_KEY, catalogue_version
+from notifications.models import Notification
+from umkm import services
+from umkm.models import Business, Certification, PriceTier, Product, ProductImage
+
+from .factories import (
+    BusinessFactory,
+    BuyerFactory,
+    CertificationFactory,
+    ListedProductFactory,
+    MentorFactory,
+    MentorshipFactory,
+    OwnerFactory,
+    ProductFactory,
+    StaffFactory,
+    SubCategoryFactory,
+)
+from .forms_as_sent import admin_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def superuser():
+    return StaffFactory(is_superuser=True, language="en")
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def page(response) -> str:
+    return response.content.decode()
+
+
+def messages_of(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]] if response.context else []
+
+
+def change_url(obj) -> str:
+    opts = obj._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+
+
+def admin_change(client: Client, obj, **changes):
+    """Post ``obj``'s admin page as a browser sends it, with ``changes``."""
+    url = change_url(obj)
+    data = admin_data(client, url)
+    data.update(changes)
+    return client.post(url, data, follow=True)
+
+
+def admin_add(client: Client, model, **values):
+    opts = model._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
+    data = admin_data(client, url)
+    data.update(values)
+    return client.post(url, data, follow=True)
+
+
+def inline_prefix(data: dict, related_name: str) -> str:
+    key = next(k for k in data if k.endswith("-TOTAL_FORMS") and related_name in k)
+    return key.removesuffix("-TOTAL_FORMS")
+
+
+def kinds_for(user) -> list[str]:
+    return list(Notification.objects.filter(recipient=user).values_list("kind", flat=True))
+
+
+def jpeg(size=(64, 48)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 120, 40)).save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
+def stored_photo(product: Product, position: int = 0) -> ProductImage:
+    """A photo row with its file in the store (without decoding it again)."""
+    storage = ProductImage._meta.get_field("image").storage
+    name = storage.save(f"products/{product.pk}/p{position}.jpg", ContentFile(jpeg()))
+    row = ProductImage(product=product, image=name, width=10, height=10, position=position)
+    return ProductImage.objects.bulk_create([row])[0]
+
+
+def public_page(product: Product) -> str:
+    """The product's public page as a buyer abroad reads it (in English)."""
+    response = Client().get(
+        reverse("marketplace:product", args=[product.slug]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 200
+    return page(response)
+
+
+# Products: the listing workflow holds in the admin ------------------------------------
+
+
+@pytest.fixture
+def listed():
+    """A listed product whose business has an active mentor (its reviewer)."""
+    product = ListedProductFactory(fob_usd=Decimal("2.10"), moq=100)
+    mentor = MentorshipFactory(business=product.business).mentor
+    return product, mentor
+
+
+def test_a_listed_product_edited_in_the_admin_goes_back_to_review_and_stays_public(
+    listed, superuser, django_capture_on_commit_callbacks
+):
+    product, mentor = listed
+    assert "US$ 2.10" in public_page(product)
+    before = catalogue_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_change(signed_in(superuser), product, fob_usd="3.50")
+    assert response.status_code == 200
+    product.refresh_from_db()
+    assert product.status == Product.Status.SUBMITTED
+    assert product.is_listed
+    assert product.fob_usd == Decimal("2.10")  # the approved version
+    assert product.pending_changes == {"fob_usd": "3.50"}
+    assert any("wait for review" in message for message in messages_of(response))
+    # The reviewer is told, as when the owner edits on the site.
+    assert kinds_for(mentor) == ["product_submitted"]
+    transition = product.transitions.get()
+    assert (transition.from_status, transition.to_status, transition.actor) == (
+        "listed",
+        "submitted",
+        superuser,
+    )
+    # Buyers keep seeing the approved version, and cached pages were retired.
+    assert cache.get(VERSION_KEY) != before
+    text = public_page(product)
+    assert "US$ 2.10" in text and "3.50" not in text
+
+
+def test_staff_approve_the_held_changes_with_the_admin_action(listed, superuser):
+    product, _mentor = listed
+    client = signed_in(superuser)
+    admin_change(client, product, fob_usd="3.50")
+    response = client.post(
+        reverse("admin:umkm_product_changelist"),
+        {"action": "approve", "_selected_action": [product.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    product.refresh_from_db()
+    assert (product.status, product.fob_usd, product.pending_changes) == (
+        Product.Status.LISTED,
+        Decimal("3.50"),
+        {},
+    )
+    assert "US$ 3.50" in public_page(product)
+    assert kinds_for(product.business.owner) == ["product_approved"]
+
+
+def test_price_tiers_edited_in_the_admin_on_a_listed_product_wait_for_review(listed, superuser):
+    product, _mentor = listed
+    PriceTier.objects.create(product=product, min_quantity=100, price_usd=Decimal("2.00"))
+    client = signed_in(superuser)
+    url = change_url(product)
+    data = admin_data(client, url)
+    prefix = inline_prefix(data, "price_tiers")
+    data[f"{prefix}-0-price_usd"] = "1.80"
+    response = client.post(url, data, follow=True)
+    assert response.status_code == 200
+    product.refresh_from_db()
+    assert product.status == Product.Status.SUBMITTED
+    assert product.price_tiers.get().price_usd == Decimal("2.00")
+    assert product.pending_changes["price_tiers"] == [
+        {"min_quantity": 100, "max_quantity": None, "price_usd": "1.80"}
+    ]
+
+
+def test_overlapping_price_tiers_are_refused_in_the_admin_as_on_the_site(superuser):
+    product = ProductFactory()
+    client = signed_in(superuser)
+    url = change_url(product)
+    data = admin_data(client, url)
+    prefix = inline_prefix(data, "price_tiers")
+    data[f"{prefix}-TOTAL_FORMS"] = "2"
+    for index, (low, high) in enumerate([(10, 100), (50, 200)]):
+        data.update(
+            {
+                f"{prefix}-{index}-min_quantity": str(low),
+                f"{prefix}-{index}-max_quantity": str(high),
+                f"{prefix}-{index}-price_usd": "2.00",
+            }
+        )
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Price tiers must not overlap." in page(response)
+    assert not product.price_tiers.exists()
+
+
+def test_a_draft_edited_in_the_admin_changes_at_once_and_is_searchable(superuser):
+    product = ProductFactory(name_en="Pineapple chips")
+    response = admin_change(signed_in(superuser), product, name_en="Jackfruit chips")
+    assert response.status_code == 200
+    product.refresh_from_db()
+    assert product.status == Product.Status.DRAFT
+    assert product.name_en == "Jackfruit chips"
+    assert "jackfruit chips" in product.search_text
+
+
+def test_a_non_export_field_of_a_listed_product_is_public_at_once(listed, superuser):
+    product, mentor = listed
+    before = catalogue_version()
+    admin_change(signed_in(superuser), product, price_idr="27000")
+    product.refresh_from_db()
+    assert (product.status, product.price_idr) == (Product.Status.LISTED, Decimal("27000"))
+    assert cache.get(VERSION_KEY) != before
+    assert kinds_for(mentor) == []
+
+
+def test_status_and_listing_fields_cannot_be_set_in_the_admin_form(superuser):
+    product = ProductFactory(name_en="Pineapple chips")
+    response = admin_change(
+        signed_in(superuser),
+        product,
+        status="listed",
+        is_listed="on",
+        pending_changes="{}",
+        slug="hijacked",
+        business=BusinessFactory().pk,
+    )
+    assert response.status_code == 200
+    product.refresh_from_db()
+    assert (product.status, product.is_listed) == (Product.Status.DRAFT, False)
+    assert product.slug != "hijacked"
+    assert Business.objects.filter(products=product).count() == 1
+    assert product.business.products.get() == product
+    form = signed_in(superuser).get(change_url(product)).context["adminform"].form
+    form_fields = set(form.fields)
+    assert not {"status", "is_listed", "listed_at", "pending_changes", "slug"} & form_fields
+
+
+def test_an_archived_product_is_refused_on_the_page_and_nothing_changes(superuser):
+    product = ProductFactory(status=Product.Status.ARCHIVED, name_en="Pineapple chips")
+    response = admin_change(signed_in(superuser), product, name_en="Renamed")
+    assert response.status_code == 200  # the page again, not a server error
+    assert "Restore the product before editing it." in page(response)
+    assert 'value="Renamed"' in page(response)  # what staff typed is kept
+    product.refresh_from_db()
+    assert product.name_en == "Pineapple chips"
+
+
+def test_a_product_added_in_the_admin_is_a_draft_made_by_the_service(superuser):
+    business = BusinessFactory()
+    category = SubCategoryFactory()
+    response = admin_add(
+        signed_in(superuser),
+        Product,
+        business=business.pk,
+        category=category.pk,
+        name_id="Keripik sukun",
+        name_en="Breadfruit chips",
+        unit="pack",
+        incoterms='["FOB"]',
+    )
+    assert response.status_code == 200
+    product = Product.objects.get(name_id="Keripik sukun")
+    assert (product.business, product.status, product.is_listed) == (
+        business,
+        Product.Status.DRAFT,
+        False,
+    )
+    assert product.slug == "breadfruit-chips"
+    assert "breadfruit chips" in product.search_text
+
+
+def test_another_business_certificate_is_refused_on_the_admin_page(superuser):
+    business = BusinessFactory()
+    foreign = CertificationFactory()
+    response = admin_add(
+        signed_in(superuser),
+        Product,
+        business=business.pk,
+        category=SubCategoryFactory().pk,
+        name_id="Keripik sukun",
+        unit="pack",
+        incoterms="[]",
+        certifications=[str(foreign.pk)],
+    )
+    assert response.status_code == 200
+    assert "Choose certificates of this product&#x27;s own business." in page(response)
+    assert not Product.objects.filter(name_id="Keripik sukun").exists()
+
+
+def test_a_photo_added_in_the_admin_goes_through_the_service(superuser):
+    product = ListedProductFactory()
+    for position in range(ProductImage.MAX_PER_PRODUCT):
+        stored_photo(product, position)
+    client = signed_in(superuser)
+    url = change_url(product)
+    data = admin_data(client, url)
+    prefix = inline_prefix(data, "images")
+    index = int(data[f"{prefix}-TOTAL_FORMS"])
+    data[f"{prefix}-TOTAL_FORMS"] = str(index + 1)
+    data[f"{prefix}-{index}-alt_text"] = "One too many"
+    data[f"{prefix}-{index}-position"] = "8"
+    data[f"{prefix}-{index}-image"] = SimpleUploadedFile("x.jpg", jpeg(), "image/jpeg")
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "A product has at most 8 photos." in page(response)
+    assert product.images.count() == ProductImage.MAX_PER_PRODUCT
+
+
+def test_photos_deleted_and_moved_in_the_admin_go_through_the_services(
+    superuser, django_capture_on_commit_callbacks
+):
+    product = ListedProductFactory()
+    first, second, third = (stored_photo(product, position) for position in range(3))
+    name, storage = first.image.name, first.image.storage
+    client = signed_in(superuser)
+    url = change_url(product)
+    data = admin_data(client, url)
+    prefix = inline_prefix(data, "images")
+    rows = {int(data[f"{prefix}-{i}-id"]): i for i in range(3)}
+    data[f"{prefix}-{rows[first.pk]}-DELETE"] = "on"
+    data[f"{prefix}-{rows[third.pk]}-position"] = "0"
+    data[f"{prefix}-{rows[second.pk]}-position"] = "1"
+    before = catalogue_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, data, follow=True)
+    assert response.status_code == 200
+    assert list(product.images.values_list("pk", flat=True)) == [third.pk, second.pk]
+    assert not storage.exists(name)  # the file left with the photo
+    assert cache.get(VERSION_KEY) != before
+    product.refresh_from_db()
+    assert product.status == Product.Status.LISTED  # photos are not export facts
+
+
+def test_deleting_a_product_in_the_admin_removes_its_photo_files(
+    superuser, django_capture_on_commit_callbacks
+):
+    product = ListedProductFactory()
+    photo = stored_photo(product)
+    name, storage = photo.image.name, photo.image.storage
+    before = catalogue_version()
+    url = reverse("admin:umkm_product_delete", args=[product.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in(superuser).post(url, {"post": "yes"})
+    assert response.status_code == 302
+    assert not Product.objects.filter(pk=product.pk).exists()
+    assert not storage.exists(name)
+    assert cache.get(VERSION_KEY) != before
+
+
+# Photos: only the owner or staff ----------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["other_owner", "mentor", "buyer"])
+def test_photo_services_refuse_who_may_not_edit_the_business(
+    who, django_capture_on_commit_callbacks
+):
+    product = ProductFactory()
+    photo = stored_photo(product)
+    person = {
+        "other_owner": lambda: BusinessFactory().owner,
+        "mentor": lambda: MentorshipFactory(business=product.business).mentor,
+        "buyer": BuyerFactory,
+    }[who]()
+    upload = SimpleUploadedFile("x.jpg", jpeg(), "image/jpeg")
+    with pytest.raises(PermissionDenied):
+        services.product_image_add(product=product, upload=upload, by=person)
+    with pytest.raises(PermissionDenied):
+        services.product_image_delete(image=photo, by=person)
+    assert list(product.images.all()) == [photo]
+    assert photo.image.storage.exists(photo.image.name)
+
+
+def test_photo_services_let_the_owner_and_staff_edit(django_capture_on_commit_callbacks):
+    product = ProductFactory()
+    for person in (product.business.owner, StaffFactory()):
+        with django_capture_on_commit_callbacks(execute=True):
+            photo = services.product_image_add(
+                product=product, upload=SimpleUploadedFile("x.jpg", jpeg(), "image/jpeg"), by=person
+            )
+            services.product_image_delete(image=photo, by=person)
+    assert not product.images.exists()
+
+
+# Businesses: created, handed over and deleted through the services --------------------
+
+
+def test_a_business_added_in_the_admin_goes_through_business_create(superuser):
+    owner = OwnerFactory()
+    data = {
+        "owner": owner.pk,
+        "name": "Madu Hutan Kampar",
+        "legal_form": "ud",
+        "nib": "9120000099999",
+        "assets_idr": "300000000",
+        "annual_turnover_idr": "900000000",
+        "scale": "mikro",
+        "sector": "food",
+        "province": "Riau",
+        "city": "Pekanbaru",
+        "founded_year": "2016",
+        "employees": "4",
+        "slug": "chosen-by-staff",
+    }
+    response = admin_add(signed_in(superuser), Business, **data)
+    assert response.status_code == 200
+    business = Business.objects.get(owner=owner)
+    assert business.slug == "madu-hutan-kampar"  # made from the name, as on the site
+    assert not business.is_verified
+
+    # An account that already has a business, or is no owner, is refused on the page.
+    for who in (owner, MentorFactory()):
+        response = admin_add(signed_in(superuser), Business, **{**data, "owner": who.pk})
+        assert response.status_code == 200
+        assert "errornote" in page(response)
+    assert Business.objects.filter(name="Madu Hutan Kampar").count() == 1
+
+
+@pytest.mark.parametrize(
+    "new_owner", [lambda: BusinessFactory().owner, MentorFactory, BuyerFactory, StaffFactory]
+)
+def test_a_new_owner_is_refused_in_the_admin_where_business_transfer_refuses(superuser, new_owner):
+    business = BusinessFactory()
+    owner = business.owner
+    person = new_owner()
+    with pytest.raises(ValidationError):  # the service refuses them
+        services.business_transfer(business=business, new_owner=person, staff=superuser)
+    response = admin_change(signed_in(superuser), business, owner=person.pk, city="Dumai")
+    assert response.status_code == 200
+    assert "owner" in response.context["adminform"].form.errors
+    business.refresh_from_db()
+    assert (business.owner, business.city) == (owner, "Pekanbaru")  # nothing changed
+
+
+def test_a_new_owner_without_a_business_takes_it_over_in_the_admin(superuser):
+    business = BusinessFactory()
+    new_owner = OwnerFactory()
+    response = admin_change(signed_in(superuser), business, owner=new_owner.pk)
+    assert response.status_code == 200
+    business.refresh_from_db()
+    assert business.owner == new_owner
+
+
+def test_a_business_others_dealt_with_cannot_be_deleted_in_the_admin(superuser):
+    business = BusinessFactory()
+    MentorshipFactory(business=business)
+    client = signed_in(superuser)
+    url = reverse("admin:umkm_business_delete", args=[business.pk])
+    response = client.post(url, {"post": "yes"}, follow=True)
+    assert response.status_code == 200
+    assert "cannot be deleted because others have dealt with it (mentorships)" in page(response)
+    assert Business.objects.filter(pk=business.pk).exists()
+    # And no bulk deletion that would skip the check.
+    response = client.get(reverse("admin:umkm_business_changelist"))
+    assert 'value="delete_selected"' not in page(response)
+
+
+def test_deleting_a_business_in_the_admin_removes_its_files(
+    superuser, django_capture_on_commit_callbacks
+):
+    business = BusinessFactory()
+    business.logo.save("logo.jpg", ContentFile(jpeg()))
+    certificate = CertificationFactory(business=business)
+    certificate.document.save("cert.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
+    photo = stored_photo(ListedProductFactory(business=business))
+    files = [business.logo, certificate.document, photo.image]
+    stored = [(f.storage, f.name) for f in files]
+    assert all(storage.exists(name) for storage, name in stored)
+    before = catalogue_version()
+    url = reverse("admin:umkm_business_delete", args=[business.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in(superuser).post(url, {"post": "yes"})
+    assert response.status_code == 302
+    assert not Business.objects.filter(pk=business.pk).exists()
+    assert not Certification.objects.filter(pk=certificate.pk).exists()
+    assert not any(storage.exists(name) for storage, name in stored)
+    assert cache.get(VERSION_KEY) != before
+
+
+def test_business_delete_is_for_staff_only():
+    business = BusinessFactory()
+    for person in (business.owner, MentorFactory(), BuyerFactory()):
+        with pytest.raises(PermissionDenied):
+            services.business_delete(business=business, by=person)
+    assert Business.objects.filter(pk=business.pk).exists()
+
+
+# Only staff reach the admin ----------------------------------------------------------
+
+
+def people_who_are_not_staff():
+    return {
+        "owner": OwnerFactory,
+        "mentor": MentorFactory,
+        "buyer": BuyerFactory,
+    }
+
+
+@pytest.mark.parametrize("who", ["owner", "mentor", "buyer", "own_business_owner"])
+def test_people_who_are_not_staff_are_sent_to_the_admin_login(who):
+    product = ListedProductFactory(fob_usd=Decimal("2.10"))
+    person = (
+        product.business.owner if who == "own_business_owner" else people_who_are_not_staff()[who]()
+    )
+    client = signed_in(person)
+    url = change_url(product)
+    login = reverse("admin:login")
+    for response in (
+        client.get(url),
+        client.post(url, {"fob_usd": "9.99", "status": "draft"}),
+        client.post(
+            reverse("admin:umkm_product_changelist"),
+            {"action": "approve", "_selected_action": [product.pk]},
+        ),
+        client.post(
+            reverse("admin:umkm_business_delete", args=[product.business.pk]), {"post": "yes"}
+        ),
+    ):
+        assert response.status_code == 302
+        assert response["Location"].startswith(login)
+    product.refresh_from_db()
+    assert (product.status, product.fob_usd, product.pending_changes) == (
+        Product.Status.LISTED,
+        Decimal("2.10"),
+        {},
+    )
+    assert Business.objects.filter(pk=product.business.pk).exists()
