@@ -16,6 +16,13 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 
 
+def mirror_saved(obj, saved) -> None:
+    """Make the admin's ``obj`` the row a service saved (the admin logs and links it)."""
+    obj.pk = saved.pk
+    obj._state.adding, obj._state.db = False, saved._state.db
+    obj.refresh_from_db()
+
+
 def show_refusal(form: BaseForm, refusal: ValidationError) -> None:
     """Put a service's refusal on ``form``: per field where the form has that field."""
     if hasattr(refusal, "error_dict"):

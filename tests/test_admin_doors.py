@@ -10,6 +10,7 @@ staff typed, never as a server error; people who are not staff never reach the a
 """
 
 import io
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -19,9 +20,12 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from marketplace.caching import VERSION_KEY, catalogue_version
+from mentoring.models import ActionItem, SessionMaterial, TrainingSession
+from mentoring.services import trainings
 from notifications.models import Notification
 from umkm import services
 from umkm.models import Business, Certification, PriceTier, Product, ProductImage
@@ -34,6 +38,7 @@ from .factories import (
     MentorFactory,
     MentorshipFactory,
     OwnerFactory,
+    PendingMentorFactory,
     ProductFactory,
     StaffFactory,
     SubCategoryFactory,
@@ -503,6 +508,253 @@ def test_business_delete_is_for_staff_only():
         with pytest.raises(PermissionDenied):
             services.business_delete(business=business, by=person)
     assert Business.objects.filter(pk=business.pk).exists()
+
+
+# Trainings: changed through session_update, cancelled through session_cancel -------
+
+
+def published_session(**fields) -> TrainingSession:
+    host = fields.pop("host", None) or MentorFactory()
+    starts = (timezone.now() + timedelta(days=10)).replace(second=0, microsecond=0)
+    values = {
+        "title": "Pelatihan ekspor",
+        "topic": "export",
+        "starts_at": starts,
+        "ends_at": starts + timedelta(hours=2),
+        "registration_deadline": starts - timedelta(days=1),
+        "mode": TrainingSession.Mode.OFFLINE,
+        "venue": "Aula Disperindag",
+        "city": "Pekanbaru",
+        "capacity": 10,
+        **fields,
+    }
+    session = trainings.session_create(host=host, **values)
+    return trainings.session_publish(session=session, actor=host)
+
+
+def register(session: TrainingSession, count: int = 2) -> list:
+    return [
+        trainings.registration_create(session=session, business=BusinessFactory(), attendee="Siti")
+        for _ in range(count)
+    ]
+
+
+def ics_sequence(session: TrainingSession) -> int:
+    response = Client().get(reverse("mentoring:session-ics", args=[session.pk]))
+    assert response.status_code == 200
+    lines = response.content.decode().splitlines()
+    return int(next(line for line in lines if line.startswith("SEQUENCE:")).split(":")[1])
+
+
+def moved(data: dict, field: str, days: int = 1) -> dict:
+    """The admin's split date/time of ``field``, ``days`` later."""
+    return {f"{field}_0": str(data[f"{field}_0"] + timedelta(days=days))}
+
+
+def test_a_training_moved_in_the_admin_tells_registrants_and_raises_its_sequence(
+    superuser, django_capture_on_commit_callbacks
+):
+    session = published_session()
+    starts = session.starts_at
+    registrations = register(session)
+    assert ics_sequence(session) == 0
+    client = signed_in(superuser)
+    url = change_url(session)
+    data = admin_data(client, url)
+    data.update(moved(data, "starts_at") | moved(data, "ends_at"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, data, follow=True)
+    assert response.status_code == 200
+    session.refresh_from_db()
+    assert session.starts_at == starts + timedelta(days=1)
+    assert session.sequence == 1
+    assert ics_sequence(session) == 1
+    for registration in registrations:
+        assert "training_changed" in kinds_for(registration.business.owner)
+    assert "The session is saved; everyone registered is told of the change." in messages_of(
+        response
+    )
+
+
+def test_a_new_title_in_the_admin_raises_the_sequence_without_telling_anyone(superuser):
+    session = published_session()
+    (registration,) = register(session, 1)
+    admin_change(signed_in(superuser), session, title="Pelatihan ekspor lanjutan")
+    session.refresh_from_db()
+    assert (session.title, session.sequence) == ("Pelatihan ekspor lanjutan", 1)
+    assert "training_changed" not in kinds_for(registration.business.owner)
+
+
+def test_the_status_of_a_training_is_read_only_in_the_admin(superuser):
+    session = published_session()
+    client = signed_in(superuser)
+    admin_change(client, session, status="cancelled", sequence="7", host=MentorFactory().pk)
+    host = session.host
+    session.refresh_from_db()
+    assert (session.status, session.sequence, session.host) == ("published", 0, host)
+    form = client.get(change_url(session)).context["adminform"].form
+    assert not {"status", "cancel_reason", "sequence", "host"} & set(form.fields)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"capacity": "1"}, "capacity", "2 seats are already taken; keep at least that many."),
+        ({"venue": ""}, "venue", "Give the venue of an in-person or hybrid session."),
+        # The database constraint's check in the admin form answers first here, with
+        # its own words (the constraint has no message of its own yet).
+        (
+            {"registration_deadline_0": "SAME_AS_START", "registration_deadline_1": "23:59:00"},
+            None,
+            None,
+        ),
+    ],
+)
+def test_a_change_the_site_refuses_is_refused_on_the_admin_page(superuser, changes, field, message):
+    session = published_session()
+    registrations = register(session)
+    client = signed_in(superuser)
+    url = change_url(session)
+    data = admin_data(client, url)
+    changes = {
+        k: str(data["starts_at_0"]) if v == "SAME_AS_START" else v for k, v in changes.items()
+    }
+    data.update(changes)
+    response = client.post(url, data)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert message in errors[field] if field else errors
+    after = TrainingSession.objects.get(pk=session.pk)
+    assert (after.capacity, after.venue, after.registration_deadline, after.sequence) == (
+        10,
+        "Aula Disperindag",
+        session.registration_deadline,
+        0,
+    )
+    for registration in registrations:
+        assert "training_changed" not in kinds_for(registration.business.owner)
+
+
+def test_a_training_cannot_be_moved_into_the_past_in_the_admin(superuser):
+    session = published_session()
+    client = signed_in(superuser)
+    url = change_url(session)
+    data = admin_data(client, url)
+    data.update(moved(data, "starts_at", days=-20))
+    data.update(moved(data, "registration_deadline", days=-20))
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "The session must start in the future." in page(response)
+    assert TrainingSession.objects.get(pk=session.pk).starts_at == session.starts_at
+
+
+def test_cancelling_in_the_admin_asks_for_a_reason_and_tells_registrants(
+    superuser, django_capture_on_commit_callbacks
+):
+    session = published_session()
+    registrations = register(session)
+    client = signed_in(superuser)
+    changelist = reverse("admin:mentoring_trainingsession_changelist")
+    chosen = {"action": "cancel_sessions", "_selected_action": [session.pk]}
+    asked = client.post(changelist, chosen)
+    assert asked.status_code == 200
+    assert "Cancel these sessions" in page(asked)
+    no_reason = client.post(changelist, {**chosen, "apply": "yes", "reason": " "})
+    assert no_reason.status_code == 200
+    assert "This field is required." in page(no_reason)
+    assert TrainingSession.objects.get(pk=session.pk).status == "published"
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(
+            changelist, {**chosen, "apply": "yes", "reason": "Banjir di Pekanbaru"}, follow=True
+        )
+    assert done.status_code == 200
+    session.refresh_from_db()
+    assert (session.status, session.cancel_reason, session.sequence) == (
+        "cancelled",
+        "Banjir di Pekanbaru",
+        1,
+    )
+    for registration in registrations:
+        assert "training_cancelled" in kinds_for(registration.business.owner)
+
+
+def test_a_training_added_in_the_admin_is_a_draft_of_an_approved_mentor(superuser):
+    client = signed_in(superuser)
+    starts = timezone.localtime() + timedelta(days=5)
+    values = {
+        "title": "Foto produk",
+        "topic": "photography",
+        "starts_at_0": str(starts.date()),
+        "starts_at_1": "09:00:00",
+        "ends_at_0": str(starts.date()),
+        "ends_at_1": "11:00:00",
+        "registration_deadline_0": str(starts.date() - timedelta(days=1)),
+        "registration_deadline_1": "09:00:00",
+        "mode": "online",
+        "join_link": "https://meet.example.com/abc",
+        "capacity": "20",
+        "audience": "all",
+    }
+    pending = PendingMentorFactory()
+    response = admin_add(client, TrainingSession, host=pending.pk, **values)
+    assert response.status_code == 200
+    assert "Only approved mentors can host trainings." in page(response)
+    assert not TrainingSession.objects.exists()
+    mentor = MentorFactory()
+    response = admin_add(client, TrainingSession, host=mentor.pk, status="published", **values)
+    assert response.status_code == 200
+    session = TrainingSession.objects.get()
+    assert (session.host, session.status) == (mentor, "draft")
+
+
+def test_a_cancelled_training_takes_no_material_in_the_admin(superuser):
+    session = published_session()
+    trainings.session_cancel(session=session, actor=session.host, reason="Banjir")
+    response = admin_add(
+        signed_in(superuser),
+        SessionMaterial,
+        session=session.pk,
+        title="Slides",
+        file=SimpleUploadedFile("slides.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf"),
+    )
+    assert response.status_code == 200
+    assert "A cancelled session takes no materials." in page(response)
+    assert not SessionMaterial.objects.exists()
+
+
+def test_action_items_are_ticked_through_the_service_in_the_admin(superuser):
+    mentorship = MentorshipFactory()
+    item = ActionItem.objects.create(
+        mentorship=mentorship, title="Label in English", due_on=timezone.localdate()
+    )
+    client = signed_in(superuser)
+    admin_change(client, item, done_at_0="2020-01-01", done_at_1="00:00:00")
+    assert ActionItem.objects.get(pk=item.pk).done_at is None  # read-only
+    response = client.post(
+        reverse("admin:mentoring_actionitem_changelist"),
+        {"action": "mark_done", "_selected_action": [item.pk]},
+        follow=True,
+    )
+    assert "1 action item marked done." in messages_of(response)
+    assert ActionItem.objects.get(pk=item.pk).done_at is not None
+
+
+def test_the_parties_of_a_mentorship_are_read_only_in_the_admin(superuser):
+    mentorship = MentorshipFactory()
+    mentor, business = mentorship.mentor, mentorship.business
+    admin_change(
+        signed_in(superuser),
+        mentorship,
+        mentor=MentorFactory().pk,
+        business=BusinessFactory().pk,
+        status="completed",
+    )
+    mentorship.refresh_from_db()
+    assert (mentorship.mentor, mentorship.business, mentorship.status) == (
+        mentor,
+        business,
+        "active",
+    )
 
 
 # Only staff reach the admin ----------------------------------------------------------

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
-from config.admin_services import ServiceAdminMixin
+from config.admin_services import ServiceAdminMixin, mirror_saved
 
 from . import images, services
 from .forms import BasePriceTierFormSet
@@ -27,13 +27,6 @@ def _changed_values(form, allowed) -> dict:
 def _form_values(form, allowed) -> dict:
     """All the values an add form has, as its model instance now holds them."""
     return {name: getattr(form.instance, name) for name in form.fields if name in allowed}
-
-
-def _mirror(obj, saved) -> None:
-    """Make the admin's ``obj`` the row a service saved (the admin logs and links it)."""
-    obj.pk = saved.pk
-    obj._state.adding, obj._state.db = False, saved._state.db
-    obj.refresh_from_db()
 
 
 NIB_CHANGED = _(
@@ -121,7 +114,7 @@ class BusinessAdmin(ServiceAdminMixin, admin.ModelAdmin):
             saved = services.business_create(
                 owner=form.cleaned_data["owner"], **_form_values(form, editable)
             )
-            _mirror(obj, saved)
+            mirror_saved(obj, saved)
             return
         if "owner" in form.changed_data:
             services.business_transfer(
@@ -414,7 +407,7 @@ class ProductAdmin(ServiceAdminMixin, admin.ModelAdmin):
                 )
         else:
             saved = product
-        _mirror(product, saved)
+        mirror_saved(product, saved)
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
 
