@@ -14,6 +14,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core import mail
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -24,6 +25,7 @@ from django.utils import timezone
 from PIL import Image
 
 from marketplace.caching import VERSION_KEY, catalogue_version
+from marketplace.models import BuyingRequest, Inquiry
 from mentoring.models import ActionItem, SessionMaterial, TrainingSession
 from mentoring.services import trainings
 from notifications.models import Notification
@@ -33,10 +35,12 @@ from umkm.models import Business, Certification, PriceTier, Product, ProductImag
 from .factories import (
     BusinessFactory,
     BuyerFactory,
+    CategoryFactory,
     CertificationFactory,
     ListedProductFactory,
     MentorFactory,
     MentorshipFactory,
+    NotificationFactory,
     OwnerFactory,
     PendingMentorFactory,
     ProductFactory,
@@ -757,29 +761,124 @@ def test_the_parties_of_a_mentorship_are_read_only_in_the_admin(superuser):
     )
 
 
+# Inquiries, buying requests and notifications: states move through services ------
+
+
+def inquiry(**fields) -> Inquiry:
+    values = {
+        "buyer": BuyerFactory(),
+        "business": BusinessFactory(),
+        "subject": "Price please",
+        "quantity": 500,
+        "unit": "pack",
+        "incoterm": "FOB",
+        "destination_country": "NL",
+        **fields,
+    }
+    return Inquiry.objects.create(**values)
+
+
+def test_the_state_and_parties_of_an_inquiry_are_read_only_in_the_admin(superuser):
+    thread = inquiry()
+    business, buyer = thread.business, thread.buyer
+    admin_change(
+        signed_in(superuser),
+        thread,
+        status="closed",
+        outcome="deal_won",
+        deal_value_usd="99999",
+        business=BusinessFactory().pk,
+        buyer=BuyerFactory().pk,
+        subject="Price please (moderated)",
+    )
+    thread.refresh_from_db()
+    assert (thread.status, thread.outcome, thread.deal_value_usd) == ("open", "", None)
+    assert (thread.business, thread.buyer) == (business, buyer)
+    assert thread.subject == "Price please (moderated)"
+
+
+def test_spam_is_marked_and_restored_through_the_service_in_the_admin(superuser):
+    thread = inquiry()
+    client = signed_in(superuser)
+    changelist = reverse("admin:marketplace_inquiry_changelist")
+    client.post(changelist, {"action": "mark_as_spam", "_selected_action": [thread.pk]})
+    assert Inquiry.objects.get(pk=thread.pk).status == "spam"
+    response = client.post(
+        changelist, {"action": "mark_as_not_spam", "_selected_action": [thread.pk]}, follow=True
+    )
+    assert "1 inquiry restored to the inboxes." in messages_of(response)
+    assert Inquiry.objects.get(pk=thread.pk).status == "open"
+
+
+def test_a_buying_request_is_closed_by_the_action_not_by_its_form(superuser):
+    buying_request = BuyingRequest.objects.create(
+        buyer=BuyerFactory(),
+        title="Coffee beans wanted",
+        description="Green beans, grade 1.",
+        category=CategoryFactory(),
+        quantity=2,
+        unit="tonne",
+        destination_country="DE",
+        valid_until=timezone.localdate() + timedelta(days=30),
+    )
+    client = signed_in(superuser)
+    admin_change(client, buying_request, status="closed")
+    assert BuyingRequest.objects.get(pk=buying_request.pk).status == "open"
+    response = client.post(
+        reverse("admin:marketplace_buyingrequest_changelist"),
+        {"action": "close_requests", "_selected_action": [buying_request.pk]},
+        follow=True,
+    )
+    assert "1 buying request closed." in messages_of(response)
+    assert BuyingRequest.objects.get(pk=buying_request.pk).status == "closed"
+
+
+def test_failed_emails_are_sent_again_through_the_service(
+    superuser, django_capture_on_commit_callbacks
+):
+    failed = NotificationFactory(
+        email_status=Notification.EmailStatus.FAILED,
+        email_attempts=5,
+        email_last_error="SMTPServerDisconnected",
+    )
+    sent = NotificationFactory(email_status=Notification.EmailStatus.SENT, email_attempts=1)
+    client = signed_in(superuser)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:notifications_notification_changelist"),
+            {"action": "retry_email", "_selected_action": [failed.pk, sent.pk]},
+            follow=True,
+        )
+    assert "1 emails queued again." in messages_of(response)
+    failed.refresh_from_db()
+    assert (failed.email_status, failed.email_attempts) == ("sent", 1)
+    assert [message.to for message in mail.outbox] == [[failed.recipient.email]]
+    assert Notification.objects.get(pk=sent.pk).email_attempts == 1  # not sent twice
+
+
+def test_the_email_state_of_a_notification_is_read_only_in_the_admin(superuser):
+    notification = NotificationFactory(email_status=Notification.EmailStatus.SENT)
+    admin_change(signed_in(superuser), notification, email_status="pending")
+    assert Notification.objects.get(pk=notification.pk).email_status == "sent"
+
+
 # Only staff reach the admin ----------------------------------------------------------
 
 
-def people_who_are_not_staff():
-    return {
-        "owner": OwnerFactory,
-        "mentor": MentorFactory,
-        "buyer": BuyerFactory,
-    }
+NOT_STAFF = {"owner": OwnerFactory, "mentor": MentorFactory, "buyer": BuyerFactory}
 
 
-@pytest.mark.parametrize("who", ["owner", "mentor", "buyer", "own_business_owner"])
+@pytest.mark.parametrize("who", ["owner", "mentor", "buyer", "the_owner", "the_host"])
 def test_people_who_are_not_staff_are_sent_to_the_admin_login(who):
     product = ListedProductFactory(fob_usd=Decimal("2.10"))
-    person = (
-        product.business.owner if who == "own_business_owner" else people_who_are_not_staff()[who]()
-    )
-    client = signed_in(person)
-    url = change_url(product)
-    login = reverse("admin:login")
+    session = published_session()
+    failed = NotificationFactory(email_status=Notification.EmailStatus.FAILED)
+    person = {"the_owner": product.business.owner, "the_host": session.host}.get(who)
+    client = signed_in(person or NOT_STAFF[who]())
+    sessions = reverse("admin:mentoring_trainingsession_changelist")
     for response in (
-        client.get(url),
-        client.post(url, {"fob_usd": "9.99", "status": "draft"}),
+        client.get(change_url(product)),
+        client.post(change_url(product), {"fob_usd": "9.99", "status": "draft"}),
         client.post(
             reverse("admin:umkm_product_changelist"),
             {"action": "approve", "_selected_action": [product.pk]},
@@ -787,9 +886,23 @@ def test_people_who_are_not_staff_are_sent_to_the_admin_login(who):
         client.post(
             reverse("admin:umkm_business_delete", args=[product.business.pk]), {"post": "yes"}
         ),
+        client.post(change_url(session), {"title": "Hijacked", "capacity": "1"}),
+        client.post(
+            sessions,
+            {
+                "action": "cancel_sessions",
+                "_selected_action": [session.pk],
+                "apply": "yes",
+                "reason": "x",
+            },
+        ),
+        client.post(
+            reverse("admin:notifications_notification_changelist"),
+            {"action": "retry_email", "_selected_action": [failed.pk]},
+        ),
     ):
         assert response.status_code == 302
-        assert response["Location"].startswith(login)
+        assert response["Location"].startswith(reverse("admin:login"))
     product.refresh_from_db()
     assert (product.status, product.fob_usd, product.pending_changes) == (
         Product.Status.LISTED,
@@ -797,3 +910,10 @@ def test_people_who_are_not_staff_are_sent_to_the_admin_login(who):
         {},
     )
     assert Business.objects.filter(pk=product.business.pk).exists()
+    session.refresh_from_db()
+    assert (session.title, session.status, session.capacity) == (
+        "Pelatihan ekspor",
+        "published",
+        10,
+    )
+    assert Notification.objects.get(pk=failed.pk).email_status == "failed"
