@@ -361,6 +361,27 @@ def test_photos_deleted_and_moved_in_the_admin_go_through_the_services(
     assert product.status == Product.Status.LISTED  # photos are not export facts
 
 
+def test_a_photo_replaced_in_the_admin_keeps_its_place_and_its_old_file_goes(
+    superuser, django_capture_on_commit_callbacks
+):
+    product = ProductFactory()
+    first, second = stored_photo(product, 0), stored_photo(product, 1)
+    name, storage = first.image.name, first.image.storage
+    client = signed_in(superuser)
+    url = change_url(product)
+    data = admin_data(client, url)
+    prefix = inline_prefix(data, "images")
+    row = next(i for i in range(2) if int(data[f"{prefix}-{i}-id"]) == first.pk)
+    data[f"{prefix}-{row}-image"] = SimpleUploadedFile("new.jpg", jpeg((80, 60)), "image/jpeg")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, data, follow=True)
+    assert response.status_code == 200
+    cover, rest = product.images.order_by("position")
+    assert rest == second
+    assert cover.pk != first.pk and (cover.width, cover.height) == (80, 60)
+    assert not storage.exists(name)
+
+
 def test_deleting_a_product_in_the_admin_removes_its_photo_files(
     superuser, django_capture_on_commit_callbacks
 ):
@@ -443,6 +464,41 @@ def test_a_business_added_in_the_admin_goes_through_business_create(superuser):
         assert response.status_code == 200
         assert "errornote" in page(response)
     assert Business.objects.filter(name="Madu Hutan Kampar").count() == 1
+
+
+def test_a_certificate_added_with_a_new_business_in_the_admin_waits_for_verification(
+    superuser,
+):
+    owner = OwnerFactory()
+    client = signed_in(superuser)
+    url = reverse("admin:umkm_business_add")
+    data = admin_data(client, url)
+    prefix = inline_prefix(data, "certifications")
+    data.update(
+        {
+            "owner": owner.pk,
+            "name": "Sagu Meranti",
+            "legal_form": "ud",
+            "nib": "9120000088888",
+            "assets_idr": "300000000",
+            "annual_turnover_idr": "900000000",
+            "scale": "mikro",
+            "sector": "food",
+            "province": "Riau",
+            "city": "Pekanbaru",
+            "founded_year": "2016",
+            "employees": "4",
+            f"{prefix}-TOTAL_FORMS": "1",
+            f"{prefix}-0-kind": "halal",
+            f"{prefix}-0-number": "HALAL-NEW-1",
+            f"{prefix}-0-issued_on": "2024-01-01",
+        }
+    )
+    response = client.post(url, data, follow=True)
+    assert response.status_code == 200
+    certificate = Certification.objects.get(number="HALAL-NEW-1")
+    assert certificate.business == Business.objects.get(owner=owner)
+    assert not certificate.is_verified
 
 
 @pytest.mark.parametrize(

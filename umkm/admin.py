@@ -269,7 +269,9 @@ class ProductImageInlineFormSet(BaseInlineFormSet):
 
     def save_existing(self, form, obj, commit=True):
         if "image" in form.changed_data:  # a new picture in place of the old one
-            services.product_image_delete(image=obj, by=self.by)
+            # The stored row: the form has already put the new file on ``obj``.
+            stored = ProductImage.objects.get(pk=obj.pk)
+            services.product_image_delete(image=stored, by=self.by)
             new = services.product_image_add(
                 product=self.instance,
                 upload=form.cleaned_data["image"],
@@ -285,7 +287,8 @@ class ProductImageInlineFormSet(BaseInlineFormSet):
         return obj
 
     def delete_existing(self, obj, commit=True):
-        services.product_image_delete(image=obj, by=self.by)
+        stored = ProductImage.objects.get(pk=obj.pk)  # with its stored files
+        services.product_image_delete(image=stored, by=self.by)
 
     def save(self, commit=True):
         self.replaced = {}
