@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
@@ -7,7 +7,7 @@ from django.utils.translation import ngettext
 from umkm.images import clean_document_upload
 from umkm.uploads import checked_uploads_form
 
-from . import selectors
+from . import selectors, services
 from .models import (
     BuyerProfile,
     BuyingRequest,
@@ -107,16 +107,47 @@ class InquiryAdmin(admin.ModelAdmin):
     ]
     list_select_related = ["buyer", "business", "product"]
     raw_id_fields = ["buyer", "business", "product", "quote"]
-    readonly_fields = ["created_at", "first_reply_at", "last_message_at", "reminded_at"]
+    # The thread's state moves through the services: the buyer's and the supplier's
+    # messages, the owner's outcome, and the spam actions here (as the staff button on
+    # the thread page). Its parties stay who they were.
+    readonly_fields = [
+        "status",
+        "outcome",
+        "deal_value_usd",
+        "created_at",
+        "first_reply_at",
+        "last_message_at",
+        "reminded_at",
+    ]
     date_hierarchy = "created_at"
     inlines = [InquiryMessageInline]
-    actions = ["mark_as_spam"]
+    actions = ["mark_as_spam", "mark_as_not_spam"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            fields += ["buyer", "business", "product", "quote"]
+        return fields
+
+    @admin.action(description=_("Mark the selected inquiries as not spam"))
+    def mark_as_not_spam(self, request, queryset):
+        count = 0
+        for inquiry in queryset.filter(status=Inquiry.Status.SPAM):
+            services.inquiry_mark_spam(inquiry=inquiry, staff=request.user, spam=False)
+            count += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d inquiry restored to the inboxes.",
+                "%(count)d inquiries restored to the inboxes.",
+                count,
+            )
+            % {"count": count},
+        )
 
     @admin.action(description=_("Mark the selected inquiries as spam"))
     def mark_as_spam(self, request, queryset):
         # The same service as the staff button on the thread page.
-        from . import services
-
         count = 0
         for inquiry in queryset.exclude(status=Inquiry.Status.SPAM):
             services.inquiry_mark_spam(inquiry=inquiry, staff=request.user)
@@ -167,9 +198,23 @@ class BuyingRequestAdmin(admin.ModelAdmin):
     search_fields = ["title", "description", "buyer__email", "buyer__full_name"]
     list_select_related = ["buyer", "category"]
     raw_id_fields = ["buyer"]
-    readonly_fields = ["created_at"]
+    readonly_fields = ["status", "created_at"]  # closed by the action or when it expires
     date_hierarchy = "created_at"
     inlines = [QuoteInline]
+    actions = ["close_requests"]
+
+    @admin.action(description=_("Close the selected buying requests"))
+    def close_requests(self, request, queryset):
+        count = sum(
+            services.buying_request_close(buying_request=buying_request, staff=request.user)
+            for buying_request in queryset
+        )
+        self.message_user(
+            request,
+            ngettext("%(count)d buying request closed.", "%(count)d buying requests closed.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(quote_count=Count("quotes"))

@@ -744,6 +744,19 @@ def buying_requests_close_expired(*, today: date | None = None) -> int:
     ).update(status=BuyingRequest.Status.CLOSED)
 
 
+def buying_request_close(*, buying_request: BuyingRequest, staff: User) -> bool:
+    """Staff moderation: close an open request before its date (owners can no longer
+    quote on it). False if it was already closed."""
+    if not (staff.is_authenticated and staff.is_staff):
+        raise PermissionDenied
+    closed = BuyingRequest.objects.filter(
+        pk=buying_request.pk, status=BuyingRequest.Status.OPEN
+    ).update(status=BuyingRequest.Status.CLOSED)
+    if closed:
+        logger.info("Buying request %s closed by staff %s", buying_request.pk, staff.pk)
+    return bool(closed)
+
+
 def quote_create(
     *,
     buying_request: BuyingRequest,

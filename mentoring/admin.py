@@ -1,8 +1,11 @@
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from config.admin_services import ServiceAdminMixin, mirror_saved
 from umkm.images import clean_document_upload
 from umkm.uploads import checked_uploads_form
 
@@ -21,6 +24,8 @@ class MentorshipAdmin(admin.ModelAdmin):
     raw_id_fields = ["mentor", "business"]
     list_select_related = ["business", "mentor"]
     readonly_fields = [
+        "mentor",
+        "business",
         "status",
         "requested_at",
         "started_at",
@@ -66,6 +71,7 @@ class MentorProfileAdmin(admin.ModelAdmin):
 class ActionItemInline(admin.TabularInline):
     model = ActionItem
     fields = ["title", "due_on", "readiness_key", "done_at"]
+    readonly_fields = ["done_at"]  # ticked through the service (the action items page)
     extra = 0
     show_change_link = True
 
@@ -103,15 +109,35 @@ class ActionItemAdmin(admin.ModelAdmin):
     search_fields = ["title", "mentorship__business__name"]
     raw_id_fields = ["mentorship", "log", "product"]
     list_select_related = ["mentorship__business", "mentorship__mentor"]
-    readonly_fields = ["reminded_at"]
+    readonly_fields = ["done_at", "reminded_at"]
     date_hierarchy = "due_on"
+    actions = ["mark_done"]
+
+    @admin.action(description=_("Mark the selected action items as done"))
+    def mark_done(self, request, queryset):
+        done = 0
+        for item in queryset.filter(done_at__isnull=True).select_related("mentorship__business"):
+            try:
+                done += services.action_item_mark_done(item=item, actor=request.user)
+            except ValidationError as error:
+                self.message_user(request, f"{item}: {' '.join(error.messages)}", messages.WARNING)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d action item marked done.", "%(count)d action items marked done.", done
+            )
+            % {"count": done},
+            messages.SUCCESS,
+        )
 
 
 # Trainings -----------------------------------------------------------------------------
 
 from django.db.models import URLField  # noqa: E402
 
+from .forms_trainings import CancelSessionForm  # noqa: E402
 from .models import CalendarFeed, Registration, SessionMaterial, TrainingSession  # noqa: E402
+from .services.trainings import EDITABLE_FIELDS, PLACE_FIELDS  # noqa: E402
 
 
 class RegistrationInline(admin.TabularInline):
@@ -148,10 +174,17 @@ class RegistrationInline(admin.TabularInline):
         return False
 
 
+REGISTRANTS_TOLD = _("The session is saved; everyone registered is told of the change.")
+
+
 @admin.register(TrainingSession)
-class TrainingSessionAdmin(admin.ModelAdmin):
-    """The workflow (publish, cancel, done) runs through the services: the actions here
-    and the session's pages; the status is read-only."""
+class TrainingSessionAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    """Sessions change through the services, as on the site: a new one is a draft of
+    an approved mentor (``session_create``); a change goes through ``session_update``
+    (a published session's new time or place tells the registrants and raises the
+    calendar SEQUENCE; seats already taken cannot be taken away). The workflow
+    (publish, cancel, done) runs through the actions here and the session's pages;
+    the status is read-only, and the host stays."""
 
     list_display = ["title", "host", "starts_at", "mode", "city", "capacity", "status"]
     list_filter = ["status", "mode", "topic", "audience"]
@@ -161,8 +194,27 @@ class TrainingSessionAdmin(admin.ModelAdmin):
     date_hierarchy = "starts_at"
     readonly_fields = ["status", "cancel_reason", "sequence", "created_at", "updated_at"]
     inlines = [RegistrationInline]
-    actions = ["publish_sessions", "mark_sessions_done"]
+    actions = ["publish_sessions", "cancel_sessions", "mark_sessions_done"]
     formfield_overrides = {URLField: {"assume_scheme": "https"}}
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            fields.append("host")
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        editable = EDITABLE_FIELDS
+        if not change:
+            values = {name: form.cleaned_data[name] for name in form.fields if name in editable}
+            saved = services.session_create(host=form.cleaned_data["host"], **values)
+        else:
+            changed = {n: form.cleaned_data[n] for n in form.changed_data if n in editable}
+            published = obj.status == TrainingSession.Status.PUBLISHED
+            saved = services.session_update(session=obj, editor=request.user, **changed)
+            if published and changed.keys() & PLACE_FIELDS:
+                self.message_user(request, REGISTRANTS_TOLD, messages.INFO)
+        mirror_saved(obj, saved)
 
     def _run(self, request, queryset, step, done_message) -> None:
         count = 0
@@ -189,6 +241,40 @@ class TrainingSessionAdmin(admin.ModelAdmin):
             ),
         )
 
+    @admin.action(description=_("Cancel the selected sessions (asks for a reason)"))
+    def cancel_sessions(self, request, queryset):
+        """``session_cancel`` with the reason the registrants are sent, asked first."""
+        form = CancelSessionForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            reason = form.cleaned_data["reason"]
+            self._run(
+                request,
+                queryset,
+                lambda session, actor: services.session_cancel(
+                    session=session, actor=actor, reason=reason
+                ),
+                lambda n: (
+                    ngettext(
+                        "%(n)d session cancelled; registrants are told.",
+                        "%(n)d sessions cancelled; registrants are told.",
+                        n,
+                    )
+                    % {"n": n}
+                ),
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Cancel training sessions"),
+            "opts": self.model._meta,
+            "sessions": queryset,
+            "form": form,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(
+            request, "admin/mentoring/trainingsession/cancel_selected.html", context
+        )
+
     @admin.action(description=_("Mark the selected sessions as done"))
     def mark_sessions_done(self, request, queryset):
         self._run(
@@ -202,12 +288,33 @@ class TrainingSessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(SessionMaterial)
-class SessionMaterialAdmin(admin.ModelAdmin):
+class SessionMaterialAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    """Added and removed through the services, as on the session's page (a cancelled
+    session takes no materials; a removed file leaves the store)."""
+
     form = checked_uploads_form(file=clean_document_upload)
     list_display = ["title", "session", "created_at"]
     search_fields = ["title", "session__title"]
     raw_id_fields = ["session"]
     list_select_related = ["session"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        saved = services.material_add(
+            session=form.cleaned_data["session"],
+            title=form.cleaned_data["title"],
+            file=form.cleaned_data["file"],
+        )
+        mirror_saved(obj, saved)
+
+    def delete_model(self, request, obj):
+        services.material_delete(material=obj)
+
+    def delete_queryset(self, request, queryset):
+        for material in queryset:
+            services.material_delete(material=material)
 
 
 @admin.register(CalendarFeed)

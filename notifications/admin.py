@@ -13,22 +13,25 @@ class NotificationAdmin(admin.ModelAdmin):
     list_select_related = ["recipient"]
     raw_id_fields = ["recipient"]
     date_hierarchy = "created_at"
-    readonly_fields = ["created_at", "email_attempts", "email_claimed_at", "email_sent_at"]
+    # The email's delivery state moves through the services (the worker, the sweep and
+    # the action here), never by hand.
+    readonly_fields = [
+        "created_at",
+        "email_status",
+        "email_attempts",
+        "email_claimed_at",
+        "email_sent_at",
+        "email_last_error",
+    ]
     actions = ["retry_email"]
 
     @admin.action(description=_("Send failed emails again"))
     def retry_email(self, request, queryset):
-        ids = list(
-            queryset.filter(email_status=Notification.EmailStatus.FAILED).values_list(
-                "pk", flat=True
-            )
+        failed = queryset.filter(email_status=Notification.EmailStatus.FAILED)
+        count = sum(
+            services.notification_retry_email(notification=notification) for notification in failed
         )
-        Notification.objects.filter(pk__in=ids).update(
-            email_status=Notification.EmailStatus.PENDING, email_attempts=0
-        )
-        for pk in ids:
-            services.notification_enqueue(pk)
-        self.message_user(request, _("%(count)d emails queued again.") % {"count": len(ids)})
+        self.message_user(request, _("%(count)d emails queued again.") % {"count": count})
 
 
 @admin.register(NotificationPreference)

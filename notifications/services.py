@@ -148,6 +148,23 @@ def notification_create(
     return notification
 
 
+def notification_retry_email(*, notification: Notification) -> bool:
+    """Staff send a failed email again: the row is pending once more with its attempts
+    counted afresh, and handed to the broker after commit. False (nothing done) when
+    its email had not failed: already sent, on its way, or not wanted."""
+    with transaction.atomic():
+        retried = Notification.objects.filter(
+            pk=notification.pk, email_status=Notification.EmailStatus.FAILED
+        ).update(
+            email_status=Notification.EmailStatus.PENDING,
+            email_attempts=0,
+            email_claimed_at=None,
+        )
+        if retried:
+            transaction.on_commit(partial(notification_enqueue, notification.pk))
+    return bool(retried)
+
+
 def notification_mark_read(*, notification: Notification) -> None:
     if notification.read_at is None:
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(

@@ -25,7 +25,8 @@ def form_data(form) -> dict:
             if value:
                 data[bound.html_name] = "on"
             continue
-        value = field.prepare_value(value)
+        if not isinstance(field, forms.JSONField):  # value() already wrote it as JSON
+            value = field.prepare_value(value)
         data[bound.html_name] = [str(v) for v in value] if isinstance(value, list) else value
     return data
 

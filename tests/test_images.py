@@ -537,7 +537,9 @@ def product(db):
 
 def add_photo(product, size=(3000, 2000), fmt="JPEG", mode="RGB") -> ProductImage:
     img = noise(size) if mode == "RGB" else picture(mode, size, (*RED, 120))
-    return services.product_image_add(product=product, upload=upload(encode(img, fmt)))
+    return services.product_image_add(
+        product=product, upload=upload(encode(img, fmt)), by=product.business.owner
+    )
 
 
 def thumbnail(field) -> Image.Image:
@@ -673,7 +675,9 @@ def test_service_stores_only_the_re_encoded_pixels(product):
     html = b"<html><script>alert(1)</script></html>"
     source = encode(noise((100, 80)), "JPEG") + html
     photo = services.product_image_add(
-        product=product, upload=upload(source, "evil.jpg.html", "text/html")
+        product=product,
+        upload=upload(source, "evil.jpg.html", "text/html"),
+        by=product.business.owner,
     )
     with default_storage.open(photo.image.name, "rb") as handle:
         data = handle.read()
@@ -698,6 +702,8 @@ def test_ninth_photo_is_refused_and_nothing_is_stored(product, settings):
 
 def test_bad_photo_through_the_service_stores_nothing(product, settings):
     with pytest.raises(ValidationError):
-        services.product_image_add(product=product, upload=upload(MINIMAL_PDF, "x.jpg"))
+        services.product_image_add(
+            product=product, upload=upload(MINIMAL_PDF, "x.jpg"), by=product.business.owner
+        )
     assert files_under(settings.MEDIA_ROOT) == []
     assert not product.images.exists()

@@ -621,7 +621,9 @@ def test_attachments_and_photos_are_stored_before_the_write_transaction(stored_f
     marketplace_services.inquiry_message_create(
         inquiry=inquiry, author=product.business.owner, body="Attached.", attachment=pdf()
     )
-    photo = umkm_services.product_image_add(product=product, upload=jpeg())
+    photo = umkm_services.product_image_add(
+        product=product, upload=jpeg(), by=product.business.owner
+    )
 
     assert [folder for folder, _open in stored_files][:3] == ["inquiries", "inquiries", "products"]
     assert [in_transaction for _folder, in_transaction in stored_files] == [False] * len(
@@ -663,7 +665,7 @@ def test_a_refused_write_leaves_no_stored_file_behind(stored_files, tmp_path):
         patch.object(umkm_images, "clean_image_upload", clean_while_another_upload_lands),
         pytest.raises(ValidationError),
     ):
-        umkm_services.product_image_add(product=product, upload=jpeg())
+        umkm_services.product_image_add(product=product, upload=jpeg(), by=product.business.owner)
 
     assert [folder for folder, _open in stored_files] == ["inquiries", "products"]
     assert not inquiry.messages.exclude(attachment="").exists()

@@ -249,7 +249,9 @@ def test_product_photo_and_thumbnails_are_stored_in_the_bucket(
     buckets = use_s3(settings, monkeypatch, s3_client, s3_endpoint)
 
     with django_capture_on_commit_callbacks(execute=True):
-        photo = services.product_image_add(product=product, upload=jpeg((1600, 1000)))
+        photo = services.product_image_add(
+            product=product, upload=jpeg((1600, 1000)), by=product.business.owner
+        )
 
     photo.refresh_from_db()
     assert (photo.width, photo.height) == (1600, 1000)
@@ -274,7 +276,9 @@ def test_product_photo_urls_are_plain_and_public(
     product, settings, monkeypatch, s3_client, s3_endpoint
 ):
     buckets = use_s3(settings, monkeypatch, s3_client, s3_endpoint)
-    photo = services.product_image_add(product=product, upload=jpeg((200, 100)))
+    photo = services.product_image_add(
+        product=product, upload=jpeg((200, 100)), by=product.business.owner
+    )
 
     url = photo.image.url
     assert "?" not in url
@@ -289,7 +293,9 @@ def test_thumbnail_task_reads_from_the_bucket_without_a_local_path(
     product, settings, monkeypatch, s3_client, s3_endpoint
 ):
     use_s3(settings, monkeypatch, s3_client, s3_endpoint)
-    photo = services.product_image_add(product=product, upload=jpeg((900, 600)))
+    photo = services.product_image_add(
+        product=product, upload=jpeg((900, 600)), by=product.business.owner
+    )
     with pytest.raises(NotImplementedError):
         default_storage.path(photo.image.name)  # S3 has no local path to lean on
 
@@ -337,7 +343,9 @@ def test_photo_and_certificate_urls_differ_in_kind(
     product, business, settings, monkeypatch, s3_client, s3_endpoint
 ):
     use_s3(settings, monkeypatch, s3_client, s3_endpoint)
-    photo = services.product_image_add(product=product, upload=jpeg((120, 80)))
+    photo = services.product_image_add(
+        product=product, upload=jpeg((120, 80)), by=product.business.owner
+    )
     certification = Certification.objects.create(
         business=business, kind="pirt", number="P-IRT 2061471010123-27", issued_on=date(2024, 3, 1)
     )

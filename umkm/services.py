@@ -52,6 +52,9 @@ def unique_slug(model, text: str, *, max_length: int = 150) -> str:
 
 
 def business_create(*, owner: User, **fields) -> Business:
+    """A new business of ``owner`` (an UMKM owner account without one yet)."""
+    if not owner.is_owner:
+        raise ValidationError(_("The owner must have an UMKM owner account."))
     if Business.objects.filter(owner=owner).exists():
         raise ValidationError(_("This account already has a business."))
     business = Business(owner=owner, **fields)
@@ -82,10 +85,13 @@ def business_verify(*, business: Business, staff: User) -> bool:
 
 
 def business_transfer(*, business: Business, new_owner: User, staff: User) -> None:
+    """Staff hand the business to another UMKM owner account without a business."""
+    if not (staff.is_authenticated and staff.is_staff):
+        raise PermissionDenied
     if not new_owner.is_owner:
-        raise ValidationError(_("The new owner must have an UMKM owner account."))
-    if Business.objects.filter(owner=new_owner).exists():
-        raise ValidationError(_("The new owner already has a business."))
+        raise ValidationError({"owner": _("The new owner must have an UMKM owner account.")})
+    if Business.objects.filter(owner=new_owner).exclude(pk=business.pk).exists():
+        raise ValidationError({"owner": _("The new owner already has a business.")})
     business.owner = new_owner
     business.save(update_fields=["owner", "updated_at"])
 
@@ -275,9 +281,18 @@ def _replace_tiers(product: Product, tiers: list[dict]) -> None:
     )
 
 
+def _check_certifications(business: Business, certifications) -> None:
+    """A product names certificates of its own business only."""
+    if certifications is not None and any(c.business_id != business.pk for c in certifications):
+        raise ValidationError(
+            {"certifications": _("Choose certificates of this product's own business.")}
+        )
+
+
 def product_create(*, business: Business, actor: User, **fields) -> Product:
     certifications = fields.pop("certifications", None)
     price_tiers = fields.pop("price_tiers", None)
+    _check_certifications(business, certifications)
     product = Product(business=business, **fields)
     product.hs_code = _normalise_hs(product.hs_code)
     product.slug = unique_slug(Product, product.name_en or product.name_id, max_length=200)
@@ -375,6 +390,7 @@ def product_update(*, product: Product, actor: User, **fields) -> Product:
         product = _locked(product)
         if product.status == Product.Status.ARCHIVED:
             raise TransitionError(_("Restore the product before editing it."))
+        _check_certifications(product.business, certifications)
         held = {}
         # Tiers and certificates are export facts too: on a listed product they wait.
         if price_tiers is not None:
@@ -549,12 +565,13 @@ def _enqueue_thumbnails(image_id: int) -> None:
         logger.warning("Could not enqueue thumbnails for photo %s", image_id, exc_info=True)
 
 
-def product_image_add(*, product: Product, upload, alt_text: str = "") -> ProductImage:
-    """Store a checked, re-encoded photo and queue its thumbnails."""
+def product_image_add(*, product: Product, upload, by: User, alt_text: str = "") -> ProductImage:
+    """Store a checked, re-encoded photo and queue its thumbnails (the owner or staff)."""
     from django.db.models import Max
 
     from . import images
 
+    _check_can_edit(by, product.business)
     too_many = ValidationError(
         _("A product has at most %(max)d photos.") % {"max": ProductImage.MAX_PER_PRODUCT}
     )
@@ -595,13 +612,20 @@ def product_images_missing_thumbnails(*, older_than_minutes: int = 5) -> int:
     return len(ids)
 
 
-def product_image_delete(*, image: ProductImage) -> None:
+def _photo_files(image: ProductImage) -> list:
+    """The stored files of a photo: the picture and its thumbnails."""
+    return [f for f in (image.image, image.thumb_small, image.thumb_large) if f]
+
+
+def product_image_delete(*, image: ProductImage, by: User) -> None:
+    """Remove a photo (the owner or staff); its files leave the store after commit."""
+    product = image.product
+    _check_can_edit(by, product.business)
     with transaction.atomic():
-        storage_files = [f for f in (image.image, image.thumb_small, image.thumb_large) if f]
-        names = [(f.storage, f.name) for f in storage_files]
-        product = image.product
+        files = _photo_files(image)
         image.delete()
-        transaction.on_commit(lambda: [storage.delete(name) for storage, name in names])
+        for file in files:
+            _delete_file_on_commit(file)
         _photos_changed(product)
 
 
@@ -651,12 +675,12 @@ def products_needing_review_for(user: User):
 # verified again" holds whichever door the change comes through.
 
 # What the owner (site) or staff (admin) may change on a business; verification is
-# business_verify's, the owner business_transfer's (the admin still edits it as before).
+# business_verify's, the owner business_transfer's (with its checks, also in the admin).
 BUSINESS_EDITABLE_FIELDS = frozenset(
     field.name
     for field in Business._meta.concrete_fields
     if field.editable
-    and field.name not in {"id", "verified_at", "verified_by", "created_at", "updated_at"}
+    and field.name not in {"id", "owner", "verified_at", "verified_by", "created_at", "updated_at"}
 )
 # What a certificate says: a change to any of these must be checked by staff again.
 CERTIFICATE_FACTS = ("kind", "number", "issuer", "issued_on", "expires_on", "document")
@@ -833,6 +857,72 @@ def certification_delete(*, certification: Certification, by: User) -> None:
         document = certification.document if certification.document else None
         certification.delete()
         _delete_file_on_commit(document)
+
+
+def product_delete(*, product: Product, by: User) -> None:
+    """Delete a product for good (staff in the admin; owners archive instead).
+
+    Its photos' files leave the store after commit, and a listed product leaves the
+    cached catalogue pages at once."""
+    if not (by.is_authenticated and by.is_staff):
+        raise PermissionDenied
+    with transaction.atomic():
+        product = _locked(product)
+        files = [f for image in product.images.all() for f in _photo_files(image)]
+        was_listed = product.is_listed
+        product.delete()
+        for file in files:
+            _delete_file_on_commit(file)
+        if was_listed:
+            bump_catalogue_version()
+
+
+# What other people took part in: a business with any of these is switched off
+# (``is_active``), never deleted, so that their threads, quotes, mentoring records and
+# training attendance stay whole.
+BUSINESS_HISTORY = {
+    "mentorships": _("mentorships"),
+    "registrations": _("training registrations"),
+    "inquiries": _("buyer inquiries"),
+    "quotes": _("quotes"),
+}
+
+
+def business_delete(*, business: Business, by: User) -> None:
+    """Delete a business without history (staff in the admin), with everything it owns.
+
+    A business that mentors, buyers or trainers have dealt with is refused: switch it
+    off instead. Otherwise its products, photos, certificates and logo go, and their
+    files leave both stores after commit."""
+    if not (by.is_authenticated and by.is_staff):
+        raise PermissionDenied
+    with transaction.atomic():
+        business = Business.objects.select_for_update().get(pk=business.pk)
+        history = [
+            str(label)
+            for relation, label in BUSINESS_HISTORY.items()
+            if getattr(business, relation).exists()
+        ]
+        if history:
+            raise ValidationError(
+                _(
+                    "%(name)s cannot be deleted because others have dealt with it "
+                    "(%(history)s). Switch it off instead."
+                ),
+                params={"name": business.name, "history": ", ".join(history)},
+                code="has_history",
+            )
+        images = ProductImage.objects.filter(product__business=business)
+        files = [f for image in images for f in _photo_files(image)]
+        files += [c.document for c in business.certifications.all() if c.document]
+        if business.logo:
+            files.append(business.logo)
+        was_listed = business.products.filter(is_listed=True).exists()
+        business.delete()
+        for file in files:
+            _delete_file_on_commit(file)
+        if was_listed:
+            bump_catalogue_version()
 
 
 def _clean_alt_text(alt_text: str) -> str:

@@ -514,6 +514,7 @@ class ProductImagesView(LoginRequiredMixin, FormView):
                 product=self.product,
                 upload=form.cleaned_data["image"],
                 alt_text=form.cleaned_data["alt_text"],
+                by=self.request.user,
             )
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):  # the description
@@ -546,7 +547,7 @@ class ProductImageActionView(LoginRequiredMixin, View):
         product = image.product
         action = request.POST.get("action")
         if action == "delete":
-            services.product_image_delete(image=image)
+            services.product_image_delete(image=image, by=request.user)
             messages.success(request, _("The photo is removed."))
         elif action in {"up", "down"}:
             order = list(product.images.values_list("pk", flat=True))

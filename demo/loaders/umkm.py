@@ -364,7 +364,7 @@ def _products_csv(rows: list[dict[str, str]]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def _add_photos(product: Product, category: Category, count: int) -> None:
+def _add_photos(product: Product, category: Category, count: int, *, by: User) -> None:
     for k in range(count):
         data = product_photo(
             title=product.name_en,
@@ -378,6 +378,7 @@ def _add_photos(product: Product, category: Category, count: int) -> None:
             product=product,
             upload=SimpleUploadedFile(f"{product.slug}-{label}.jpg", data, "image/jpeg"),
             alt_text=f"{product.name_en}: {what}"[:200],
+            by=by,
         )
 
 
@@ -419,7 +420,7 @@ def _seed_products(
             photos = 2
         else:
             photos = 1
-        _add_photos(product, category, photos)
+        _add_photos(product, category, photos, by=owner)
         if state == "D":
             continue
         product = services.product_submit(product=product, actor=owner)

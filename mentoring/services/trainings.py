@@ -188,6 +188,19 @@ def _validate_schedule(session: TrainingSession, *, now: datetime, require_futur
         raise TrainingError(errors)
 
 
+def _validate_place(session: TrainingSession) -> None:
+    """An in-person or hybrid session says where it is."""
+    if session.mode not in (TrainingSession.Mode.OFFLINE, TrainingSession.Mode.HYBRID):
+        return
+    errors: dict[str, list] = {}
+    if not (session.venue or "").strip():
+        errors["venue"] = [_("Give the venue of an in-person or hybrid session.")]
+    if not (session.city or "").strip():
+        errors["city"] = [_("Give the city of an in-person or hybrid session.")]
+    if errors:
+        raise TrainingError(errors)
+
+
 def _is_mentee(business: Business, mentor) -> bool:
     return Mentorship.objects.active().filter(mentor=mentor, business=business).exists()
 
@@ -214,6 +227,7 @@ def session_create(*, host, now: datetime | None = None, **fields) -> TrainingSe
         raise TypeError(f"session_create() got unexpected fields: {sorted(unknown)}")
     session = TrainingSession(host=host, status=Status.DRAFT, **fields)
     _validate_schedule(session, now=now or timezone.now(), require_future=True)
+    _validate_place(session)
     session.full_clean()
     session.save()
     return session
@@ -243,6 +257,8 @@ def session_update(
         for name in changed:
             setattr(locked, name, fields[name])
         _validate_schedule(locked, now=now, require_future="starts_at" in changed)
+        if changed & {"mode", "venue", "city"}:
+            _validate_place(locked)
         published = locked.status == Status.PUBLISHED
         if published and "capacity" in changed and locked.capacity < old_capacity:
             taken = _seats_taken(locked)

@@ -66,7 +66,10 @@ def catalogue(variant):
         moq=300,
     )
     umkm_services.product_image_add(
-        product=chips, upload=jpeg((230, 180, 50)), alt_text="Pineapple chips in their pouch"
+        product=chips,
+        upload=jpeg((230, 180, 50)),
+        alt_text="Pineapple chips in their pouch",
+        by=siti.owner,
     )
     kualu = BusinessFactory(name="Nenas Kualu Jaya", verified_at=timezone.now())
     CertificationFactory(business=kualu, kind=Certification.Kind.PIRT)
