@@ -780,15 +780,17 @@ def _parallel_first_replies(inquiry_pk: int, owner, monkeypatch) -> list[bool]:
     when it wrote its message (i.e. whether it counted itself as the first reply)."""
     barrier = threading.Barrier(2, timeout=2)
     seen_first: list[bool] = []
-    original = services._save_message
+    original = InquiryMessage.save
 
-    def save_after_meeting(*, inquiry, **kwargs):
-        seen_first.append(inquiry.first_reply_at is None)
+    def save_after_meeting(message, *args, **kwargs):
+        # The reply is written inside the thread's lock: ``message.inquiry`` is the
+        # locked row, as the service read it.
+        seen_first.append(message.inquiry.first_reply_at is None)
         with contextlib.suppress(threading.BrokenBarrierError):
             barrier.wait()  # with the lock the other thread never arrives: times out
-        return original(inquiry=inquiry, **kwargs)
+        return original(message, *args, **kwargs)
 
-    monkeypatch.setattr(services, "_save_message", save_after_meeting)
+    monkeypatch.setattr(InquiryMessage, "save", save_after_meeting)
 
     def worker(body):
         try:
