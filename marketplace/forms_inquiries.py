@@ -12,9 +12,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.bounds import MAX_PRICE_USD
 from umkm.models import Category, Product
 
-from .models import INCOTERM_CHOICES, Inquiry
+from .models import INCOTERM_CHOICES, MAX_DEAL_VALUE_USD, Inquiry
 
 # ISO 3166-1 alpha-2 codes of the markets Indonesian exporters deal with most, with
 # English names (translated for Indonesian readers). Compact on purpose: a buyer from a
@@ -169,6 +170,7 @@ def _price_field(label, *, required: bool) -> forms.DecimalField:
         label=label,
         required=required,
         min_value=Decimal("0.01"),
+        max_value=MAX_PRICE_USD,
         max_digits=10,
         decimal_places=2,
     )
@@ -218,6 +220,7 @@ class OutcomeForm(forms.Form):
         label=_("Approximate deal value (USD)"),
         required=False,
         min_value=0,
+        max_value=MAX_DEAL_VALUE_USD,
         max_digits=12,
         decimal_places=2,
         help_text=_("Only for a deal won. It stays private to you, your mentors and staff."),
