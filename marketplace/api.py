@@ -6,8 +6,6 @@ web services (``inquiry_create``), so both channels answer the same way. Bilingu
 fields follow ``Accept-Language`` (English unless Indonesian is preferred).
 """
 
-from decimal import Decimal
-
 from allauth.account.adapter import get_adapter
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, Prefetch, Q
@@ -404,7 +402,12 @@ class InquiryCreateSerializer(serializers.Serializer):
     destination_country = serializers.ChoiceField(choices=COUNTRIES)
     destination_port = serializers.CharField(required=False, allow_blank=True, max_length=100)
     target_price_usd = serializers.DecimalField(
-        max_digits=10, decimal_places=2, min_value=Decimal("0.01"), required=False, allow_null=True
+        max_digits=10,
+        decimal_places=2,
+        required=False,
+        allow_null=True,
+        # the model's bounds and messages, as the web form's
+        validators=Inquiry._meta.get_field("target_price_usd").validators,
     )
     message = serializers.CharField(max_length=5000, allow_blank=True)  # the service says why
 

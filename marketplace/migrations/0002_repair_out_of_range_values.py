@@ -16,7 +16,8 @@ EARLIEST_MOMENT = datetime(2000, 1, 1, tzinfo=UTC) - timedelta(hours=14)
 LATEST_MOMENT = datetime(2101, 1, 1, tzinfo=UTC) + timedelta(hours=12)
 MAX_QUANTITY = 1_000_000_000
 CENT = Decimal("0.01")
-NO_LIMIT = Decimal("99999999999.99")
+# Prices are only bounded below here; above, by their columns (10 and 12 digits).
+TEN_DIGITS, TWELVE_DIGITS = Decimal("99999999.99"), Decimal("9999999999.99")
 
 
 def repair(apps, schema_editor):
@@ -29,14 +30,14 @@ def repair(apps, schema_editor):
     repair_range(ExchangeRate, "valid_from", EARLIEST_MOMENT, LATEST_MOMENT - timedelta(hours=1))
 
     repair_range(Inquiry, "quantity", 1, MAX_QUANTITY)
-    repair_range(Inquiry, "target_price_usd", CENT, NO_LIMIT)
-    repair_range(Inquiry, "deal_value_usd", 0, NO_LIMIT)
+    repair_range(Inquiry, "target_price_usd", CENT, TEN_DIGITS)
+    repair_range(Inquiry, "deal_value_usd", 0, TWELVE_DIGITS)
 
     repair_range(BuyingRequest, "quantity", 1, MAX_QUANTITY)
-    repair_range(BuyingRequest, "target_price_usd", CENT, NO_LIMIT)
+    repair_range(BuyingRequest, "target_price_usd", CENT, TEN_DIGITS)
     repair_range(BuyingRequest, "valid_until", EARLIEST_DATE, LATEST_DATE)
 
-    repair_range(Quote, "price_usd", CENT, NO_LIMIT)
+    repair_range(Quote, "price_usd", CENT, TEN_DIGITS)
     repair_range(Quote, "moq", 1, MAX_QUANTITY)
     repair_range(Quote, "lead_time_days", 0, 365)
 
