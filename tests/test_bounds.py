@@ -1146,3 +1146,31 @@ def test_the_repair_migration_makes_a_year_10000_training_readable_again(postgre
     assert is_plausible(session.ends_at) and session.ends_at > session.starts_at
     assert client.get(session.get_absolute_url()).status_code == 200
     assert client.get("/api/v1/trainings/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_price_tiers_given_to_the_product_service_are_checked_by_the_model():
+    """The demo and any other caller of ``product_create``/``product_update`` pass tiers as
+    data; the model's bounds apply to them as to the web formset's."""
+    category = SubCategoryFactory()
+    business = BusinessFactory()
+    values = _product_values(category)
+    for tier, field_name in [
+        ({"min_quantity": 10, "max_quantity": None, "price_usd": "0.00"}, "price_usd"),
+        ({"min_quantity": 10**10, "max_quantity": None, "price_usd": "1.00"}, "min_quantity"),
+        ({"min_quantity": 10, "max_quantity": 5, "price_usd": "1.00"}, "__all__"),
+    ]:
+        with pytest.raises(ValidationError) as refused:
+            umkm_services.product_create(
+                business=business, actor=business.owner, price_tiers=[tier], **values
+            )
+        assert field_name in refused.value.message_dict
+    assert not Product.objects.exists() and not PriceTier.objects.exists()
+    product = ProductFactory(business=business)
+    with pytest.raises(ValidationError):
+        umkm_services.product_update(
+            product=product,
+            actor=business.owner,
+            price_tiers=[{"min_quantity": 1, "max_quantity": None, "price_usd": "-1"}],
+        )
+    assert not PriceTier.objects.exists()
