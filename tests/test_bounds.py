@@ -99,7 +99,8 @@ def form_values(form) -> dict:
             if value:
                 data[bound.html_name] = "on"
             continue
-        value = form_field.prepare_value(value)
+        # ``value()`` is already prepared (a JSON field's text); preparing it twice
+        # would send a JSON string instead of the list
         data[bound.html_name] = [str(v) for v in value] if isinstance(value, list) else value
     return data
 
@@ -117,20 +118,30 @@ def admin_form(client: Client, url: str) -> dict:
 
 
 def form_errors(response, field_name: str, key: str = "form") -> list[str]:
+    """The form's errors on ``field_name``, which must be its only problem."""
     assert response.status_code == 200, "the bad value was accepted"
-    return [str(error) for error in response.context[key].errors.get(field_name, [])]
+    errors = response.context[key].errors
+    assert set(errors) == {field_name}, errors
+    return [str(error) for error in errors[field_name]]
 
 
 def admin_errors(response, field_name: str) -> list[str]:
+    """The admin form's errors on ``field_name``, which must be its only problem."""
     assert response.status_code == 200, "the admin accepted the bad value"
-    return [str(e) for e in response.context["adminform"].form.errors.get(field_name, [])]
+    errors = response.context["adminform"].form.errors
+    assert set(errors) == {field_name}, errors
+    for inline in response.context["inline_admin_formsets"]:
+        assert not any(inline.formset.errors), inline.formset.errors
+    return [str(error) for error in errors[field_name]]
 
 
 def service_errors(call, field_name: str, lang: str) -> list[str]:
     with translation.override(lang):
         with pytest.raises(ValidationError) as refused:
             call()
-        return [str(m) for m in refused.value.message_dict.get(field_name, [])]
+        errors = refused.value.message_dict
+        assert set(errors) == {field_name}, errors
+        return [str(m) for m in errors[field_name]]
 
 
 def model_messages(instance, field_name: str, lang: str) -> list[str]:
@@ -650,7 +661,9 @@ def _inquiry_door(door: str, bad: Bad, lang: str) -> list[str]:
             "/api/v1/inquiries/", payload, format="json", HTTP_ACCEPT_LANGUAGE=lang
         )
         assert response.status_code == 400, response.content
-        errors = response.json()["errors"].get(bad.field, [])
+        errors = response.json()["errors"]
+        assert set(errors) == {bad.field}, errors
+        errors = errors[bad.field]
     assert not Inquiry.objects.exists()
     return errors
 
