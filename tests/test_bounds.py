@@ -1187,3 +1187,42 @@ def test_price_tiers_given_to_the_product_service_are_checked_by_the_model():
             price_tiers=[{"min_quantity": 1, "max_quantity": None, "price_usd": "-1"}],
         )
     assert not PriceTier.objects.exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_repair_migration_fixes_scales_and_certificate_dates(postgres_db):
+    """Rows saved before the bounds (through the admin, which checked neither): a scale
+    that contradicts the figures gets the smallest one they fit; an expiry long past
+    stays past, a typed 9999 becomes "does not expire"; nothing breaks the order."""
+    import importlib
+
+    from django.apps import apps
+
+    repair = importlib.import_module("umkm.migrations.0007_repair_out_of_range_values")
+    business = BusinessFactory()
+    old = CertificationFactory(business=business, number="OLD")
+    forever = CertificationFactory(business=business, number="FOREVER")
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for table, constraint in [
+            ("umkm_business", "business_scale_fits_figures"),
+            ("umkm_certification", "certification_dates_in_range"),
+        ]:
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {constraint}")
+    Business.objects.filter(pk=business.pk).update(
+        scale="mikro", assets_idr=Decimal(8_000_000_000), annual_turnover_idr=Decimal(4 * 10**10)
+    )
+    Certification.objects.filter(pk=old.pk).update(
+        issued_on=date(1990, 1, 1), expires_on=date(1995, 1, 1)
+    )
+    Certification.objects.filter(pk=forever.pk).update(expires_on=date(9999, 12, 31))
+    repair.repair(apps, None)
+    business.refresh_from_db()
+    assert business.scale == "menengah"  # assets of 8 and turnover of 40 billion: medium
+    assert Certification.objects.values_list("issued_on", "expires_on").get(pk=old.pk) == (
+        date(2000, 1, 1),
+        date(2000, 1, 1),
+    )
+    forever.refresh_from_db()
+    assert forever.expires_on is None

@@ -56,8 +56,13 @@ def repair(apps, schema_editor):
             f"in the admin, then migrate again: {', '.join(stuck)}"
         )
 
+    # The expiry first, so that no step puts it before the issue date. Empty means "does
+    # not expire": right for a typed 9999, wrong for an expiry long past, which stays
+    # past (1 January 2000).
+    certificates = Certification.objects.all()
+    certificates.filter(expires_on__lt=EARLIEST_DATE).update(expires_on=EARLIEST_DATE)
+    certificates.filter(expires_on__gt=LATEST_DATE).update(expires_on=None)
     repair_range(Certification, "issued_on", EARLIEST_DATE, LATEST_DATE)
-    repair_range(Certification, "expires_on", EARLIEST_DATE, LATEST_DATE)
 
     repair_range(Product, "moq", 1, 1_000_000_000)
     repair_range(Product, "capacity_per_month", 1, 1_000_000_000)
