@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config import idempotency
+from config.bounds import MAX_PRICE_USD, MAX_QUANTITY
 from umkm.models import Category, Product
 
 from .models import (
@@ -20,6 +21,7 @@ from .models import (
     INQUIRY_MAX_QUANTITY,
     INQUIRY_MAX_TARGET_PRICE_USD,
     INQUIRY_MIN_TARGET_PRICE_USD,
+    MAX_DEAL_VALUE_USD,
     MSG_INQUIRY_QUANTITY,
     MSG_INQUIRY_TARGET_PRICE,
     Inquiry,
@@ -178,6 +180,7 @@ def _price_field(label, *, required: bool) -> forms.DecimalField:
         label=label,
         required=required,
         min_value=Decimal("0.01"),
+        max_value=MAX_PRICE_USD,
         max_digits=10,
         decimal_places=2,
     )
@@ -245,6 +248,7 @@ class OutcomeForm(forms.Form):
         label=_("Approximate deal value (USD)"),
         required=False,
         min_value=0,
+        max_value=MAX_DEAL_VALUE_USD,
         max_digits=12,
         decimal_places=2,
         help_text=_("Only for a deal won. It stays private to you, your mentors and staff."),
@@ -292,7 +296,7 @@ class BuyingRequestForm(HoneypotMixin, forms.Form):
     title = forms.CharField(label=_("What do you want to buy?"), max_length=200)
     description = _message_field(_("Details (specification, packaging, certificates)"))
     category = CategoryChoiceField(label=_("Category"), queryset=Category.objects.none())
-    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=100_000_000)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=MAX_QUANTITY)
     unit = forms.ChoiceField(label=_("Unit"), choices=Product.Unit.choices)
     target_price_usd = _price_field(_("Target price per unit (USD, optional)"), required=False)
     destination_country = forms.ChoiceField(
@@ -333,7 +337,7 @@ class QuoteForm(forms.Form):
     incoterm = forms.ChoiceField(
         label=_("Price basis (Incoterm)"), choices=INCOTERM_CHOICES, initial="FOB"
     )
-    moq = forms.IntegerField(label=_("Minimum order quantity"), min_value=1, max_value=100_000_000)
+    moq = forms.IntegerField(label=_("Minimum order quantity"), min_value=1, max_value=MAX_QUANTITY)
     lead_time_days = forms.IntegerField(label=_("Lead time (days)"), min_value=0, max_value=365)
     product = forms.ModelChoiceField(
         label=_("Product (optional)"), queryset=Product.objects.none(), required=False

@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -9,6 +9,23 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+
+from config.bounds import (
+    LONG_TEXT,
+    MAX_LEAD_TIME_DAYS,
+    MAX_PRICE_USD,
+    MAX_QUANTITY,
+    SHORT_TEXT,
+    date_q,
+    moment_q,
+    range_q,
+    text_limit,
+    validate_plausible_date,
+)
+
+MAX_IDR_PER_USD = Decimal(1_000_000)
+# A deal: a hundred orders of the largest price. The column holds ten billion dollars.
+MAX_DEAL_VALUE_USD = Decimal(100_000_000)
 
 INCOTERM_CHOICES = [
     (code, code) for code in ["EXW", "FCA", "FOB", "CFR", "CIF", "CPT", "CIP", "DAP", "DPU", "DDP"]
@@ -42,9 +59,11 @@ class ExchangeRate(models.Model):
         _("rupiah per US dollar"),
         max_digits=10,
         decimal_places=2,
-        validators=[MinValueValidator(Decimal(1))],
+        validators=[MinValueValidator(Decimal(1)), MaxValueValidator(MAX_IDR_PER_USD)],
     )
-    valid_from = models.DateTimeField(_("valid from"), default=timezone.now)
+    valid_from = models.DateTimeField(
+        _("valid from"), default=timezone.now, validators=[validate_plausible_date]
+    )
     set_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("set by"),
@@ -59,6 +78,12 @@ class ExchangeRate(models.Model):
         verbose_name_plural = _("exchange rates")
         ordering = ["-valid_from"]
         get_latest_by = "valid_from"
+        constraints = [
+            models.CheckConstraint(
+                condition=range_q("idr_per_usd", 1, MAX_IDR_PER_USD) & moment_q("valid_from"),
+                name="exchange_rate_values_in_range",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"1 USD = Rp {self.idr_per_usd} ({self.valid_from:%Y-%m-%d})"
@@ -84,7 +109,12 @@ class BuyerProfile(models.Model):
     country = models.CharField(_("country"), max_length=2, help_text=_("ISO country code"))
     buyer_type = models.CharField(_("type of buyer"), max_length=20, choices=BuyerType.choices)
     website = models.URLField(_("website"), blank=True)
-    interests = models.TextField(_("products of interest"), blank=True)
+    interests = models.TextField(
+        _("products of interest"),
+        blank=True,
+        max_length=SHORT_TEXT,
+        validators=text_limit(SHORT_TEXT),
+    )
     categories = models.ManyToManyField(
         "umkm.Category", verbose_name=_("categories of interest"), blank=True
     )
@@ -133,9 +163,9 @@ def _range_message(message, **numbers) -> str:
 # The terms an inquiry may ask for, checked by ``marketplace.services.inquiry_create``
 # for every door (web form, API, demo), which show the same message. Within what the
 # columns hold (a 32-bit integer; 10 digits with 2 decimals) and what one order needs.
-INQUIRY_MAX_QUANTITY = 100_000_000
+INQUIRY_MAX_QUANTITY = MAX_QUANTITY  # the bound of every quantity (config.bounds)
 INQUIRY_MIN_TARGET_PRICE_USD = Decimal("0.01")
-INQUIRY_MAX_TARGET_PRICE_USD = Decimal("1000000.00")  # per unit
+INQUIRY_MAX_TARGET_PRICE_USD = MAX_PRICE_USD  # per unit (config.bounds)
 # Lazy: the numbers are written the reader's way (100,000,000 or 100.000.000).
 MSG_INQUIRY_QUANTITY = lazy(_range_message, str)(
     _("Enter a quantity from 1 to %(max)s."), max=INQUIRY_MAX_QUANTITY
@@ -198,7 +228,14 @@ class Inquiry(models.Model):
         related_name="inquiry",
     )
     subject = models.CharField(_("subject"), max_length=200)
-    quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
+    # One message for both ends, the same at every door (form, API, service, admin).
+    quantity = models.PositiveIntegerField(
+        _("quantity"),
+        validators=[
+            MinValueValidator(1, message=MSG_INQUIRY_QUANTITY),
+            MaxValueValidator(INQUIRY_MAX_QUANTITY, message=MSG_INQUIRY_QUANTITY),
+        ],
+    )
     unit = models.CharField(_("unit"), max_length=20)
     target_price_usd = models.DecimalField(
         _("target price per unit (USD)"),
@@ -206,7 +243,10 @@ class Inquiry(models.Model):
         decimal_places=2,
         null=True,
         blank=True,
-        validators=[MinValueValidator(Decimal("0.01"))],
+        validators=[
+            MinValueValidator(INQUIRY_MIN_TARGET_PRICE_USD, message=MSG_INQUIRY_TARGET_PRICE),
+            MaxValueValidator(INQUIRY_MAX_TARGET_PRICE_USD, message=MSG_INQUIRY_TARGET_PRICE),
+        ],
     )
     incoterm = models.CharField(_("Incoterm"), max_length=3, choices=INCOTERM_CHOICES)
     destination_country = models.CharField(_("destination country"), max_length=2)
@@ -221,7 +261,7 @@ class Inquiry(models.Model):
         decimal_places=2,
         null=True,
         blank=True,
-        validators=[MinValueValidator(0)],
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_DEAL_VALUE_USD)],
     )
     created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
     first_reply_at = models.DateTimeField(_("first reply at"), null=True, blank=True)
@@ -245,6 +285,16 @@ class Inquiry(models.Model):
                 name="inquiry_deal_value_only_when_won",
             ),
             _idempotency_key_unique("buyer", name="inquiry_idempotency_key_unique"),
+            models.CheckConstraint(
+                condition=range_q("quantity", 1, MAX_QUANTITY), name="inquiry_quantity_range"
+            ),
+            # Prices are positive; their upper bounds are the validators' and the
+            # columns' (the API's serializer bounds them by digits).
+            models.CheckConstraint(
+                condition=(Q(target_price_usd__isnull=True) | Q(target_price_usd__gt=0))
+                & (Q(deal_value_usd__isnull=True) | Q(deal_value_usd__gte=0)),
+                name="inquiry_prices_positive",
+            ),
         ]
         indexes = [
             # A supplier's inbox and its response rate.
@@ -296,7 +346,7 @@ class InquiryMessage(models.Model):
         related_name="+",
     )
     author_role = models.CharField(_("written as"), max_length=10, choices=Role.choices)
-    body = models.TextField(_("message"), max_length=5000)
+    body = models.TextField(_("message"), max_length=LONG_TEXT, validators=text_limit(LONG_TEXT))
     attachment = models.FileField(
         _("attachment"),
         upload_to=inquiry_attachment_upload_to,
@@ -335,11 +385,15 @@ class BuyingRequest(models.Model):
         related_name="buying_requests",
     )
     title = models.CharField(_("what you want to buy"), max_length=200)
-    description = models.TextField(_("details"), max_length=5000)
+    description = models.TextField(
+        _("details"), max_length=LONG_TEXT, validators=text_limit(LONG_TEXT)
+    )
     category = models.ForeignKey(
         "umkm.Category", verbose_name=_("category"), on_delete=models.PROTECT, related_name="+"
     )
-    quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
+    quantity = models.PositiveIntegerField(
+        _("quantity"), validators=[MinValueValidator(1), MaxValueValidator(MAX_QUANTITY)]
+    )
     unit = models.CharField(_("unit"), max_length=20)
     target_price_usd = models.DecimalField(
         _("target price per unit (USD)"),
@@ -347,10 +401,10 @@ class BuyingRequest(models.Model):
         decimal_places=2,
         null=True,
         blank=True,
-        validators=[MinValueValidator(Decimal("0.01"))],
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(MAX_PRICE_USD)],
     )
     destination_country = models.CharField(_("destination country"), max_length=2)
-    valid_until = models.DateField(_("valid until"))
+    valid_until = models.DateField(_("valid until"), validators=[validate_plausible_date])
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default="open")
     created_at = models.DateTimeField(_("posted at"), auto_now_add=True)
     idempotency_key = _idempotency_key_field()
@@ -361,6 +415,12 @@ class BuyingRequest(models.Model):
         ordering = ["-created_at"]
         constraints = [
             _idempotency_key_unique("buyer", name="buying_request_idempotency_key_unique"),
+            models.CheckConstraint(
+                condition=range_q("quantity", 1, MAX_QUANTITY)
+                & (Q(target_price_usd__isnull=True) | Q(target_price_usd__gt=0))
+                & date_q("valid_until"),
+                name="buying_request_values_in_range",
+            ),
         ]
         indexes = [
             # Owners see open requests in their categories; the closing job scans these.
@@ -402,13 +462,16 @@ class Quote(models.Model):
         _("price per unit (USD)"),
         max_digits=10,
         decimal_places=2,
-        validators=[MinValueValidator(Decimal("0.01"))],
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(MAX_PRICE_USD)],
     )
     moq = models.PositiveIntegerField(
-        _("minimum order quantity"), validators=[MinValueValidator(1)]
+        _("minimum order quantity"),
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_QUANTITY)],
     )
-    lead_time_days = models.PositiveSmallIntegerField(_("lead time (days)"))
-    message = models.TextField(_("message"), max_length=5000)
+    lead_time_days = models.PositiveSmallIntegerField(
+        _("lead time (days)"), validators=[MaxValueValidator(MAX_LEAD_TIME_DAYS)]
+    )
+    message = models.TextField(_("message"), max_length=LONG_TEXT, validators=text_limit(LONG_TEXT))
     created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
 
     class Meta:
@@ -416,7 +479,13 @@ class Quote(models.Model):
         verbose_name_plural = _("quotes")
         ordering = ["price_usd"]
         constraints = [
-            models.UniqueConstraint(fields=["request", "business"], name="quote_one_per_supplier")
+            models.UniqueConstraint(fields=["request", "business"], name="quote_one_per_supplier"),
+            models.CheckConstraint(
+                condition=Q(price_usd__gt=0)
+                & range_q("moq", 1, MAX_QUANTITY)
+                & range_q("lead_time_days", 0, MAX_LEAD_TIME_DAYS),
+                name="quote_values_in_range",
+            ),
         ]
 
     def __str__(self) -> str:

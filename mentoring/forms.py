@@ -1,7 +1,4 @@
-from decimal import Decimal
-
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -9,7 +6,7 @@ from readiness.selectors import ACTION_ITEM_KEYS
 from umkm.models import Business, Product
 
 from . import selectors
-from .models import MentoringLog, MentorProfile
+from .models import MAX_LOG_HOURS, MAX_MENTEES, MIN_LOG_HOURS, MentoringLog, MentorProfile
 
 
 class MentorProfileForm(forms.ModelForm):
@@ -26,14 +23,8 @@ class MentorProfileForm(forms.ModelForm):
         widgets = {
             "bio_id": forms.Textarea(attrs={"rows": 4}),
             "bio_en": forms.Textarea(attrs={"rows": 4}),
-            "capacity": forms.NumberInput(attrs={"min": 0, "max": 50}),
+            "capacity": forms.NumberInput(attrs={"min": 0, "max": MAX_MENTEES}),
         }
-
-    def clean_capacity(self):
-        capacity = self.cleaned_data["capacity"]
-        if capacity > 50:
-            raise forms.ValidationError(_("At most 50 businesses at once."))
-        return capacity
 
 
 class DirectoryFilterForm(forms.Form):
@@ -84,28 +75,19 @@ class AssignForm(forms.Form):
 
 
 class MentoringLogForm(forms.ModelForm):
-    duration_hours = forms.DecimalField(
-        label=_("Duration (hours)"),
-        min_value=Decimal("0.1"),
-        max_value=Decimal("24"),
-        max_digits=4,
-        decimal_places=1,
-        widget=forms.NumberInput(attrs={"step": "0.1", "min": "0.1", "max": "24"}),
-    )
+    """Its values' bounds (a date that is not in the future, 0.1 to 24 hours) are the
+    model's, shared with the admin and the services."""
 
     class Meta:
         model = MentoringLog
         fields = ["date", "mode", "duration_hours", "notes"]
         widgets = {
             "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "duration_hours": forms.NumberInput(
+                attrs={"step": "0.1", "min": str(MIN_LOG_HOURS), "max": str(MAX_LOG_HOURS)}
+            ),
             "notes": forms.Textarea(attrs={"rows": 5}),
         }
-
-    def clean_date(self):
-        value = self.cleaned_data["date"]
-        if value > timezone.localdate():
-            raise forms.ValidationError(_("The date cannot be in the future."))
-        return value
 
 
 class ActionItemForm(forms.Form):

@@ -6,17 +6,16 @@ stores UTC; an existing session is shown back in the viewer's zone.
 """
 
 from django import forms
-from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.bounds import MAX_SEATS
 from umkm.models import Business
 
 from .models import MentorProfile, TrainingSession
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
-MAX_CAPACITY = 1000
 
 
 def _datetime_input() -> forms.DateTimeInput:
@@ -54,7 +53,7 @@ class SessionForm(forms.ModelForm):
             "starts_at": _datetime_input(),
             "ends_at": _datetime_input(),
             "registration_deadline": _datetime_input(),
-            "capacity": forms.NumberInput(attrs={"min": 1, "max": MAX_CAPACITY}),
+            "capacity": forms.NumberInput(attrs={"min": 1, "max": MAX_SEATS}),
         }
         help_texts = {
             "join_link": _("Shown only to registered participants, never in the public calendar."),
@@ -67,22 +66,18 @@ class SessionForm(forms.ModelForm):
         deadline = self.fields["registration_deadline"]
         deadline.required = False
         deadline.help_text = _("Leave empty to keep registration open until the start.")
-        self.fields["capacity"].validators.append(MaxValueValidator(MAX_CAPACITY))
         for name in ("venue", "city"):
             self.fields[name].help_text = _("Needed for in-person and hybrid sessions.")
 
     def clean(self):
+        """Form-only conveniences and the workflow's "in the future"; the schedule's
+        bounds and order are the model's (``TrainingSession.clean``), shared by every
+        door."""
         data = super().clean()
-        starts, ends = data.get("starts_at"), data.get("ends_at")
+        starts = data.get("starts_at")
         deadline = data.get("registration_deadline")
-        if starts and ends and ends <= starts:
-            self.add_error("ends_at", _("The session must end after it starts."))
         if starts and not deadline and "registration_deadline" not in self.errors:
             data["registration_deadline"] = starts
-        elif starts and deadline and deadline > starts:
-            self.add_error(
-                "registration_deadline", _("Registration must close before the session starts.")
-            )
         new_start = self.instance.pk is None or "starts_at" in self.changed_data
         if starts and new_start and starts <= timezone.now():
             self.add_error("starts_at", _("The session must start in the future."))

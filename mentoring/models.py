@@ -1,12 +1,36 @@
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from config.bounds import (
+    LONG_TEXT,
+    MAX_SEATS,
+    MAX_SESSION_DAYS,
+    NOTES_TEXT,
+    SHORT_TEXT,
+    date_q,
+    is_plausible,
+    moment_q,
+    range_q,
+    text_limit,
+    validate_plausible_date,
+)
+
+MAX_MENTEES = 50
+MIN_LOG_HOURS, MAX_LOG_HOURS = Decimal("0.1"), Decimal(24)
+
+
+def validate_not_future_date(value) -> None:
+    if value is not None and value > timezone.localdate():
+        raise ValidationError(_("The date cannot be in the future."), code="future")
 
 
 class MentorshipQuerySet(models.QuerySet):
@@ -57,8 +81,18 @@ class Mentorship(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED
     )
-    message = models.TextField(_("message from the owner"), blank=True)
-    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    message = models.TextField(
+        _("message from the owner"),
+        blank=True,
+        max_length=SHORT_TEXT,
+        validators=text_limit(SHORT_TEXT),
+    )
+    decline_reason = models.TextField(
+        _("reason for declining"),
+        blank=True,
+        max_length=SHORT_TEXT,
+        validators=text_limit(SHORT_TEXT),
+    )
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
@@ -133,12 +167,19 @@ class MentorProfile(models.Model):
     topics = models.JSONField(
         _("expertise topics"), default=list, help_text=_("Keys of MentorProfile.Topic.")
     )
-    bio_id = models.TextField(_("bio (Indonesian)"), blank=True)
-    bio_en = models.TextField(_("bio (English)"), blank=True)
+    bio_id = models.TextField(
+        _("bio (Indonesian)"), blank=True, max_length=LONG_TEXT, validators=text_limit(LONG_TEXT)
+    )
+    bio_en = models.TextField(
+        _("bio (English)"), blank=True, max_length=LONG_TEXT, validators=text_limit(LONG_TEXT)
+    )
     organisation = models.CharField(_("organisation"), max_length=150, blank=True)
     city = models.CharField(_("city"), max_length=60, default="Bandung")
     capacity = models.PositiveSmallIntegerField(
-        _("maximum active mentees"), default=5, help_text=_("How many businesses at once.")
+        _("maximum active mentees"),
+        default=5,
+        validators=[MaxValueValidator(MAX_MENTEES, message=_("At most 50 businesses at once."))],
+        help_text=_("How many businesses at once."),
     )
     is_paused = models.BooleanField(
         _("paused"), default=False, help_text=_("A paused mentor takes no new businesses.")
@@ -148,7 +189,9 @@ class MentorProfile(models.Model):
         verbose_name = _("mentor profile")
         verbose_name_plural = _("mentor profiles")
         constraints = [
-            models.CheckConstraint(condition=Q(capacity__lte=50), name="mentor_capacity_sane"),
+            models.CheckConstraint(
+                condition=Q(capacity__lte=MAX_MENTEES), name="mentor_capacity_sane"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -167,21 +210,29 @@ class MentoringLog(models.Model):
     mentorship = models.ForeignKey(
         Mentorship, verbose_name=_("mentorship"), on_delete=models.CASCADE, related_name="logs"
     )
-    date = models.DateField(_("date"))
+    date = models.DateField(
+        _("date"), validators=[validate_plausible_date, validate_not_future_date]
+    )
     mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices)
     duration_hours = models.DecimalField(
         _("duration (hours)"),
         max_digits=4,
         decimal_places=1,
-        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal("24"))],
+        validators=[MinValueValidator(MIN_LOG_HOURS), MaxValueValidator(MAX_LOG_HOURS)],
     )
-    notes = models.TextField(_("notes"), max_length=10000)
+    notes = models.TextField(_("notes"), max_length=NOTES_TEXT, validators=text_limit(NOTES_TEXT))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("mentoring log")
         verbose_name_plural = _("mentoring logs")
         ordering = ["-date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=date_q("date") & range_q("duration_hours", MIN_LOG_HOURS, MAX_LOG_HOURS),
+                name="mentoring_log_values_in_range",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.mentorship} · {self.date}"
@@ -205,7 +256,7 @@ class ActionItem(models.Model):
         related_name="action_items",
     )
     title = models.CharField(_("what to do"), max_length=200)
-    due_on = models.DateField(_("due on"))
+    due_on = models.DateField(_("due on"), validators=[validate_plausible_date])
     product = models.ForeignKey(
         "umkm.Product",
         verbose_name=_("product"),
@@ -228,6 +279,9 @@ class ActionItem(models.Model):
         verbose_name = _("action item")
         verbose_name_plural = _("action items")
         ordering = [models.F("done_at").asc(nulls_first=True), "due_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=date_q("due_on"), name="action_item_due_in_range"),
+        ]
         indexes = [
             # The overdue sweep and the dashboards look at open items by due date.
             models.Index(
@@ -241,6 +295,10 @@ class ActionItem(models.Model):
     @property
     def is_done(self) -> bool:
         return self.done_at is not None
+
+
+MSG_ENDS_AFTER_START = _("The session must end after it starts.")
+MSG_DEADLINE_BEFORE_START = _("Registration must close before the session starts.")
 
 
 class TrainingSessionQuerySet(models.QuerySet):
@@ -275,23 +333,42 @@ class TrainingSession(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     topic = models.CharField(_("topic"), max_length=30, choices=MentorProfile.Topic.choices)
-    description_id = models.TextField(_("description (Indonesian)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
-    starts_at = models.DateTimeField(_("starts at"))
-    ends_at = models.DateTimeField(_("ends at"))
+    description_id = models.TextField(
+        _("description (Indonesian)"),
+        blank=True,
+        max_length=LONG_TEXT,
+        validators=text_limit(LONG_TEXT),
+    )
+    description_en = models.TextField(
+        _("description (English)"),
+        blank=True,
+        max_length=LONG_TEXT,
+        validators=text_limit(LONG_TEXT),
+    )
+    starts_at = models.DateTimeField(_("starts at"), validators=[validate_plausible_date])
+    ends_at = models.DateTimeField(_("ends at"), validators=[validate_plausible_date])
     mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices)
     venue = models.CharField(_("venue"), max_length=200, blank=True)
     city = models.CharField(_("city"), max_length=60, blank=True)
     join_link = models.URLField(
         _("join link"), blank=True, help_text=_("Shown only to registered participants.")
     )
-    capacity = models.PositiveSmallIntegerField(_("seats"), validators=[MinValueValidator(1)])
-    registration_deadline = models.DateTimeField(_("registration closes at"))
+    capacity = models.PositiveSmallIntegerField(
+        _("seats"), validators=[MinValueValidator(1), MaxValueValidator(MAX_SEATS)]
+    )
+    registration_deadline = models.DateTimeField(
+        _("registration closes at"), validators=[validate_plausible_date]
+    )
     audience = models.CharField(
         _("audience"), max_length=10, choices=Audience.choices, default=Audience.ALL
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default="draft")
-    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    cancel_reason = models.TextField(
+        _("reason for cancelling"),
+        blank=True,
+        max_length=SHORT_TEXT,
+        validators=text_limit(SHORT_TEXT),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     sequence = models.PositiveIntegerField(
@@ -306,11 +383,23 @@ class TrainingSession(models.Model):
         ordering = ["starts_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="session_ends_after_start",
+                violation_error_message=MSG_ENDS_AFTER_START,
             ),
             models.CheckConstraint(
                 condition=Q(registration_deadline__lte=models.F("starts_at")),
                 name="session_deadline_before_start",
+                violation_error_message=MSG_DEADLINE_BEFORE_START,
+            ),
+            models.CheckConstraint(
+                condition=moment_q("starts_at")
+                & moment_q("ends_at")
+                & moment_q("registration_deadline"),
+                name="session_times_in_range",
+            ),
+            models.CheckConstraint(
+                condition=range_q("capacity", 1, MAX_SEATS), name="session_capacity_range"
             ),
             models.CheckConstraint(
                 condition=Q(status__in=["draft", "published", "done", "cancelled"]),
@@ -329,6 +418,28 @@ class TrainingSession(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("mentoring:session-detail", args=[self.pk])
+
+    def clean(self):
+        """The schedule's order, for every door (forms, admin, API, services, seeds);
+        times outside the bounds are left to the fields' own message."""
+        errors = {}
+        starts, ends = self.starts_at, self.ends_at
+        deadline = self.registration_deadline
+        if is_plausible(starts) and is_plausible(ends):
+            if ends <= starts:
+                errors["ends_at"] = ValidationError(MSG_ENDS_AFTER_START, code="order")
+            elif ends - starts > timedelta(days=MAX_SESSION_DAYS):
+                errors["ends_at"] = ValidationError(
+                    _("A session lasts at most %(days)s days; check the end date."),
+                    code="too_long",
+                    params={"days": MAX_SESSION_DAYS},
+                )
+        if is_plausible(starts) and is_plausible(deadline) and deadline > starts:
+            errors["registration_deadline"] = ValidationError(
+                MSG_DEADLINE_BEFORE_START, code="order"
+            )
+        if errors:
+            raise ValidationError(errors)
 
 
 def _private_storage():
@@ -406,7 +517,9 @@ class Registration(models.Model):
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(5)],
     )
-    feedback_comment = models.TextField(_("feedback"), blank=True, max_length=2000)
+    feedback_comment = models.TextField(
+        _("feedback"), blank=True, max_length=SHORT_TEXT, validators=text_limit(SHORT_TEXT)
+    )
     certificate_code = models.CharField(
         _("certificate code"), max_length=20, blank=True, db_index=True
     )

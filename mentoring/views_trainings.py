@@ -32,6 +32,7 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from accounts.permissions import ApprovedMentorRequiredMixin, RoleRequiredMixin
+from config.bounds import EARLIEST_DATE, LATEST_DATE
 from config.files import private_download
 from config.http import safe_next
 from umkm.models import Business
@@ -394,7 +395,8 @@ class SessionMonthView(ApprovedMentorRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         year, month = kwargs["year"], kwargs["month"]
-        if not (1 <= month <= 12 and 2000 <= year <= 2100):
+        # Every month in which a session's start can fall, in some time zone.
+        if not (1 <= month <= 12 and EARLIEST_DATE.year - 1 <= year <= LATEST_DATE.year + 1):
             raise Http404
         first = date(year, month, 1)
         following = (first + timedelta(days=32)).replace(day=1)

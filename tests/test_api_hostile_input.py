@@ -459,7 +459,7 @@ def test_quantity_beyond_a_trade_is_a_clear_400(world, quantity):
         json.dumps({**world.valid_body(INQUIRIES), "quantity": quantity}).encode(),
     )
     assert response.status_code == 400
-    assert response.json()["errors"] == {"quantity": ["Enter a quantity from 1 to 100,000,000."]}
+    assert response.json()["errors"] == {"quantity": ["Enter a quantity from 1 to 1,000,000,000."]}
     assert Inquiry.objects.count() == 1
     assert InquiryMessage.objects.count() == 1
     assert Notification.objects.count() == notifications

@@ -23,7 +23,7 @@ from .factories import BuyerFactory, ListedProductFactory
 
 pytestmark = pytest.mark.django_db
 
-QUANTITY = "Enter a quantity from 1 to 100,000,000."
+QUANTITY = "Enter a quantity from 1 to 1,000,000,000."
 PRICE = "Enter a target price per unit from 0.01 to 1,000,000.00 USD."
 BAD = [
     ("quantity", 0, QUANTITY),
@@ -106,7 +106,7 @@ def test_the_message_follows_the_reader_s_language(client, product):
     buyer = BuyerFactory(language="id")
     client.force_login(buyer)
     [message] = web_errors(client, product, "quantity", 10**30)
-    assert "100.000.000" in message
+    assert "1.000.000.000" in message
     api = APIClient()
     api.force_authenticate(buyer)
     [message] = api.post(
@@ -115,7 +115,7 @@ def test_the_message_follows_the_reader_s_language(client, product):
         format="json",
         HTTP_ACCEPT_LANGUAGE="id",
     ).json()["errors"]["quantity"]
-    assert "100.000.000" in message
+    assert "1.000.000.000" in message
 
 
 def test_the_largest_allowed_values_are_accepted_at_every_door(client, english_buyer, product):

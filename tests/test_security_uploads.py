@@ -237,7 +237,6 @@ def form_data(form) -> dict:
             if value:
                 data[bound.html_name] = "on"
             continue
-        value = field.prepare_value(value)
         data[bound.html_name] = [str(v) for v in value] if isinstance(value, list) else value
     return data
 

@@ -1576,7 +1576,7 @@ def test_the_product_detail_page_is_bounded(client, world, django_assert_max_num
             product=product,
             min_quantity=100 * (i + 1),
             max_quantity=100 * (i + 1) + 99,
-            price_usd=Decimal("2.00") - i,
+            price_usd=Decimal("2.00") - Decimal("0.50") * i,  # a tier of $0 is refused
         )
         ProductTransition.objects.create(
             product=product, from_status="draft", to_status="submitted", actor=world.owner

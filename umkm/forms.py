@@ -2,7 +2,6 @@ import itertools
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -12,9 +11,8 @@ from .models import (
     PriceTier,
     Product,
     normalise_hs_code,
-    scale_for,
 )
-from .regions import CITY_CHOICES, city_in_province
+from .regions import CITY_CHOICES
 
 
 class BusinessForm(forms.ModelForm):
@@ -72,12 +70,6 @@ class BusinessForm(forms.ModelForm):
             raise ValidationError(_("Another business is already registered with this NIB."))
         return nib
 
-    def clean_founded_year(self):
-        year = self.cleaned_data["founded_year"]
-        if year > timezone.localdate().year:
-            raise ValidationError(_("The founding year cannot be in the future."))
-        return year
-
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")
         if logo and hasattr(logo, "content_type"):  # a new upload
@@ -85,32 +77,6 @@ class BusinessForm(forms.ModelForm):
 
             return clean_logo_upload(logo)
         return logo
-
-    def clean(self):
-        data = super().clean()
-        province, city = data.get("province"), data.get("city")
-        if province and city and not city_in_province(city, province):
-            self.add_error(
-                "city", _("%(city)s is not in %(province)s.") % {"city": city, "province": province}
-            )
-        scale = data.get("scale")
-        assets, turnover = data.get("assets_idr"), data.get("annual_turnover_idr")
-        if scale and (assets is not None or turnover is not None):
-            fitting = scale_for(assets=assets, turnover=turnover)
-            if scale not in fitting:
-                names = ", ".join(str(Business.Scale(s).label) for s in sorted(fitting)) or _(
-                    "none"
-                )
-                self.add_error(
-                    "scale",
-                    _(
-                        "With these assets and turnover the business is %(fitting)s "
-                        "(micro: assets up to Rp 1 billion or turnover up to Rp 2 billion; "
-                        "small: up to Rp 5 / 15 billion; medium: up to Rp 10 / 50 billion)."
-                    )
-                    % {"fitting": names},
-                )
-        return data
 
 
 class CertificationForm(forms.ModelForm):
@@ -137,15 +103,6 @@ class CertificationForm(forms.ModelForm):
 
             return clean_document_upload(document)
         return document
-
-    def clean(self):
-        data = super().clean()
-        issued, expires = data.get("issued_on"), data.get("expires_on")
-        if issued and issued > timezone.localdate():
-            self.add_error("issued_on", _("The issue date cannot be in the future."))
-        if issued and expires and expires < issued:
-            self.add_error("expires_on", _("The expiry date must be after the issue date."))
-        return data
 
 
 class ProductForm(forms.ModelForm):
@@ -212,14 +169,6 @@ class ProductForm(forms.ModelForm):
 
             validate_hs_code(value)
         return value
-
-    def clean(self):
-        data = super().clean()
-        if data.get("sample_price_usd") is not None and not data.get("sample_available"):
-            self.add_error(
-                "sample_price_usd", _("Tick “samples available” to give a sample price.")
-            )
-        return data
 
 
 class PriceTierForm(forms.ModelForm):

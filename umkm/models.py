@@ -12,9 +12,39 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .regions import PROVINCE_CHOICES
+from config.bounds import (
+    LONG_TEXT,
+    MAX_BUSINESS_FIGURE_IDR,
+    MAX_EMPLOYEES,
+    MAX_LEAD_TIME_DAYS,
+    MAX_PRICE_IDR,
+    MAX_PRICE_USD,
+    MAX_QUANTITY,
+    MAX_SHELF_LIFE_DAYS,
+    MAX_WEIGHT_GRAMS,
+    date_q,
+    is_plausible,
+    range_q,
+    text_limit,
+    validate_plausible_date,
+)
+
+from .regions import PROVINCE_CHOICES, city_in_province
 
 nib_validator = RegexValidator(r"^\d{13}$", _("The NIB has exactly 13 digits."))
+
+EARLIEST_FOUNDING_YEAR = 1900
+LATEST_FOUNDING_YEAR = 2100  # the database's bound; "not in the future" is checked too
+
+
+def validate_founding_year(value: int) -> None:
+    if value is not None and value > timezone.localdate().year:
+        raise ValidationError(_("The founding year cannot be in the future."), code="future")
+
+
+def validate_issue_date(value) -> None:
+    if value is not None and value > timezone.localdate():
+        raise ValidationError(_("The issue date cannot be in the future."), code="future")
 
 
 def normalise_hs_code(value: str) -> str:
@@ -37,6 +67,18 @@ def format_hs_code(digits: str) -> str:
     head, rest = digits[:4], digits[4:]
     parts = [rest[i : i + 2] for i in range(0, len(rest), 2)]
     return ".".join([head, *parts])
+
+
+INCOTERMS = ["EXW", "FCA", "FOB", "CFR", "CIF", "CPT", "CIP", "DAP", "DPU", "DDP"]
+
+
+def validate_incoterms(value) -> None:
+    if not isinstance(value, list) or any(code not in INCOTERMS for code in value):
+        raise ValidationError(
+            _("Choose Incoterms from the list: %(codes)s."),
+            code="incoterms",
+            params={"codes": ", ".join(INCOTERMS)},
+        )
 
 
 class Bilingual:
@@ -84,6 +126,61 @@ class BusinessQuerySet(models.QuerySet):
         return self.none()
 
 
+# Business scale bands (PP 7/2021): assets without land and buildings, annual turnover.
+# (lowest assets, highest assets, lowest turnover, highest turnover); a business is of a
+# scale when its assets or its turnover fall into that scale's band. The lower bounds
+# are exclusive except micro's.
+SCALE_BANDS = {
+    "mikro": (Decimal(0), Decimal(1_000_000_000), Decimal(0), Decimal(2_000_000_000)),
+    "kecil": (
+        Decimal(1_000_000_000),
+        Decimal(5_000_000_000),
+        Decimal(2_000_000_000),
+        Decimal(15_000_000_000),
+    ),
+    "menengah": (
+        Decimal(5_000_000_000),
+        Decimal(10_000_000_000),
+        Decimal(15_000_000_000),
+        Decimal(50_000_000_000),
+    ),
+}
+
+
+def _in_band(value: Decimal | None, low: Decimal, high: Decimal, *, from_zero: bool) -> bool:
+    return value is not None and (value > low or (from_zero and value >= low)) and value <= high
+
+
+def scale_for(*, assets: Decimal | None, turnover: Decimal | None) -> set[str]:
+    """The scales that the stated assets or turnover fall into (either criterion)."""
+    found = set()
+    for scale, (a_low, a_high, t_low, t_high) in SCALE_BANDS.items():
+        from_zero = scale == "mikro"
+        if _in_band(assets, a_low, a_high, from_zero=from_zero) or _in_band(
+            turnover, t_low, t_high, from_zero=from_zero
+        ):
+            found.add(scale)
+    return found
+
+
+def first_scale_for(*, assets: Decimal | None, turnover: Decimal | None) -> str:
+    """The smallest scale the figures fit, "" if none (``Business.clean`` then says why)."""
+    fitting = scale_for(assets=assets, turnover=turnover)
+    return next((scale for scale in SCALE_BANDS if scale in fitting), "")
+
+
+def scale_fits_figures_q() -> Q:
+    """``scale_for`` as a CHECK condition: the scale is one the figures fall into."""
+    condition = Q()
+    for scale, (a_low, a_high, t_low, t_high) in SCALE_BANDS.items():
+        above = "gte" if scale == "mikro" else "gt"
+        fits = Q(**{f"assets_idr__{above}": a_low, "assets_idr__lte": a_high}) | Q(
+            **{f"annual_turnover_idr__{above}": t_low, "annual_turnover_idr__lte": t_high}
+        )
+        condition |= Q(scale=scale) & fits
+    return condition
+
+
 class Business(Bilingual, models.Model):
     class LegalForm(models.TextChoices):
         INDIVIDUAL = "perorangan", _("Sole proprietorship (perorangan)")
@@ -129,14 +226,14 @@ class Business(Bilingual, models.Model):
         _("business assets (IDR)"),
         max_digits=16,
         decimal_places=0,
-        validators=[MinValueValidator(0)],
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_BUSINESS_FIGURE_IDR)],
         help_text=_("Capital used in the business, without land and buildings."),
     )
     annual_turnover_idr = models.DecimalField(
         _("annual turnover (IDR)"),
         max_digits=16,
         decimal_places=0,
-        validators=[MinValueValidator(0)],
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_BUSINESS_FIGURE_IDR)],
     )
     scale = models.CharField(_("scale"), max_length=10, choices=Scale.choices)
     sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
@@ -144,11 +241,24 @@ class Business(Bilingual, models.Model):
     city = models.CharField(_("city or regency"), max_length=60)
     address = models.CharField(_("address"), max_length=255, blank=True)
     founded_year = models.PositiveSmallIntegerField(
-        _("year founded"), validators=[MinValueValidator(1900)]
+        _("year founded"),
+        validators=[MinValueValidator(EARLIEST_FOUNDING_YEAR), validate_founding_year],
     )
-    employees = models.PositiveIntegerField(_("employees"), default=1)
-    description_id = models.TextField(_("description (Indonesian)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
+    employees = models.PositiveIntegerField(
+        _("employees"), default=1, validators=[MaxValueValidator(MAX_EMPLOYEES)]
+    )
+    description_id = models.TextField(
+        _("description (Indonesian)"),
+        blank=True,
+        max_length=LONG_TEXT,
+        validators=text_limit(LONG_TEXT),
+    )
+    description_en = models.TextField(
+        _("description (English)"),
+        blank=True,
+        max_length=LONG_TEXT,
+        validators=text_limit(LONG_TEXT),
+    )
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     whatsapp = models.CharField(_("WhatsApp"), max_length=30, blank=True)
@@ -190,6 +300,23 @@ class Business(Bilingual, models.Model):
                 condition=Q(verified_at__isnull=True) | ~Q(nib=""),
                 name="business_verified_has_nib",
             ),
+            models.CheckConstraint(
+                condition=range_q("assets_idr", 0, MAX_BUSINESS_FIGURE_IDR)
+                & range_q("annual_turnover_idr", 0, MAX_BUSINESS_FIGURE_IDR),
+                name="business_figures_in_range",
+            ),
+            models.CheckConstraint(
+                condition=scale_fits_figures_q(),
+                name="business_scale_fits_figures",
+                violation_error_message=_("The scale does not fit the assets and turnover."),
+            ),
+            models.CheckConstraint(
+                condition=range_q("founded_year", EARLIEST_FOUNDING_YEAR, LATEST_FOUNDING_YEAR),
+                name="business_founded_year_range",
+            ),
+            models.CheckConstraint(
+                condition=range_q("employees", 0, MAX_EMPLOYEES), name="business_employees_range"
+            ),
         ]
         indexes = [
             # Staff queue: businesses waiting for verification.
@@ -208,6 +335,37 @@ class Business(Bilingual, models.Model):
     def get_absolute_url(self) -> str:
         return reverse("umkm:business-detail", args=[self.slug])
 
+    def clean(self):
+        """The location and the PP 7/2021 scale, for every door (forms, admin, seeds)."""
+        errors = {}
+        if self.province and self.city and not city_in_province(self.city, self.province):
+            errors["city"] = ValidationError(
+                _("%(city)s is not in %(province)s."),
+                code="city_province",
+                params={"city": self.city, "province": self.province},
+            )
+        figures = [
+            value for value in (self.assets_idr, self.annual_turnover_idr) if value is not None
+        ]
+        plausible = all(0 <= value <= MAX_BUSINESS_FIGURE_IDR for value in figures)
+        if self.scale and figures and plausible:
+            fitting = scale_for(assets=self.assets_idr, turnover=self.annual_turnover_idr)
+            if self.scale not in fitting:
+                names = ", ".join(
+                    str(Business.Scale(scale).label) for scale in SCALE_BANDS if scale in fitting
+                )
+                errors["scale"] = ValidationError(
+                    _(
+                        "With these assets and turnover the business is %(fitting)s "
+                        "(micro: assets up to Rp 1 billion or turnover up to Rp 2 billion; "
+                        "small: up to Rp 5 / 15 billion; medium: up to Rp 10 / 50 billion)."
+                    ),
+                    code="scale",
+                    params={"fitting": names or _("none")},
+                )
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def is_verified(self) -> bool:
         return self.verified_at is not None
@@ -219,44 +377,6 @@ class Business(Bilingual, models.Model):
     @property
     def years_in_business(self) -> int:
         return max(0, timezone.localdate().year - self.founded_year)
-
-
-# Business scale bands (PP 7/2021): assets without land and buildings, annual turnover.
-SCALE_BANDS = {
-    Business.Scale.MICRO: (Decimal(0), Decimal(1_000_000_000), Decimal(0), Decimal(2_000_000_000)),
-    Business.Scale.SMALL: (
-        Decimal(1_000_000_000),
-        Decimal(5_000_000_000),
-        Decimal(2_000_000_000),
-        Decimal(15_000_000_000),
-    ),
-    Business.Scale.MEDIUM: (
-        Decimal(5_000_000_000),
-        Decimal(10_000_000_000),
-        Decimal(15_000_000_000),
-        Decimal(50_000_000_000),
-    ),
-}
-
-
-def scale_for(*, assets: Decimal | None, turnover: Decimal | None) -> set[str]:
-    """The scales that the stated assets or turnover fall into (either criterion)."""
-    found = set()
-    for scale, (a_low, a_high, t_low, t_high) in SCALE_BANDS.items():
-        low_ok = scale == Business.Scale.MICRO
-        if (
-            assets is not None
-            and (assets > a_low or (low_ok and assets >= a_low))
-            and assets <= a_high
-        ):
-            found.add(scale)
-        if (
-            turnover is not None
-            and (turnover > t_low or (low_ok and turnover >= t_low))
-            and turnover <= t_high
-        ):
-            found.add(scale)
-    return found
 
 
 class CertificationQuerySet(models.QuerySet):
@@ -305,9 +425,15 @@ class Certification(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     number = models.CharField(_("certificate number"), max_length=100)
     issuer = models.CharField(_("issued by"), max_length=150, blank=True)
-    issued_on = models.DateField(_("issued on"))
+    issued_on = models.DateField(
+        _("issued on"), validators=[validate_plausible_date, validate_issue_date]
+    )
     expires_on = models.DateField(
-        _("expires on"), null=True, blank=True, help_text=_("Leave empty if it does not expire.")
+        _("expires on"),
+        null=True,
+        blank=True,
+        validators=[validate_plausible_date],
+        help_text=_("Leave empty if it does not expire."),
     )
     document = models.FileField(
         _("document"),
@@ -337,6 +463,11 @@ class Certification(models.Model):
             models.CheckConstraint(
                 condition=Q(expires_on__isnull=True) | Q(expires_on__gte=models.F("issued_on")),
                 name="certification_expires_after_issue",
+                violation_error_message=_("The expiry date must be after the issue date."),
+            ),
+            models.CheckConstraint(
+                condition=date_q("issued_on") & date_q("expires_on", null=True),
+                name="certification_dates_in_range",
             ),
             models.UniqueConstraint(
                 fields=["business", "kind", "number"], name="certification_unique_number"
@@ -352,6 +483,13 @@ class Certification(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("umkm:certification-list", args=[self.business.slug])
+
+    def clean(self):
+        issued, expires = self.issued_on, self.expires_on
+        if is_plausible(issued) and is_plausible(expires) and expires < issued:
+            raise ValidationError(
+                {"expires_on": _("The expiry date must be after the issue date.")}, code="order"
+            )
 
     @property
     def is_verified(self) -> bool:
@@ -450,7 +588,7 @@ class Product(Bilingual, models.Model):
         SET = "set", _("set")
         METRE = "metre", _("metre")
 
-    INCOTERMS = ["EXW", "FCA", "FOB", "CFR", "CIF", "CPT", "CIP", "DAP", "DPU", "DDP"]
+    INCOTERMS = INCOTERMS
 
     business = models.ForeignKey(
         Business, verbose_name=_("business"), on_delete=models.CASCADE, related_name="products"
@@ -461,8 +599,18 @@ class Product(Bilingual, models.Model):
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     name_id = models.CharField(_("name (Indonesian)"), max_length=150)
     name_en = models.CharField(_("name (English)"), max_length=150, blank=True)
-    description_id = models.TextField(_("description (Indonesian)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
+    description_id = models.TextField(
+        _("description (Indonesian)"),
+        blank=True,
+        max_length=LONG_TEXT,
+        validators=text_limit(LONG_TEXT),
+    )
+    description_en = models.TextField(
+        _("description (English)"),
+        blank=True,
+        max_length=LONG_TEXT,
+        validators=text_limit(LONG_TEXT),
+    )
     hs_code = models.CharField(
         _("HS code"),
         max_length=10,
@@ -472,7 +620,10 @@ class Product(Bilingual, models.Model):
     )
     unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices, default=Unit.PIECE)
     moq = models.PositiveIntegerField(
-        _("minimum order quantity"), null=True, blank=True, validators=[MinValueValidator(1)]
+        _("minimum order quantity"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_QUANTITY)],
     )
     price_idr = models.DecimalField(
         _("price (IDR)"),
@@ -480,7 +631,7 @@ class Product(Bilingual, models.Model):
         decimal_places=0,
         null=True,
         blank=True,
-        validators=[MinValueValidator(0)],
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_PRICE_IDR)],
     )
     fob_usd = models.DecimalField(
         _("FOB price (USD)"),
@@ -488,7 +639,7 @@ class Product(Bilingual, models.Model):
         decimal_places=2,
         null=True,
         blank=True,
-        validators=[MinValueValidator(Decimal("0.01"))],
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(MAX_PRICE_USD)],
     )
     sample_available = models.BooleanField(_("samples available"), default=False)
     sample_price_usd = models.DecimalField(
@@ -497,23 +648,42 @@ class Product(Bilingual, models.Model):
         decimal_places=2,
         null=True,
         blank=True,
-        validators=[MinValueValidator(0)],
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_PRICE_USD)],
     )
     capacity_per_month = models.PositiveIntegerField(
-        _("monthly capacity"), null=True, blank=True, help_text=_("In the product's unit.")
+        _("monthly capacity"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_QUANTITY)],
+        help_text=_("In the product's unit."),
     )
     lead_time_days = models.PositiveSmallIntegerField(
-        _("lead time (days)"), null=True, blank=True, validators=[MaxValueValidator(365)]
+        _("lead time (days)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_LEAD_TIME_DAYS)],
     )
-    weight_grams = models.PositiveIntegerField(_("weight (grams)"), null=True, blank=True)
+    weight_grams = models.PositiveIntegerField(
+        _("weight (grams)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_WEIGHT_GRAMS)],
+    )
     size = models.CharField(
         _("size"), max_length=100, blank=True, help_text=_("e.g. 20 × 15 × 5 cm")
     )
     shelf_life_days = models.PositiveSmallIntegerField(
-        _("shelf life (days)"), null=True, blank=True
+        _("shelf life (days)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_SHELF_LIFE_DAYS)],
     )
     incoterms = models.JSONField(
-        _("Incoterms offered"), default=list, blank=True, help_text=_("e.g. FOB, CIF")
+        _("Incoterms offered"),
+        default=list,
+        blank=True,
+        validators=[validate_incoterms],
+        help_text=_("e.g. FOB, CIF"),
     )
     port_of_loading = models.CharField(
         _("port of loading"), max_length=100, blank=True, help_text=_("e.g. Dumai, Pekanbaru")
@@ -576,6 +746,23 @@ class Product(Bilingual, models.Model):
                 condition=~Q(status="listed") | Q(is_listed=True),
                 name="product_listed_is_public",
             ),
+            models.CheckConstraint(
+                condition=range_q("moq", 1, MAX_QUANTITY, null=True)
+                & range_q("capacity_per_month", 1, MAX_QUANTITY, null=True),
+                name="product_quantities_in_range",
+            ),
+            models.CheckConstraint(
+                condition=range_q("price_idr", 0, MAX_PRICE_IDR, null=True)
+                & range_q("fob_usd", Decimal("0.01"), MAX_PRICE_USD, null=True)
+                & range_q("sample_price_usd", 0, MAX_PRICE_USD, null=True),
+                name="product_prices_in_range",
+            ),
+            models.CheckConstraint(
+                condition=range_q("lead_time_days", 0, MAX_LEAD_TIME_DAYS, null=True)
+                & range_q("shelf_life_days", 1, MAX_SHELF_LIFE_DAYS, null=True)
+                & range_q("weight_grams", 1, MAX_WEIGHT_GRAMS, null=True),
+                name="product_facts_in_range",
+            ),
         ]
         indexes = [
             # The public catalogue: listed products, newest first.
@@ -597,6 +784,13 @@ class Product(Bilingual, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("umkm:product-detail", args=[self.pk])
+
+    def clean(self):
+        if self.sample_price_usd is not None and not self.sample_available:
+            raise ValidationError(
+                {"sample_price_usd": _("Tick “samples available” to give a sample price.")},
+                code="sample_price",
+            )
 
     @property
     def name(self) -> str:
@@ -639,16 +833,20 @@ class PriceTier(models.Model):
         Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="price_tiers"
     )
     min_quantity = models.PositiveIntegerField(
-        _("from quantity"), validators=[MinValueValidator(1)]
+        _("from quantity"), validators=[MinValueValidator(1), MaxValueValidator(MAX_QUANTITY)]
     )
     max_quantity = models.PositiveIntegerField(
-        _("to quantity"), null=True, blank=True, help_text=_("Empty means “and more”.")
+        _("to quantity"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_QUANTITY)],
+        help_text=_("Empty means “and more”."),
     )
     price_usd = models.DecimalField(
         _("FOB price (USD)"),
         max_digits=10,
         decimal_places=2,
-        validators=[MinValueValidator(Decimal("0.01"))],
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(MAX_PRICE_USD)],
     )
 
     class Meta:
@@ -664,6 +862,12 @@ class PriceTier(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["product", "min_quantity"], name="price_tier_unique_start"
+            ),
+            models.CheckConstraint(
+                condition=range_q("min_quantity", 1, MAX_QUANTITY)
+                & range_q("max_quantity", 1, MAX_QUANTITY, null=True)
+                & range_q("price_usd", Decimal("0.01"), MAX_PRICE_USD),
+                name="price_tier_values_in_range",
             ),
         ]
 

@@ -27,6 +27,7 @@ from .models import (
     Business,
     CatalogueWord,
     Certification,
+    PriceTier,
     Product,
     ProductImage,
     ProductTransition,
@@ -250,7 +251,8 @@ def _notify_reviewers(product: Product) -> None:
 
 
 def _tiers_json(tiers) -> list[dict]:
-    """Price tiers as plain, comparable data (sorted by start quantity)."""
+    """Price tiers as plain, comparable data (sorted by start quantity), each checked by
+    the model (bounds of quantities and prices, "to" not below "from")."""
     rows = [
         {
             "min_quantity": int(t["min_quantity"]),
@@ -259,6 +261,8 @@ def _tiers_json(tiers) -> list[dict]:
         }
         for t in tiers
     ]
+    for row in rows:
+        PriceTier(**{**row, "price_usd": Decimal(row["price_usd"])}).full_clean(exclude=["product"])
     return sorted(rows, key=lambda row: row["min_quantity"])
 
 
@@ -267,8 +271,6 @@ def _current_tiers(product: Product) -> list[dict]:
 
 
 def _replace_tiers(product: Product, tiers: list[dict]) -> None:
-    from .models import PriceTier
-
     product.price_tiers.all().delete()
     PriceTier.objects.bulk_create(
         PriceTier(

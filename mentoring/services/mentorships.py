@@ -285,9 +285,8 @@ def mentoring_log_create(
     duration_hours: Decimal,
     notes: str,
 ) -> MentoringLog:
-    """Record a visit or call; the owner is told."""
-    if date > timezone.localdate():
-        raise MentorshipError({"date": _("The date cannot be in the future.")})
+    """Record a visit or call; the owner is told. The model checks the values (a date
+    not in the future, 0.1 to 24 hours, the length of the notes)."""
     with transaction.atomic():
         mentorship = _locked(mentorship)
         _check_can_write(mentorship, author)

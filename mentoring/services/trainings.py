@@ -177,13 +177,18 @@ def _notify_live_registrants(session: TrainingSession, kind: str) -> int:
 
 
 def _validate_schedule(session: TrainingSession, *, now: datetime, require_future: bool) -> None:
+    """The model's rules (bounds of every time, their order: ``full_clean``) and, for a
+    new start, the workflow's own: it lies in the future. One ``TrainingError`` with
+    every problem."""
     errors: dict[str, list] = {}
-    if session.ends_at <= session.starts_at:
-        errors["ends_at"] = [_("The session must end after it starts.")]
-    if session.registration_deadline > session.starts_at:
-        errors["registration_deadline"] = [_("Registration must close before the session starts.")]
-    if require_future and session.starts_at <= now:
-        errors["starts_at"] = [_("The session must start in the future.")]
+    try:
+        session.full_clean()
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    if require_future and "starts_at" not in errors and session.starts_at <= now:
+        errors.setdefault("starts_at", []).append(
+            ValidationError(_("The session must start in the future."), code="past")
+        )
     if errors:
         raise TrainingError(errors)
 
@@ -228,7 +233,6 @@ def session_create(*, host, now: datetime | None = None, **fields) -> TrainingSe
     session = TrainingSession(host=host, status=Status.DRAFT, **fields)
     _validate_schedule(session, now=now or timezone.now(), require_future=True)
     _validate_place(session)
-    session.full_clean()
     session.save()
     return session
 
@@ -277,7 +281,6 @@ def session_update(
         if published and changed & SEQUENCE_FIELDS:
             locked.sequence += 1
             update_fields.append("sequence")
-        locked.full_clean()
         locked.save(update_fields=update_fields)
         if published and locked.capacity > old_capacity and locked.starts_at > now:
             _fill_seats(locked)

@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('marketplace', '0001_initial'),
-        ('umkm', '0006_catalogue_word'),
+        ('marketplace', '0003_value_bounds'),
+        ('umkm', '0008_value_bounds'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
