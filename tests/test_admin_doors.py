@@ -48,6 +48,7 @@ from .factories import (
     SubCategoryFactory,
 )
 from .forms_as_sent import admin_data
+from .pdfs import pdf_file
 
 pytestmark = pytest.mark.django_db
 
@@ -775,7 +776,7 @@ def test_a_cancelled_training_takes_no_material_in_the_admin(superuser):
         SessionMaterial,
         session=session.pk,
         title="Slides",
-        file=SimpleUploadedFile("slides.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf"),
+        file=SimpleUploadedFile("slides.pdf", pdf_file(), "application/pdf"),
     )
     assert response.status_code == 200
     assert "A cancelled session takes no materials." in page(response)

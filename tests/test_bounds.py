@@ -669,26 +669,32 @@ def _inquiry_door(door: str, bad: Bad, lang: str) -> list[str]:
 
 
 def _inquiry_expected(bad: Bad, lang: str) -> list[str]:
-    inquiry = Inquiry(
-        buyer=BuyerFactory(),
-        business=BusinessFactory(),
-        subject="x",
-        quantity=500,
-        unit="pack",
-        incoterm="FOB",
-        destination_country="NL",
+    fields = {
+        "subject": "x",
+        "quantity": 500,
+        "unit": "pack",
+        "incoterm": "FOB",
+        "destination_country": "NL",
         **bad.python,
-    )
+    }
+    inquiry = Inquiry(buyer=BuyerFactory(), business=BusinessFactory(), **fields)
     return model_messages(inquiry, bad.field, lang)
 
 
 INQUIRY_CASES = {
     "a target price of nothing": Bad(
         field="target_price_usd",
-        english="Ensure this value is greater than or equal to 0.01.",
+        english="Enter a target price per unit from 0.01 to 1,000,000.00 USD.",
         python={"target_price_usd": Decimal(0)},
         web={"target_price_usd": "0"},
         api={"target_price_usd": "0"},
+    ),
+    "a quantity beyond any order": Bad(
+        field="quantity",
+        english="Enter a quantity from 1 to 1,000,000,000.",
+        python={"quantity": 10**12},
+        web={"quantity": str(10**12)},
+        api={"quantity": 10**12},
     ),
 }
 INQUIRY_DOORS = ["web", "api"]
@@ -874,7 +880,7 @@ def _pages(edges: Edges, role: str, feed: CalendarFeed | None) -> list[str]:
             f"{changelist}?starts_at__year=1999",
             reverse("admin:mentoring_trainingsession_change", args=[late.pk]),
             reverse("admin:mentoring_trainingsession_change", args=[early.pk]),
-            reverse("accounts:staff-dashboard"),
+            reverse("backoffice:staff-dashboard"),
         ]
     if feed is not None:
         pages.append(reverse("mentoring:calendar-feed-ics", args=[feed.token]))
