@@ -19,7 +19,7 @@ from django.utils import timezone
 from mentoring import selectors, services
 from mentoring.models import ActionItem, MentoringLog, MentorProfile, Mentorship
 from mentoring.services import mentorships as mentorship_services
-from mentoring.urls_mentorships import urlpatterns
+from mentoring.urls.mentorships import urlpatterns
 from notifications.models import Notification
 from umkm.models import Business, Product
 
@@ -146,7 +146,7 @@ OWNER_PAGE = {
 }
 
 # url name -> (method, url args from the world, expected status per actor). A URL
-# added to mentoring/urls_mentorships.py without a row fails the coverage test below.
+# added to mentoring/urls/mentorships.py without a row fails the coverage test below.
 MATRIX = {
     "mentor-profile": (
         "get",

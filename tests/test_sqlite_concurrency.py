@@ -60,10 +60,10 @@ from PIL import Image
 from rest_framework.test import APIClient
 
 from config.database import MSG_API_BUSY, DatabaseBusyMiddleware, is_lock_timeout
+from core import uploads as umkm_images
 from marketplace import services as marketplace_services
 from marketplace.models import Inquiry, InquiryMessage
 from mentoring.models import Registration, TrainingSession
-from umkm import images as umkm_images
 from umkm import services as umkm_services
 from umkm.models import ProductImage
 
@@ -75,9 +75,10 @@ from .factories import (
     InquiryFactory,
     ListedProductFactory,
 )
+from .pdfs import pdf_file
 
 ROOT = Path(__file__).resolve().parent.parent
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF_BYTES = pdf_file()  # a clean one-page PDF that the upload check accepts
 
 # Backends ----------------------------------------------------------------------------
 

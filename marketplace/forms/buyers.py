@@ -5,9 +5,8 @@ from django.core.validators import MaxLengthValidator
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.models import BuyerProfile
 from umkm.models import Category
-
-from .models import BuyerProfile
 
 INTERESTS_MAX_LENGTH = 2000
 

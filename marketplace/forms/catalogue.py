@@ -1,10 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.selectors import Filters
 from umkm.models import Certification
 from umkm.regions import PROVINCE_CHOICES
-
-from .selectors import Filters
 
 SORT_CHOICES = [
     ("relevance", _("Best match")),

@@ -3,9 +3,8 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from accounts.permissions import ApprovedMentorRequiredMixin, RoleRequiredMixin
-
-from . import selectors
-from .forms import DeclineForm
+from mentoring import selectors
+from mentoring.forms.mentorships import DeclineForm
 
 OPEN_ITEMS_SHOWN = 20
 SESSIONS_SHOWN = 5
@@ -13,7 +12,7 @@ SESSIONS_SHOWN = 5
 
 def _upcoming_sessions(user) -> list:
     """The trainings app's upcoming sessions of this mentor, once it provides them."""
-    from .services import trainings
+    from mentoring.services import trainings
 
     upcoming = getattr(trainings, "upcoming_sessions_for", lambda user: [])
     return list(upcoming(user)[:SESSIONS_SHOWN])

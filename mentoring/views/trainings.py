@@ -35,10 +35,8 @@ from accounts.permissions import ApprovedMentorRequiredMixin, RoleRequiredMixin
 from core.bounds import EARLIEST_DATE, LATEST_DATE
 from core.files import private_download
 from core.http import safe_next
-from umkm.models import Business
-
-from . import certificates, ical
-from .forms_trainings import (
+from mentoring import certificates, ical
+from mentoring.forms.trainings import (
     CancelSessionForm,
     CertificateVerifyForm,
     CheckInForm,
@@ -48,9 +46,10 @@ from .forms_trainings import (
     SessionFilterForm,
     SessionForm,
 )
-from .models import CalendarFeed, Registration, SessionMaterial, TrainingSession
-from .services import trainings as services
-from .services.trainings import AlreadyRegistered, TrainingError
+from mentoring.models import CalendarFeed, Registration, SessionMaterial, TrainingSession
+from mentoring.services import trainings as services
+from mentoring.services.trainings import AlreadyRegistered, TrainingError
+from umkm.models import Business
 
 Status = TrainingSession.Status
 RegStatus = Registration.Status

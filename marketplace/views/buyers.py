@@ -19,11 +19,10 @@ from django.views.generic import ListView, TemplateView, UpdateView
 
 from accounts.models import User
 from accounts.permissions import RoleRequiredMixin
+from marketplace import selectors, services
+from marketplace.forms.buyers import BuyerProfileForm, country_name
+from marketplace.models import BuyerProfile, BuyingRequest, Inquiry, ShortlistItem
 from umkm.models import ProductImage
-
-from . import selectors, services
-from .forms_buyers import BuyerProfileForm, country_name
-from .models import BuyerProfile, BuyingRequest, Inquiry, ShortlistItem
 
 DASHBOARD_ROWS = 10
 DASHBOARD_SAVED = 8

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_trainings as views
+from mentoring.views import trainings as views
 
 urlpatterns = [
     # Public calendar and session pages.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_buyers
+from marketplace.views import buyers as views_buyers
 
 # Included by marketplace.urls (namespace "marketplace", under /catalogue/).
 urlpatterns = [

@@ -23,20 +23,19 @@ from accounts.permissions import RoleRequiredMixin, StaffRequiredMixin
 from core.files import private_download
 from core.http import safe_next
 from core.idempotency import AlreadySubmitted
-from notifications.models import Notification
-from umkm.models import Business, Product
-
-from . import selectors, services
-from .forms_inquiries import (
+from marketplace import selectors, services
+from marketplace.countries import country_name
+from marketplace.forms.inquiries import (
     BuyingRequestForm,
     InboxFilterForm,
     InquiryForm,
     OutcomeForm,
     QuoteForm,
     ReplyForm,
-    country_name,
 )
-from .models import BuyingRequest, Inquiry, InquiryMessage, Quote
+from marketplace.models import BuyingRequest, Inquiry, InquiryMessage, Quote
+from notifications.models import Notification
+from umkm.models import Business, Product
 
 WRITER_ROLES = (
     InquiryMessage.Role.BUYER,

@@ -22,11 +22,8 @@ from accounts.permissions import (
     StaffRequiredMixin,
 )
 from core.http import safe_next
-from readiness.selectors import business_readiness
-from umkm.models import Business
-
-from . import selectors, services
-from .forms import (
+from mentoring import selectors, services
+from mentoring.forms.mentorships import (
     ActionItemForm,
     AssignForm,
     DeclineForm,
@@ -35,7 +32,9 @@ from .forms import (
     MentorProfileForm,
     MentorshipRequestForm,
 )
-from .models import OPEN_STATUSES, MentorProfile, Mentorship
+from mentoring.models import OPEN_STATUSES, MentorProfile, Mentorship
+from readiness.selectors import business_readiness
+from umkm.models import Business
 
 TOPIC_LABELS = dict(MentorProfile.Topic.choices)
 

@@ -15,9 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from core import idempotency
 from core.bounds import MAX_PRICE_USD, MAX_QUANTITY
 from core.uploads import clean_document_upload
-from umkm.models import Category, Product
-
-from .models import (
+from marketplace.countries import COUNTRIES
+from marketplace.models import (
     INCOTERM_CHOICES,
     INQUIRY_MAX_QUANTITY,
     INQUIRY_MAX_TARGET_PRICE_USD,
@@ -27,93 +26,7 @@ from .models import (
     MSG_INQUIRY_TARGET_PRICE,
     Inquiry,
 )
-
-# ISO 3166-1 alpha-2 codes of the markets Indonesian exporters deal with most, with
-# English names (translated for Indonesian readers). Compact on purpose: a buyer from a
-# country not listed picks "Other" and names it in the message.
-COUNTRIES = [
-    ("AE", _("United Arab Emirates")),
-    ("AR", _("Argentina")),
-    ("AT", _("Austria")),
-    ("AU", _("Australia")),
-    ("BD", _("Bangladesh")),
-    ("BE", _("Belgium")),
-    ("BH", _("Bahrain")),
-    ("BN", _("Brunei")),
-    ("BR", _("Brazil")),
-    ("CA", _("Canada")),
-    ("CH", _("Switzerland")),
-    ("CL", _("Chile")),
-    ("CN", _("China")),
-    ("CZ", _("Czechia")),
-    ("DE", _("Germany")),
-    ("DK", _("Denmark")),
-    ("DZ", _("Algeria")),
-    ("EG", _("Egypt")),
-    ("ES", _("Spain")),
-    ("FI", _("Finland")),
-    ("FJ", _("Fiji")),
-    ("FR", _("France")),
-    ("GB", _("United Kingdom")),
-    ("GH", _("Ghana")),
-    ("GR", _("Greece")),
-    ("HK", _("Hong Kong")),
-    ("HU", _("Hungary")),
-    ("ID", _("Indonesia")),
-    ("IE", _("Ireland")),
-    ("IL", _("Israel")),
-    ("IN", _("India")),
-    ("IQ", _("Iraq")),
-    ("IT", _("Italy")),
-    ("JO", _("Jordan")),
-    ("JP", _("Japan")),
-    ("KE", _("Kenya")),
-    ("KH", _("Cambodia")),
-    ("KR", _("South Korea")),
-    ("KW", _("Kuwait")),
-    ("KZ", _("Kazakhstan")),
-    ("LA", _("Laos")),
-    ("LK", _("Sri Lanka")),
-    ("MA", _("Morocco")),
-    ("MM", _("Myanmar")),
-    ("MV", _("Maldives")),
-    ("MX", _("Mexico")),
-    ("MY", _("Malaysia")),
-    ("NG", _("Nigeria")),
-    ("NL", _("Netherlands")),
-    ("NO", _("Norway")),
-    ("NZ", _("New Zealand")),
-    ("OM", _("Oman")),
-    ("PE", _("Peru")),
-    ("PG", _("Papua New Guinea")),
-    ("PH", _("Philippines")),
-    ("PK", _("Pakistan")),
-    ("PL", _("Poland")),
-    ("PT", _("Portugal")),
-    ("QA", _("Qatar")),
-    ("RO", _("Romania")),
-    ("RU", _("Russia")),
-    ("SA", _("Saudi Arabia")),
-    ("SE", _("Sweden")),
-    ("SG", _("Singapore")),
-    ("TH", _("Thailand")),
-    ("TL", _("Timor-Leste")),
-    ("TR", _("Türkiye")),
-    ("TW", _("Taiwan")),
-    ("TZ", _("Tanzania")),
-    ("UA", _("Ukraine")),
-    ("US", _("United States")),
-    ("UZ", _("Uzbekistan")),
-    ("VN", _("Vietnam")),
-    ("ZA", _("South Africa")),
-    ("ZZ", _("Other (name it in the message)")),
-]
-COUNTRY_NAMES = dict(COUNTRIES)
-
-
-def country_name(code: str) -> str:
-    return str(COUNTRY_NAMES.get(code, code))
-
+from umkm.models import Category, Product
 
 HONEYPOT_FIELD = "website_url"
 MSG_HONEYPOT = _("We could not send this. Please check your entries and send it again.")

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from . import views_inquiries as views
+from marketplace.views import inquiries as views
 
 urlpatterns = [
     path(

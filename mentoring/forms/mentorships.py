@@ -2,11 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from mentoring import selectors
+from mentoring.models import MAX_LOG_HOURS, MAX_MENTEES, MIN_LOG_HOURS, MentoringLog, MentorProfile
 from readiness.selectors import ACTION_ITEM_KEYS
 from umkm.models import Business, Product
-
-from . import selectors
-from .models import MAX_LOG_HOURS, MAX_MENTEES, MIN_LOG_HOURS, MentoringLog, MentorProfile
 
 
 class MentorProfileForm(forms.ModelForm):

@@ -16,13 +16,12 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from core.pagination import CachedCountPaginator
+from marketplace import selectors
+from marketplace.caching import cache_anonymous_response
+from marketplace.forms.catalogue import CatalogueFilterForm
+from marketplace.models import ShortlistItem
 from mentoring.selectors import active_mentors_of
 from umkm.models import Certification
-
-from . import selectors
-from .caching import cache_anonymous_response
-from .forms import CatalogueFilterForm
-from .models import ShortlistItem
 
 PAGE_SIZE = 24
 

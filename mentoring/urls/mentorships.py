@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_mentorships as views
+from mentoring.views import mentorships as views
 
 urlpatterns = [
     path("profile/", views.MentorProfileView.as_view(), name="mentor-profile"),

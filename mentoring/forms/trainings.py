@@ -12,9 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.bounds import MAX_SEATS
 from core.uploads import clean_document_upload
+from mentoring.models import MentorProfile, TrainingSession
 from umkm.models import Business
-
-from .models import MentorProfile, TrainingSession
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
