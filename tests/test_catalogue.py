@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from marketplace.models import ExchangeRate, Inquiry
 from marketplace.views.catalogue import PAGE_SIZE
-from readiness.selectors import product_readiness
+from mentoring.readiness.selectors import product_readiness
 from umkm import services
 from umkm.models import CatalogueWord, PriceTier, Product, ProductImage
 

@@ -421,7 +421,7 @@ def test_accepting_activates_records_readiness_and_tells_the_owner(
     assert request.status == Mentorship.Status.ACTIVE
     assert request.started_at is not None
     assert request.assigned_by is None
-    from readiness.selectors import business_readiness
+    from mentoring.readiness.selectors import business_readiness
 
     assert request.readiness_at_start == business_readiness(world.business).score
     assert kinds_for(world.owner) == ["mentorship_accepted"]

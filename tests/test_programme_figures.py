@@ -34,7 +34,7 @@ from backoffice.programme.periods import (
     month_period,
 )
 from mentoring.models import Mentorship, Registration, TrainingSession
-from readiness.selectors import business_readiness, readiness_scores
+from mentoring.readiness.selectors import business_readiness, readiness_scores
 from umkm.models import Business, Certification, Product, ProductImage
 
 from .factories import (

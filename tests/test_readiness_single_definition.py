@@ -27,9 +27,8 @@ from hypothesis import strategies as st
 
 from accounts.models import User
 from mentoring.models import Mentorship, Registration, TrainingSession
-from mentoring.selectors import mentees_for
-from readiness.checks import BUSINESS, CHECKLISTS, CHECKS, PRODUCT, checks_on
-from readiness.selectors import (
+from mentoring.readiness.checks import BUSINESS, CHECKLISTS, CHECKS, PRODUCT, checks_on
+from mentoring.readiness.selectors import (
     ACTION_ITEM_KEYS,
     READINESS_FIELDS,
     business_readiness,
@@ -39,6 +38,7 @@ from readiness.selectors import (
     readiness_scores,
     with_readiness,
 )
+from mentoring.selectors import mentees_for
 from umkm.models import Business, Category, Certification, Product, ProductImage
 
 pytestmark = pytest.mark.django_db

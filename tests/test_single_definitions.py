@@ -7,7 +7,7 @@ Python's own parser:
   ``mentoring/models.py``, the one definition (active, with an approved mentor whose
   account is active); everything else asks ``Mentorship.objects.active()``, the
   selectors built on it or ``Business.objects.mentored_by(user)``;
-- no module outside ``readiness/`` builds a readiness item, pairs a checklist key with
+- no module outside ``mentoring/readiness/`` builds a readiness item, pairs a checklist key with
   its label, or defines a readiness function of its own;
 - umkm imports neither mentoring nor readiness (its pages load the ``readiness``
   template tags), readiness imports only mentoring's models, and the API imports
@@ -30,10 +30,10 @@ from django.utils import timezone, translation
 from marketplace import services as marketplace_services
 from marketplace.models import Inquiry
 from mentoring.models import Mentorship
+from mentoring.readiness.checks import CHECKS
+from mentoring.readiness.selectors import business_readiness, export_ready_q, readiness_scores
 from mentoring.selectors import active_mentors_of, businesses_mentored_by, is_active_mentor
 from notifications.models import Notification
-from readiness.checks import CHECKS
-from readiness.selectors import business_readiness, export_ready_q, readiness_scores
 from umkm import services as umkm_services
 from umkm.models import Business, Certification, Product, ProductImage
 
@@ -170,7 +170,7 @@ def test_no_module_outside_readiness_builds_a_readiness_item():
     labels = _labels()
     offending = []
     for name, tree in SOURCES.items():
-        if name.startswith("readiness/"):
+        if name.startswith("mentoring/readiness/"):
             continue
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and _call_name(node) in READINESS_NAMES:
@@ -225,7 +225,7 @@ def test_umkm_imports_neither_mentoring_nor_readiness():
 
 def test_readiness_reads_mentoring_models_only_and_mentoring_models_do_not_read_it():
     for name, tree in SOURCES.items():
-        if name.startswith("readiness/"):
+        if name.startswith("mentoring/readiness/"):
             mentoring = {m for m in _imports(tree, module_level=False) if m.startswith("mentoring")}
             assert mentoring <= {"mentoring.models"}, name
     assert "readiness" not in _top(_imports(SOURCES["mentoring/models.py"], module_level=False))

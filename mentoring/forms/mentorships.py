@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from mentoring import selectors
 from mentoring.models import MAX_LOG_HOURS, MAX_MENTEES, MIN_LOG_HOURS, MentoringLog, MentorProfile
-from readiness.selectors import ACTION_ITEM_KEYS
+from mentoring.readiness.selectors import ACTION_ITEM_KEYS
 from umkm.models import Business, Product
 
 

@@ -31,8 +31,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from mentoring.readiness.selectors import business_facts, business_readiness, readiness_for
 from notifications.services import notification_create
-from readiness.selectors import business_facts, business_readiness, readiness_for
 from umkm.models import Business, Product
 
 from ..models import ActionItem, MentoringLog, MentorProfile, Mentorship

@@ -21,7 +21,7 @@ def _upcoming_sessions(user) -> list:
 class MentorDashboardView(ApprovedMentorRequiredMixin, TemplateView):
     """Mentees with readiness and gain, action items, requests to answer, reviews and
     upcoming sessions, in a constant number of queries (the mentees' readiness scores
-    in one, ``readiness.selectors.readiness_scores``)."""
+    in one, ``mentoring.readiness.selectors.readiness_scores``)."""
 
     template_name = "mentoring/dashboard.html"
 

@@ -33,7 +33,7 @@ from mentoring.forms.mentorships import (
     MentorshipRequestForm,
 )
 from mentoring.models import OPEN_STATUSES, MentorProfile, Mentorship
-from readiness.selectors import business_readiness
+from mentoring.readiness.selectors import business_readiness
 from umkm.models import Business
 
 TOPIC_LABELS = dict(MentorProfile.Topic.choices)

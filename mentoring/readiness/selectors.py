@@ -1,4 +1,4 @@
-"""Reads derived from the one list of checks (``readiness.checks``).
+"""Reads derived from the one list of checks (``mentoring.readiness.checks``).
 
 - the owner's checklists: ``product_readiness``, ``business_readiness`` (items, score,
   missing), ``product_readiness_rows`` for a list of products;

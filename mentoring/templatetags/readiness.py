@@ -9,7 +9,11 @@ importing it: ``{% load readiness %}`` then
 
 from django import template
 
-from ..selectors import business_readiness, product_readiness, product_readiness_rows
+from mentoring.readiness.selectors import (
+    business_readiness,
+    product_readiness,
+    product_readiness_rows,
+)
 
 register = template.Library()
 

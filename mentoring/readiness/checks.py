@@ -5,7 +5,7 @@ own fields, or facts of its business), the checklists it appears on, where the o
 fixes it, and its condition twice over the same facts: ``passes`` in Python for one
 page and ``condition`` as a ``Q`` for SQL. ``CHECKLISTS`` says, the same two ways, when
 a checklist is a food one (food checks apply only there). Everything else is derived
-in ``readiness.selectors``: the owners' checklists and scores, the catalogue's
+in ``mentoring.readiness.selectors``: the owners' checklists and scores, the catalogue's
 export-ready filter, the programme's scores of many businesses in one query, the gaps
 a mentor may tie an action item to, the mentors' mentee scores.
 ``tests/test_readiness_single_definition.py`` generates businesses and products and
@@ -43,7 +43,7 @@ MIN_PHOTOS = 3
 @dataclass(frozen=True)
 class Facts:
     """What the business checks read beyond the business's own row, computed once per
-    business (``readiness.selectors.business_facts``) so that a list of its products
+    business (``mentoring.readiness.selectors.business_facts``) so that a list of its products
     costs no more queries than one product. ``has_listed`` is left out (None) where
     only product checklists are shown; the business checklist then asks for it."""
 
