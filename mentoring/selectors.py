@@ -12,8 +12,7 @@ from accounts.models import User
 from mentoring.readiness.selectors import readiness_scores
 from umkm.models import Business
 
-from .models import ActionItem, MentoringLog, MentorProfile, Mentorship
-from .services.mentorships import EXPIRE_AFTER
+from .models import EXPIRE_AFTER, ActionItem, MentoringLog, MentorProfile, Mentorship
 
 # "An active mentor of this business" -----------------------------------------------
 # Defined once, by ``Mentorship.objects.active()`` (mentoring.models); umkm's

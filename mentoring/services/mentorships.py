@@ -35,7 +35,7 @@ from mentoring.readiness.selectors import business_facts, business_readiness, re
 from notifications.services import notification_create
 from umkm.models import Business, Product
 
-from ..models import ActionItem, MentoringLog, MentorProfile, Mentorship
+from ..models import EXPIRE_AFTER, ActionItem, MentoringLog, MentorProfile, Mentorship
 
 __all__ = [
     "EXPIRE_AFTER",
@@ -55,7 +55,6 @@ __all__ = [
 ]
 
 REMIND_AFTER = timedelta(days=3)
-EXPIRE_AFTER = timedelta(days=14)
 SWEEP_BATCH = 500
 
 
