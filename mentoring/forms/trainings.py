@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from core.bounds import MAX_SEATS
 from core.uploads import clean_document_upload
 from mentoring.models import MentorProfile, TrainingSession
+from mentoring.services.trainings import SESSION_FIELDS
 from umkm.models import Business
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -32,21 +33,7 @@ class SessionForm(forms.ModelForm):
     class Meta:
         model = TrainingSession
         formfield_callback = _formfield
-        fields = [
-            "title",
-            "topic",
-            "description_id",
-            "description_en",
-            "starts_at",
-            "ends_at",
-            "mode",
-            "venue",
-            "city",
-            "join_link",
-            "capacity",
-            "registration_deadline",
-            "audience",
-        ]
+        fields = list(SESSION_FIELDS)
         widgets = {
             "description_id": forms.Textarea(attrs={"rows": 4}),
             "description_en": forms.Textarea(attrs={"rows": 4}),

@@ -78,23 +78,23 @@ LIVE_STATUSES = (RegStatus.CONFIRMED, RegStatus.WAITLISTED)
 PLACE_FIELDS = frozenset({"starts_at", "ends_at", "mode", "venue", "city", "join_link"})
 # Changing one of these on a published session raises the iCalendar SEQUENCE.
 SEQUENCE_FIELDS = PLACE_FIELDS | {"title", "description_id", "description_en"}
-EDITABLE_FIELDS = frozenset(
-    {
-        "title",
-        "topic",
-        "description_id",
-        "description_en",
-        "starts_at",
-        "ends_at",
-        "mode",
-        "venue",
-        "city",
-        "join_link",
-        "capacity",
-        "registration_deadline",
-        "audience",
-    }
+# What the host (or staff) may set on a session, in the order the forms show it.
+SESSION_FIELDS = (
+    "title",
+    "topic",
+    "description_id",
+    "description_en",
+    "starts_at",
+    "ends_at",
+    "mode",
+    "venue",
+    "city",
+    "join_link",
+    "capacity",
+    "registration_deadline",
+    "audience",
 )
+EDITABLE_FIELDS = frozenset(SESSION_FIELDS)
 # Reminder thresholds: key, how long before the start, the words for "when".
 REMINDERS = (
     ("1h", timedelta(hours=1), _("within the hour")),
