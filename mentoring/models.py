@@ -155,12 +155,12 @@ def validate_topics(value) -> None:
     """A mentor's topics: a list of ``MentorProfile.Topic`` keys, refused with the
     message of the profile form's checkboxes."""
     if not isinstance(value, list) or not all(isinstance(key, str) for key in value):
-        raise ValidationError(_("Enter a list of topics."), code="invalid")
+        raise ValidationError(_("Enter a list of topics."), code="topics_not_a_list")
     for key in value:
         if key not in MentorProfile.Topic.values:
             raise ValidationError(
                 _("Select a valid choice. %(value)s is not one of the available choices."),
-                code="invalid_choice",
+                code="unknown_topic",  # not a code of the field's own messages
                 params={"value": key},
             )
 
