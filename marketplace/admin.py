@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count
@@ -9,6 +10,7 @@ from core.uploads import clean_document_upload
 
 from . import selectors, services
 from .models import (
+    MSG_COMPANY_NAME,
     BuyerProfile,
     BuyingRequest,
     ExchangeRate,
@@ -19,8 +21,15 @@ from .models import (
 )
 
 
+class BuyerProfileAdminForm(forms.ModelForm):
+    class Meta:
+        # A name of spaces only is stripped to nothing: say so as the site does.
+        error_messages = {"company": {"required": MSG_COMPANY_NAME}}
+
+
 @admin.register(BuyerProfile)
 class BuyerProfileAdmin(admin.ModelAdmin):
+    form = BuyerProfileAdminForm
     list_display = ["company", "country", "buyer_type", "user"]
     list_filter = ["buyer_type", "country"]
     search_fields = ["company", "website", "interests", "user__email", "user__full_name"]

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -22,6 +23,8 @@ from core.bounds import (
     text_limit,
     validate_plausible_date,
 )
+
+from .countries import BUYER_COUNTRY_CHOICES
 
 MAX_IDR_PER_USD = Decimal(1_000_000)
 # A deal: a hundred orders of the largest price. The column holds ten billion dollars.
@@ -89,6 +92,15 @@ class ExchangeRate(models.Model):
         return f"1 USD = Rp {self.idr_per_usd} ({self.valid_from:%Y-%m-%d})"
 
 
+MSG_COMPANY_NAME = _("Enter your company's name.")
+
+
+def validate_company_name(value: str) -> None:
+    """A name of spaces only is no name (the form strips them; the API and CSV do not)."""
+    if not value.strip():
+        raise ValidationError(MSG_COMPANY_NAME, code="blank")
+
+
 class BuyerProfile(models.Model):
     class BuyerType(models.TextChoices):
         IMPORTER = "importer", _("Importer")
@@ -105,8 +117,24 @@ class BuyerProfile(models.Model):
         on_delete=models.CASCADE,
         related_name="buyer_profile",
     )
-    company = models.CharField(_("company"), max_length=150)
-    country = models.CharField(_("country"), max_length=2, help_text=_("ISO country code"))
+    company = models.CharField(
+        _("company"),
+        max_length=150,
+        validators=[validate_company_name],
+        error_messages={"blank": MSG_COMPANY_NAME},
+    )
+    country = models.CharField(
+        _("country"),
+        max_length=2,
+        choices=BUYER_COUNTRY_CHOICES,
+        # The wording of the profile form's list, so every door says the same.
+        error_messages={
+            "invalid_choice": _(
+                "Select a valid choice. %(value)s is not one of the available choices."
+            )
+        },
+        help_text=_("ISO country code"),
+    )
     buyer_type = models.CharField(_("type of buyer"), max_length=20, choices=BuyerType.choices)
     website = models.URLField(_("website"), blank=True)
     interests = models.TextField(
@@ -125,6 +153,10 @@ class BuyerProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.company} ({self.country})"
+
+    def clean(self):
+        """Runs of spaces in the company name become one, as the site form did."""
+        self.company = " ".join((self.company or "").split())
 
 
 class ShortlistItem(models.Model):

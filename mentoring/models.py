@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.bounds import (
@@ -25,6 +26,7 @@ from core.bounds import (
 )
 
 MAX_MENTEES = 50
+MSG_MENTOR_CAPACITY = format_lazy(_("At most {limit} businesses at once."), limit=MAX_MENTEES)
 MIN_LOG_HOURS, MAX_LOG_HOURS = Decimal("0.1"), Decimal(24)
 
 
@@ -149,6 +151,20 @@ class Mentorship(models.Model):
 OPEN_STATUSES = (Mentorship.Status.REQUESTED, Mentorship.Status.ACTIVE)
 
 
+def validate_topics(value) -> None:
+    """A mentor's topics: a list of ``MentorProfile.Topic`` keys, refused with the
+    message of the profile form's checkboxes."""
+    if not isinstance(value, list) or not all(isinstance(key, str) for key in value):
+        raise ValidationError(_("Enter a list of topics."), code="topics_not_a_list")
+    for key in value:
+        if key not in MentorProfile.Topic.values:
+            raise ValidationError(
+                _("Select a valid choice. %(value)s is not one of the available choices."),
+                code="unknown_topic",  # not a code of the field's own messages
+                params={"value": key},
+            )
+
+
 class MentorProfile(models.Model):
     class Topic(models.TextChoices):
         EXPORT = "export", _("Export procedures")
@@ -169,7 +185,10 @@ class MentorProfile(models.Model):
         limit_choices_to={"role": "mentor"},
     )
     topics = models.JSONField(
-        _("expertise topics"), default=list, help_text=_("Keys of MentorProfile.Topic.")
+        _("expertise topics"),
+        default=list,
+        validators=[validate_topics],
+        help_text=_("Keys of MentorProfile.Topic."),
     )
     bio_id = models.TextField(
         _("bio (Indonesian)"), blank=True, max_length=LONG_TEXT, validators=text_limit(LONG_TEXT)
@@ -182,7 +201,7 @@ class MentorProfile(models.Model):
     capacity = models.PositiveSmallIntegerField(
         _("maximum active mentees"),
         default=5,
-        validators=[MaxValueValidator(MAX_MENTEES, message=_("At most 50 businesses at once."))],
+        validators=[MaxValueValidator(MAX_MENTEES, message=MSG_MENTOR_CAPACITY)],
         help_text=_("How many businesses at once."),
     )
     is_paused = models.BooleanField(
@@ -194,7 +213,9 @@ class MentorProfile(models.Model):
         verbose_name_plural = _("mentor profiles")
         constraints = [
             models.CheckConstraint(
-                condition=Q(capacity__lte=MAX_MENTEES), name="mentor_capacity_sane"
+                condition=Q(capacity__lte=MAX_MENTEES),
+                name="mentor_capacity_sane",
+                violation_error_message=MSG_MENTOR_CAPACITY,
             ),
         ]
 

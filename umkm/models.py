@@ -568,6 +568,9 @@ class ProductQuerySet(models.QuerySet):
         return self.none()
 
 
+MSG_SAMPLE_PRICE = _("Tick “samples available” to give a sample price.")
+
+
 class Product(Bilingual, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
@@ -763,6 +766,11 @@ class Product(Bilingual, models.Model):
                 & range_q("weight_grams", 1, MAX_WEIGHT_GRAMS, null=True),
                 name="product_facts_in_range",
             ),
+            models.CheckConstraint(
+                condition=Q(sample_price_usd__isnull=True) | Q(sample_available=True),
+                name="product_sample_price_needs_samples",
+                violation_error_message=MSG_SAMPLE_PRICE,
+            ),
         ]
         indexes = [
             # The public catalogue: listed products, newest first.
@@ -788,7 +796,7 @@ class Product(Bilingual, models.Model):
     def clean(self):
         if self.sample_price_usd is not None and not self.sample_available:
             raise ValidationError(
-                {"sample_price_usd": _("Tick “samples available” to give a sample price.")},
+                {"sample_price_usd": MSG_SAMPLE_PRICE},
                 code="sample_price",
             )
 
