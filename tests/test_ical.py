@@ -17,11 +17,13 @@ from icalendar import Calendar
 from mentoring.models import CalendarFeed
 from mentoring.services import trainings as services
 
-from .factories import BusinessFactory, BuyerFactory, MentorFactory
-from .test_trainings import (
+from .factories import (
     JOIN_LINK,
     SECRET,
+    BusinessFactory,
+    BuyerFactory,
     DraftSessionFactory,
+    MentorFactory,
     PastSessionFactory,
     RegistrationFactory,
     TrainingSessionFactory,

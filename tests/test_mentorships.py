@@ -8,7 +8,6 @@ from datetime import timedelta
 from decimal import Decimal
 from types import SimpleNamespace
 
-import factory
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -27,6 +26,7 @@ from .factories import (
     BusinessFactory,
     BuyerFactory,
     MentorFactory,
+    MentorProfileFactory,
     MentorshipFactory,
     OwnerFactory,
     PendingMentorFactory,
@@ -35,18 +35,6 @@ from .factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-class MentorProfileFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = MentorProfile
-
-    user = factory.SubFactory(MentorFactory)
-    topics = factory.LazyFunction(lambda: ["export", "packaging"])
-    bio_id = "Mentor ekspor dari Bandung."
-    bio_en = "Export mentor from Bandung."
-    organisation = "Universitas Padjadjaran"
-    capacity = 5
 
 
 def kinds_for(user) -> list[str]:

@@ -22,8 +22,7 @@ from django.urls import reverse
 from mentoring.models import Registration, TrainingSession
 from mentoring.services import trainings
 
-from .factories import BusinessFactory
-from .test_trainings import TrainingSessionFactory
+from .factories import BusinessFactory, TrainingSessionFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
-import factory
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection, transaction
@@ -35,71 +34,26 @@ from mentoring.services import trainings as services
 from notifications.models import Notification
 
 from .factories import (
+    JOIN_LINK,
+    SECRET,
     BusinessFactory,
     BuyerFactory,
+    DraftSessionFactory,
     MentorFactory,
     MentorshipFactory,
     OwnerFactory,
+    PastSessionFactory,
     PendingMentorFactory,
+    RegistrationFactory,
     StaffFactory,
+    TrainingSessionFactory,
     UserFactory,
 )
 from .pdfs import pdf_file
 
 pytestmark = pytest.mark.django_db
 
-JOIN_LINK = "https://meet.example.com/secret-room-123"
-SECRET = "secret-room-123"
 PDF_BYTES = pdf_file()  # a whole PDF: uploads are parsed
-
-
-# Factories -----------------------------------------------------------------------------
-
-
-class TrainingSessionFactory(factory.django.DjangoModelFactory):
-    """A published hybrid session a week from now."""
-
-    class Meta:
-        model = TrainingSession
-
-    host = factory.SubFactory(MentorFactory)
-    title = factory.Sequence(lambda n: f"Pelatihan ekspor {n}")
-    topic = "export"
-    description_id = "Cara mengekspor keripik ke Malaysia."
-    description_en = "How to export chips to Malaysia."
-    starts_at = factory.LazyFunction(
-        lambda: (timezone.now() + timedelta(days=7)).replace(second=0, microsecond=0)
-    )
-    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=2))
-    registration_deadline = factory.LazyAttribute(lambda o: o.starts_at - timedelta(hours=2))
-    mode = TrainingSession.Mode.HYBRID
-    venue = "Gedung Disperindag"
-    city = "Pekanbaru"
-    join_link = JOIN_LINK
-    capacity = 10
-    status = TrainingSession.Status.PUBLISHED
-
-
-class DraftSessionFactory(TrainingSessionFactory):
-    status = TrainingSession.Status.DRAFT
-
-
-class PastSessionFactory(TrainingSessionFactory):
-    """Ended an hour ago, not yet marked done."""
-
-    starts_at = factory.LazyFunction(
-        lambda: (timezone.now() - timedelta(hours=3)).replace(second=0, microsecond=0)
-    )
-
-
-class RegistrationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Registration
-
-    session = factory.SubFactory(TrainingSessionFactory)
-    business = factory.SubFactory(BusinessFactory)
-    attendee_name = factory.Faker("name")
-    status = Registration.Status.CONFIRMED
 
 
 # Helpers -------------------------------------------------------------------------------
