@@ -47,8 +47,8 @@ from .factories import (
     StaffFactory,
     SubCategoryFactory,
 )
-from .forms_as_sent import admin_data
-from .pdfs import pdf_file
+from .support.forms_as_sent import admin_data
+from .support.pdfs import pdf_file
 
 pytestmark = pytest.mark.django_db
 

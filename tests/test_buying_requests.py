@@ -8,8 +8,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
@@ -30,6 +28,7 @@ from .factories import (
     ProductFactory,
     StaffFactory,
 )
+from .support import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -559,12 +558,6 @@ def test_quote_threads_do_not_count_against_the_buyers_inquiry_limit(world):
         message="Direct question",
     )
     assert inquiry.quote_id is None
-
-
-def count_queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
 
 
 @pytest.mark.parametrize("role", ["buyer", "owner", "staff"])

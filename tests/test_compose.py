@@ -20,7 +20,8 @@ import pytest
 import redis
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+from .support import ROOT
+
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 DOCKERFILE = ROOT / "Dockerfile"
 ENV_EXAMPLE = ROOT / ".env.example"

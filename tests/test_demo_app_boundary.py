@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from .support import ROOT
+
 # Every package of the site but the demo, the tests and the benchmark.
 # Every top-level package but the demo itself, the tests and the benchmark.
 PRODUCTION_PACKAGES = sorted(

@@ -3,14 +3,13 @@
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import polib
 import pytest
 
 from .conftest import require_service
+from .support import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ["id", "en"]
 # Every top-level Python package of the project (its apps and helpers) and the shared
 # templates: a new app is extracted without being listed here.

@@ -24,7 +24,7 @@ from umkm import images, services
 from umkm.models import Business, Category, Product, ProductImage
 
 from .factories import OwnerFactory
-from .pdfs import PAGES, catalog, pdf_file
+from .support.pdfs import PAGES, catalog, pdf_file
 
 MB = 1024 * 1024
 GENERATED_NAME = r"^[0-9a-f]{32}\.(jpg|png|pdf)$"

@@ -17,7 +17,6 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection, transaction
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
@@ -41,7 +40,8 @@ from .factories import (
     ProductFactory,
     StaffFactory,
 )
-from .pdfs import pdf_file
+from .support import count_queries
+from .support.pdfs import pdf_file
 
 pytestmark = pytest.mark.django_db
 
@@ -741,13 +741,6 @@ def make_threads(world, count: int):
             url=inquiry.get_absolute_url(),
             email_status="skipped",
         )
-
-
-def count_queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
 
 
 @pytest.mark.parametrize("role", ["buyer", "owner", "mentor", "staff"])

@@ -44,7 +44,7 @@ from .factories import (
     MentorFactory,
     OwnerFactory,
 )
-from .pdfs import PAGES, catalog, pdf_file, pdf_file_packed
+from .support.pdfs import PAGES, catalog, pdf_file, pdf_file_packed
 
 ACTIVE = (
     "This PDF contains scripts, automatic actions, embedded files or media; "

@@ -8,8 +8,6 @@ import io
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -30,6 +28,7 @@ from .factories import (
     QuoteFactory,
     StaffFactory,
 )
+from .support import count_queries
 from .test_programme_figures import build_world, register
 
 pytestmark = pytest.mark.django_db
@@ -427,12 +426,6 @@ def grow(count: int) -> None:
             deal_value_usd=100 if i % 2 else None,
         )
         QuoteFactory(request=request, business=business)
-
-
-def count_queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,6 @@ import subprocess
 import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -38,11 +37,11 @@ from notifications.models import Notification
 from umkm import services as umkm_services
 
 from .factories import PASSWORD, ListedProductFactory, MentorshipFactory
+from .support import ROOT
 
 pytestmark = pytest.mark.django_db
 
 DEAD_REDIS = "redis://127.0.0.1:1/0"  # port 1: nothing listens, connections are refused
-ROOT = Path(__file__).resolve().parent.parent
 KEY_PREFIX = "test-redis-down"
 
 

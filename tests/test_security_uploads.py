@@ -55,7 +55,7 @@ from .factories import (
     StaffFactory,
     SubCategoryFactory,
 )
-from .pdfs import PAGES, catalog, pdf_file
+from .support.pdfs import PAGES, catalog, pdf_file
 
 pytestmark = pytest.mark.django_db
 

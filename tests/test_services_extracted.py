@@ -40,12 +40,12 @@ from .factories import (
     ProductFactory,
     StaffFactory,
 )
-from .forms_as_sent import admin_data, form_data
-from .pdfs import pdf_file
+from .support import ROOT
+from .support.forms_as_sent import admin_data, form_data
+from .support.pdfs import pdf_file
 
 pytestmark = pytest.mark.django_db
 
-ROOT = Path(__file__).resolve().parent.parent
 PDF_BYTES = pdf_file()  # a clean one-page PDF that the upload check accepts
 
 

@@ -20,7 +20,6 @@ mentor with an active mentorship is let in and told.
 """
 
 import ast
-from pathlib import Path
 
 import pytest
 from django.db.models import Q
@@ -47,8 +46,8 @@ from .factories import (
     ProductFactory,
     StaffFactory,
 )
+from .support import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 PROJECT = {"accounts", "config", "marketplace", "mentoring", "notifications", "readiness", "umkm"}
 SKIP_DIRS = {".venv", "tests", "migrations", "node_modules", "var", "static", "locale", ".git"}
 

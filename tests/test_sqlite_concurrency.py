@@ -38,7 +38,6 @@ from collections import Counter
 from contextlib import contextmanager
 from datetime import timedelta
 from html import unescape
-from pathlib import Path
 from unittest.mock import Mock, patch
 from urllib.parse import urlencode
 
@@ -75,8 +74,8 @@ from .factories import (
     InquiryFactory,
     ListedProductFactory,
 )
+from .support import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 # Backends ----------------------------------------------------------------------------

@@ -28,9 +28,9 @@ from umkm import images, services
 from umkm.models import Business, Category, Certification, Product
 
 from .factories import OwnerFactory
-from .pdfs import pdf_file
+from .support import ROOT
+from .support.pdfs import pdf_file
 
-ROOT = Path(__file__).resolve().parent.parent
 REGION = "us-east-1"
 ACCESS_KEY, SECRET_KEY = "testing-access-key", "testing-secret-key"
 AWS_VARIABLES = (

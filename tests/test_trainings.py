@@ -49,7 +49,7 @@ from .factories import (
     TrainingSessionFactory,
     UserFactory,
 )
-from .pdfs import pdf_file
+from .support.pdfs import pdf_file
 
 pytestmark = pytest.mark.django_db
 

@@ -18,9 +18,7 @@ from django.core import mail
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.template.defaultfilters import capfirst
-from django.test.utils import CaptureQueriesContext
 from django.urls import get_resolver, reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext
@@ -51,7 +49,8 @@ from .factories import (
     StaffFactory,
     SubCategoryFactory,
 )
-from .pdfs import pdf_file
+from .support import count_queries
+from .support.pdfs import pdf_file
 
 pytestmark = pytest.mark.django_db
 
@@ -1534,13 +1533,6 @@ PRODUCT_DETAIL_MAX_QUERIES = 14
 def products_with_photos(business: Business, count: int, category) -> None:
     for _ in range(count):
         add_photos(ProductFactory(business=business, category=category), 2)
-
-
-def count_queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(context.captured_queries)
 
 
 def test_the_product_list_takes_the_same_few_queries_for_5_and_40_products(
