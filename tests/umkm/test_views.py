@@ -150,12 +150,12 @@ class World:
 
 
 @pytest.fixture
-def world(private_storage) -> World:
-    business = BusinessFactory()
-    mentor = MentorshipFactory(business=business).mentor
-    pending = PendingMentorFactory()
+def world(private_storage, cast) -> World:
+    """The shared cast, with a mentor of the other business, the pending mentor in a
+    mentorship with the business, a product, an unverified certificate and a photo."""
+    business, mentor, pending = cast.business, cast.mentor, cast.pending_mentor
     MentorshipFactory(business=business, mentor=pending)
-    other_business = BusinessFactory()
+    other_business = cast.other_business
     other_mentor = MentorshipFactory(business=other_business).mentor
     product = ProductFactory(business=business)
     certification = CertificationFactory(business=business, verified_at=None)
@@ -171,8 +171,8 @@ def world(private_storage) -> World:
         other_mentor=other_mentor,
         other_owner=other_business.owner,
         other_business=other_business,
-        buyer=BuyerFactory(),
-        staff=StaffFactory(),
+        buyer=cast.buyer,
+        staff=cast.staff,
         product=product,
         certification=certification,
         image=image,
@@ -1667,7 +1667,7 @@ def test_owner_dashboard_lists_next_trainings_and_waiting_inquiries(client, worl
     from marketplace.models import Inquiry
     from mentoring.models import Registration
 
-    from ..factories import BuyerFactory, DoneSessionFactory
+    from ..factories import DoneSessionFactory
 
     upcoming = DoneSessionFactory(
         title="Ekspor ke Malaysia",
