@@ -7,10 +7,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.forms import AdminLoginForm
 from accounts.views import HomeView
+from core import files
 from marketplace.sitemaps import SITEMAPS
 from marketplace.views import robots_txt
 
-from . import files, health
+from . import health
 from .security import with_inline_assets
 
 admin.site.site_header = "Jembatan UMKM"
@@ -50,9 +51,9 @@ urlpatterns = [
 ]
 
 # Under /api/ errors outside the API's views answer JSON, as the API does.
-handler400 = "config.api.bad_request"
-handler404 = "config.api.page_not_found"
-handler500 = "config.api.server_error"
+handler400 = "core.api.bad_request"
+handler404 = "core.api.page_not_found"
+handler500 = "core.api.server_error"
 
 # Public media (product photos, logos) from the local folder when no object storage is
 # configured, pictures only; certificates live in a separate private store that is

@@ -4,8 +4,8 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from umkm.images import clean_document_upload
-from umkm.uploads import checked_uploads_form
+from core.admin_uploads import checked_uploads_form
+from core.uploads import clean_document_upload
 
 from . import selectors, services
 from .models import (

@@ -31,8 +31,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config import idempotency
-from config.api import API_LANGUAGES, MSG_NOT_FOUND, ScopedThrottle, api_language
+from core import idempotency
+from core.api import API_LANGUAGES, MSG_NOT_FOUND, ScopedThrottle, api_language
 from mentoring.models import TrainingSession
 from mentoring.services.trainings import SEAT_STATUSES
 from umkm.models import Business, Category, Certification, PriceTier, Product, ProductImage

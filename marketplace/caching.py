@@ -22,42 +22,27 @@ during which a message was added.
 """
 
 import hashlib
-import uuid
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.http import HttpResponse
 from django.utils.cache import has_vary_header
 from django.utils.translation import get_language
 
+from core import cache_versions
+
 PAGE_CACHE_SECONDS = 60
 # settings.ANONYMOUS_RESPONSE_CACHE_SECONDS overrides it; 0 turns the cache off (tests
 # that measure what one render costs).
-VERSION_KEY = "catalogue_version"
+VERSION_KEY = cache_versions.version_key(cache_versions.CATALOGUE)
 _KEY_PREFIX = "anon-response"
 _PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
 
 
 def catalogue_version() -> str:
-    """The current catalogue version (made when missing, e.g. after the cache was flushed)."""
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
-        version = cache.get(VERSION_KEY) or ""
-    return version
-
-
-def bump_catalogue_version() -> None:
-    """Retire every cached anonymous response: now and again when the transaction
-    commits (a page rendered from the old rows in between is not kept)."""
-
-    def bump() -> None:
-        cache.set(VERSION_KEY, uuid.uuid4().hex, None)
-
-    bump()
-    transaction.on_commit(bump)
+    """The catalogue's cache version (``core.cache_versions``); listing changes bump it."""
+    return cache_versions.version(cache_versions.CATALOGUE)
 
 
 def _may_use_cache(request) -> bool:

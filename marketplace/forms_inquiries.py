@@ -12,8 +12,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config import idempotency
-from config.bounds import MAX_PRICE_USD, MAX_QUANTITY
+from core import idempotency
+from core.bounds import MAX_PRICE_USD, MAX_QUANTITY
+from core.uploads import clean_document_upload
 from umkm.models import Category, Product
 
 from .models import (
@@ -152,8 +153,6 @@ class AttachmentMixin:
         upload = self.cleaned_data.get("attachment")
         if not upload:
             return None
-        from umkm.images import clean_document_upload
-
         return clean_document_upload(upload)
 
 

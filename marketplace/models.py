@@ -10,7 +10,7 @@ from django.utils.formats import number_format
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from config.bounds import (
+from core.bounds import (
     LONG_TEXT,
     MAX_LEAD_TIME_DAYS,
     MAX_PRICE_USD,
@@ -33,7 +33,7 @@ INCOTERM_CHOICES = [
 
 
 def _idempotency_key_field() -> models.CharField:
-    """The key of the form or API request that created the row (``config.idempotency``)."""
+    """The key of the form or API request that created the row (``core.idempotency``)."""
     return models.CharField(
         _("idempotency key"),
         max_length=64,
@@ -163,9 +163,9 @@ def _range_message(message, **numbers) -> str:
 # The terms an inquiry may ask for, checked by ``marketplace.services.inquiry_create``
 # for every door (web form, API, demo), which show the same message. Within what the
 # columns hold (a 32-bit integer; 10 digits with 2 decimals) and what one order needs.
-INQUIRY_MAX_QUANTITY = MAX_QUANTITY  # the bound of every quantity (config.bounds)
+INQUIRY_MAX_QUANTITY = MAX_QUANTITY  # the bound of every quantity (core.bounds)
 INQUIRY_MIN_TARGET_PRICE_USD = Decimal("0.01")
-INQUIRY_MAX_TARGET_PRICE_USD = MAX_PRICE_USD  # per unit (config.bounds)
+INQUIRY_MAX_TARGET_PRICE_USD = MAX_PRICE_USD  # per unit (core.bounds)
 # Lazy: the numbers are written the reader's way (100,000,000 or 100.000.000).
 MSG_INQUIRY_QUANTITY = lazy(_range_message, str)(
     _("Enter a quantity from 1 to %(max)s."), max=INQUIRY_MAX_QUANTITY

@@ -27,7 +27,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from config.idempotency import AlreadySubmitted, check_replay, first_wins
+from core.idempotency import AlreadySubmitted, check_replay, first_wins
 from mentoring.selectors import active_mentors_of, is_active_mentor
 from notifications.models import Notification
 from notifications.services import notification_create
@@ -253,7 +253,7 @@ def inquiry_create(
     with one message, whether it is hidden or not that supplier's.
 
     Sent again with the same ``idempotency_key``, it writes and notifies nothing and
-    raises ``AlreadySubmitted`` with the first inquiry (``config.idempotency``).
+    raises ``AlreadySubmitted`` with the first inquiry (``core.idempotency``).
     """
     _check_buyer(buyer)
     if not public_businesses().filter(pk=business.pk).exists():

@@ -15,6 +15,7 @@ from django.views import View
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from core.pagination import CachedCountPaginator
 from mentoring.selectors import active_mentors_of
 from umkm.models import Certification
 
@@ -22,7 +23,6 @@ from . import selectors
 from .caching import cache_anonymous_response
 from .forms import CatalogueFilterForm
 from .models import ShortlistItem
-from .pagination import CachedCountPaginator
 
 PAGE_SIZE = 24
 

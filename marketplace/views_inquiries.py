@@ -20,9 +20,9 @@ from django.views import View
 from django.views.generic import FormView, ListView
 
 from accounts.permissions import RoleRequiredMixin, StaffRequiredMixin
-from config.files import private_download
-from config.http import safe_next
-from config.idempotency import AlreadySubmitted
+from core.files import private_download
+from core.http import safe_next
+from core.idempotency import AlreadySubmitted
 from notifications.models import Notification
 from umkm.models import Business, Product
 

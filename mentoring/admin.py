@@ -5,9 +5,9 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from config.admin_services import ServiceAdminMixin, mirror_saved
-from umkm.images import clean_document_upload
-from umkm.uploads import checked_uploads_form
+from core.admin_services import ServiceAdminMixin, mirror_saved
+from core.admin_uploads import checked_uploads_form
+from core.uploads import clean_document_upload
 
 from . import services
 from .models import ActionItem, MentoringLog, MentorProfile, Mentorship

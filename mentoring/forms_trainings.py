@@ -10,7 +10,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.bounds import MAX_SEATS
+from core.bounds import MAX_SEATS
+from core.uploads import clean_document_upload
 from umkm.models import Business
 
 from .models import MentorProfile, TrainingSession
@@ -127,8 +128,6 @@ class MaterialForm(forms.Form):
     )
 
     def clean_file(self):
-        from umkm.images import clean_document_upload
-
         return clean_document_upload(self.cleaned_data["file"])
 
 

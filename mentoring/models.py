@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.bounds import (
+from core.bounds import (
     LONG_TEXT,
     MAX_SEATS,
     MAX_SESSION_DAYS,

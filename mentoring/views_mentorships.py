@@ -21,7 +21,7 @@ from accounts.permissions import (
     RoleRequiredMixin,
     StaffRequiredMixin,
 )
-from config.http import safe_next
+from core.http import safe_next
 from readiness.selectors import business_readiness
 from umkm.models import Business
 

@@ -32,9 +32,9 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from accounts.permissions import ApprovedMentorRequiredMixin, RoleRequiredMixin
-from config.bounds import EARLIEST_DATE, LATEST_DATE
-from config.files import private_download
-from config.http import safe_next
+from core.bounds import EARLIEST_DATE, LATEST_DATE
+from core.files import private_download
+from core.http import safe_next
 from umkm.models import Business
 
 from . import certificates, ical

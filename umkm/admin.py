@@ -3,9 +3,11 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
-from config.admin_services import ServiceAdminMixin, mirror_saved
+from core import uploads
+from core.admin_services import ServiceAdminMixin, mirror_saved
+from core.admin_uploads import checked_uploads_form
 
-from . import images, services
+from . import services
 from .forms import BasePriceTierFormSet
 from .models import (
     Business,
@@ -16,7 +18,6 @@ from .models import (
     ProductImage,
     ProductTransition,
 )
-from .uploads import checked_uploads_form
 
 
 def _changed_values(form, allowed) -> dict:
@@ -82,7 +83,7 @@ class CertificationInline(admin.TabularInline):
 
 @admin.register(Business)
 class BusinessAdmin(ServiceAdminMixin, admin.ModelAdmin):
-    form = checked_uploads_form(logo=images.clean_logo_upload)
+    form = checked_uploads_form(logo=uploads.clean_logo_upload)
     list_display = ["name", "owner", "city", "sector", "scale", "verified_at", "is_active"]
     list_filter = [
         ("verified_at", admin.EmptyFieldListFilter),
@@ -166,7 +167,7 @@ class BusinessAdmin(ServiceAdminMixin, admin.ModelAdmin):
 
 @admin.register(Certification)
 class CertificationAdmin(admin.ModelAdmin):
-    form = checked_uploads_form(document=images.clean_document_upload)
+    form = checked_uploads_form(document=uploads.clean_document_upload)
     list_display = ["business", "kind", "number", "expires_on", "verified_at"]
     list_filter = ["kind", ("verified_at", admin.EmptyFieldListFilter)]
     search_fields = ["number", "business__name"]
@@ -325,7 +326,7 @@ class ProductImageInline(admin.TabularInline):
     makes their thumbnails."""
 
     model = ProductImage
-    form = checked_uploads_form(image=images.clean_image_upload)
+    form = checked_uploads_form(image=uploads.clean_image_upload)
     formset = ProductImageInlineFormSet
     extra = 0
     fields = ["image", "alt_text", "position", "thumb_small"]

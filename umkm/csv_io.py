@@ -20,6 +20,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from core.csv_safety import csv_safe
+
 from . import services
 from .forms import PriceTierFormSet, ProductForm
 from .models import Category, PriceTier, Product, format_hs_code, normalise_hs_code
@@ -65,8 +67,6 @@ DOLLAR_COLUMNS = {"fob_usd", "sample_price_usd"}
 YES = {"yes", "y", "true", "1", "ya", "iya", "benar", "x"}
 NO = {"", "no", "n", "false", "0", "tidak", "tdk", "salah"}
 
-# OWASP "CSV injection": a spreadsheet runs a cell starting with these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 EXAMPLE = {
     "name_id": "Keripik nanas",
@@ -104,13 +104,6 @@ class CellError(Exception):
 
 
 # Writing ----------------------------------------------------------------------------
-
-
-def csv_safe(value) -> str:
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
 
 
 def _write(rows: list[list]) -> str:

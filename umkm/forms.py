@@ -4,6 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import clean_document_upload, clean_logo_upload
+
 from .models import (
     Business,
     Category,
@@ -73,8 +75,6 @@ class BusinessForm(forms.ModelForm):
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")
         if logo and hasattr(logo, "content_type"):  # a new upload
-            from .images import clean_logo_upload
-
             return clean_logo_upload(logo)
         return logo
 
@@ -99,8 +99,6 @@ class CertificationForm(forms.ModelForm):
     def clean_document(self):
         document = self.cleaned_data.get("document")
         if document and hasattr(document, "content_type"):
-            from .images import clean_document_upload
-
             return clean_document_upload(document)
         return document
 

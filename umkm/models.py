@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from config.bounds import (
+from core.bounds import (
     LONG_TEXT,
     MAX_BUSINESS_FIGURE_IDR,
     MAX_EMPLOYEES,

@@ -19,7 +19,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from marketplace.caching import bump_catalogue_version
+from core import cache_versions, uploads
 from notifications.services import notification_create
 
 from .models import (
@@ -444,7 +444,7 @@ def product_update(*, product: Product, actor: User, **fields) -> Product:
             )
             _notify_reviewers(product)
         if product.is_listed:
-            bump_catalogue_version()  # non-export fields are public at once
+            cache_versions.bump(cache_versions.CATALOGUE)  # non-export fields are public at once
     return product
 
 
@@ -497,7 +497,7 @@ def product_approve(*, product: Product, reviewer: User, comment: str = "") -> P
             context={"product": product.name_id, "reviewer": reviewer.get_full_name()},
             url=reverse("umkm:product-detail", args=[product.pk]),
         )
-        bump_catalogue_version()
+        cache_versions.bump(cache_versions.CATALOGUE)
     return product
 
 
@@ -539,7 +539,7 @@ def product_archive(*, product: Product, actor: User) -> Product:
         product.pending_changes = {}
         product.save(update_fields=["status", "is_listed", "pending_changes", "updated_at"])
         _record(product, from_status=from_status, actor=actor)
-        bump_catalogue_version()
+        cache_versions.bump(cache_versions.CATALOGUE)
     return product
 
 
@@ -571,8 +571,6 @@ def product_image_add(*, product: Product, upload, by: User, alt_text: str = "")
     """Store a checked, re-encoded photo and queue its thumbnails (the owner or staff)."""
     from django.db.models import Max
 
-    from . import images
-
     _check_can_edit(by, product.business)
     too_many = ValidationError(
         _("A product has at most %(max)d photos.") % {"max": ProductImage.MAX_PER_PRODUCT}
@@ -580,7 +578,7 @@ def product_image_add(*, product: Product, upload, by: User, alt_text: str = "")
     if product.images.count() >= ProductImage.MAX_PER_PRODUCT:
         raise too_many  # before decoding anything
     alt_text = _clean_alt_text(alt_text)
-    content = images.clean_image_upload(upload)
+    content = uploads.clean_image_upload(upload)
     image = ProductImage(product=product, alt_text=alt_text)
     # Stored before the transaction: an upload must not hold the product's row lock
     # (on SQLite, the database's only write lock); removed again if the row is not kept.
@@ -755,7 +753,7 @@ def business_update(*, business: Business, by: User, **fields) -> Business:
         if (current.name, current.city) != (before["name"], before["city"]):
             products_refresh_search(queryset=current.products.all())
         if current.is_active != before["is_active"]:
-            bump_catalogue_version()
+            cache_versions.bump(cache_versions.CATALOGUE)
     return current
 
 
@@ -876,7 +874,7 @@ def product_delete(*, product: Product, by: User) -> None:
         for file in files:
             _delete_file_on_commit(file)
         if was_listed:
-            bump_catalogue_version()
+            cache_versions.bump(cache_versions.CATALOGUE)
 
 
 # What other people took part in: a business with any of these is switched off
@@ -924,7 +922,7 @@ def business_delete(*, business: Business, by: User) -> None:
         for file in files:
             _delete_file_on_commit(file)
         if was_listed:
-            bump_catalogue_version()
+            cache_versions.bump(cache_versions.CATALOGUE)
 
 
 def _clean_alt_text(alt_text: str) -> str:
@@ -943,7 +941,7 @@ def _photos_changed(product: Product) -> None:
     new review, as product_update's other non-export fields), so the cached catalogue
     pages go."""
     if product.is_listed:
-        bump_catalogue_version()
+        cache_versions.bump(cache_versions.CATALOGUE)
 
 
 def product_image_update(*, image: ProductImage, alt_text: str, by: User) -> ProductImage:

@@ -15,8 +15,8 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from accounts.permissions import RoleRequiredMixin, StaffRequiredMixin
-from config.files import private_download
-from config.http import safe_next
+from core.files import private_download
+from core.http import safe_next
 
 from . import selectors, services
 from .forms import (
@@ -86,16 +86,6 @@ class OwnerDashboardView(RoleRequiredMixin, TemplateView):
             context["status_counts"] = selectors.status_counts(business)
             context["status_labels"] = dict(Product.Status.choices)
             context["certifications"] = business.certifications.all()[:10]
-            from marketplace.models import Inquiry
-            from mentoring.services import upcoming_sessions_for
-
-            context["next_sessions"] = list(upcoming_sessions_for(user)[:5])
-
-            context["open_inquiries"] = list(
-                Inquiry.objects.filter(business=business, status=Inquiry.Status.OPEN)
-                .select_related("product")
-                .order_by("-last_message_at")[:5]
-            )
         return context
 
 

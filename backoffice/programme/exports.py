@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from umkm.csv_io import csv_safe
+from core.csv_safety import csv_safe
 
 from .periods import Period
 from .tables import MONTH, Table

@@ -21,7 +21,7 @@ from accounts import services
 from accounts.models import User
 from accounts.permissions import StaffRequiredMixin
 from backoffice import selectors
-from config.http import safe_next
+from core.http import safe_next
 from marketplace.models import Inquiry
 from marketplace.services import inquiry_remind_supplier
 

@@ -1,5 +1,5 @@
 """Bring stored values inside the bounds that the next migration's CHECK constraints
-enforce (see ``config.bounds``), so that adding them cannot fail on existing rows: a
+enforce (see ``core.bounds``), so that adding them cannot fail on existing rows: a
 nullable value out of range becomes "not stated", a required one the nearest bound.
 """
 
@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.db import migrations
 
-from config.bounds import repair_range
+from core.bounds import repair_range
 
 # Frozen here as they were when the constraints were added.
 EARLIEST_DATE, LATEST_DATE = date(2000, 1, 1), date(2100, 12, 31)

@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from marketplace.models import Inquiry
 from marketplace.selectors import current_rate
 from umkm.models import Product
 
@@ -124,3 +125,18 @@ def get(mapping, key):
     if not mapping:
         return None
     return mapping.get(key)
+
+
+OWNER_OPEN_INQUIRIES = 5
+
+
+@register.inclusion_tag("marketplace/partials/owner_open_inquiries.html")
+def owner_open_inquiries(business):
+    """The business's inquiries still waiting for its reply, newest first (the owner's
+    dashboard in umkm composes this panel without importing marketplace)."""
+    inquiries = (
+        Inquiry.objects.filter(business=business, status=Inquiry.Status.OPEN)
+        .select_related("product")
+        .order_by("-last_message_at")[:OWNER_OPEN_INQUIRIES]
+    )
+    return {"open_inquiries": list(inquiries)}

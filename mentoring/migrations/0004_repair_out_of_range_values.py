@@ -1,5 +1,5 @@
 """Bring stored values inside the bounds that the next migration's CHECK constraints
-enforce (see ``config.bounds``), so that adding them cannot fail on existing rows.
+enforce (see ``core.bounds``), so that adding them cannot fail on existing rows.
 
 Above all a training saved with an end like "9999-12-31 23:59" in a zone west of UTC:
 PostgreSQL stored year 10000, which no page could read back (every page that loaded it
@@ -15,7 +15,7 @@ from django.db import migrations
 from django.db.models import DateTimeField, F, Value
 from django.db.models.functions import Greatest, Least
 
-from config.bounds import repair_range
+from core.bounds import repair_range
 
 # Frozen here as they were when the constraints were added.
 EARLIEST_DATE, LATEST_DATE = date(2000, 1, 1), date(2100, 12, 31)

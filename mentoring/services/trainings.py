@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from config.idempotency import AlreadySubmitted
+from core.idempotency import AlreadySubmitted
 from notifications.models import Notification
 from notifications.services import batched_delivery, notification_create
 from umkm.models import Business
@@ -390,7 +390,7 @@ def session_mark_done(
 
 
 def material_add(*, session: TrainingSession, title: str, file) -> SessionMaterial:
-    """Attach a checked document (``umkm.images.clean_document_upload``) to a session."""
+    """Attach a checked document (``core.uploads.clean_document_upload``) to a session."""
     if session.status == Status.CANCELLED:
         raise TrainingError(_("A cancelled session takes no materials."))
     material = SessionMaterial(session=session, title=title.strip())

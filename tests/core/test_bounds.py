@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
-from config.bounds import EARLIEST_MOMENT, LATEST_MOMENT, is_plausible
+from core.bounds import EARLIEST_MOMENT, LATEST_MOMENT, is_plausible
 from marketplace.models import ExchangeRate, Inquiry, Quote
 from mentoring.models import (
     ActionItem,

@@ -23,7 +23,7 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from rest_framework.test import APIClient
 
-from config import idempotency
+from core import idempotency
 from marketplace import services
 from marketplace.models import BuyingRequest, Inquiry, InquiryMessage, Quote
 from mentoring.models import Registration, TrainingSession

@@ -150,7 +150,7 @@ def test_anonymous_api_clients_keep_their_rate_limit(product, settings):
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]},
     }
-    from config.api import AnonThrottle
+    from core.api import AnonThrottle
 
     client = Client()
     statuses = [

@@ -24,7 +24,7 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from config.api import MAX_BODY_BYTES, MAX_JSON_DEPTH, json_too_deep
+from core.api import MAX_BODY_BYTES, MAX_JSON_DEPTH, json_too_deep
 from marketplace.models import Inquiry, InquiryMessage
 from marketplace.services import inquiry_create
 from mentoring.models import TrainingSession
@@ -493,7 +493,7 @@ def test_errors_that_escape_validation_are_still_a_json_4xx(
     )
     assert response.status_code == status
     assert response.json() == body
-    logged = [r for r in caplog.records if r.name == "config.api" and r.levelname == "ERROR"]
+    logged = [r for r in caplog.records if r.name == "core.api" and r.levelname == "ERROR"]
     assert bool(logged) == (not isinstance(error, ValidationError))
 
 

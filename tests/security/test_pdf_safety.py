@@ -1,4 +1,4 @@
-"""PDF uploads are checked by parsing them (umkm.pdf_safety), not by searching bytes.
+"""PDF uploads are checked by parsing them (core.pdf_safety), not by searching bytes.
 
 The corpus is written in code: raw PDF text (``tests/pdfs.py``), pypdf's writer and
 fpdf2 (which makes the platform's own attendance certificates). Every active file is
@@ -342,8 +342,8 @@ ACTIVE_FILES = {
 
 @pytest.fixture
 def reasons(caplog):
-    caplog.set_level(logging.INFO, logger="umkm.pdf_safety")
-    return lambda: [r.getMessage() for r in caplog.records if r.name == "umkm.pdf_safety"]
+    caplog.set_level(logging.INFO, logger="core.pdf_safety")
+    return lambda: [r.getMessage() for r in caplog.records if r.name == "core.pdf_safety"]
 
 
 @pytest.mark.parametrize(("data", "reason"), ACTIVE_FILES.values(), ids=ACTIVE_FILES.keys())

@@ -1,5 +1,5 @@
 """Bring stored values inside the bounds that the next migration's CHECK constraints
-enforce (see ``config.bounds``), so that adding them cannot fail on existing rows.
+enforce (see ``core.bounds``), so that adding them cannot fail on existing rows.
 
 A nullable figure out of range becomes "not stated" (the owner enters it again); a
 required one moves to the nearest bound. A business whose scale contradicts its assets
@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db import migrations
 from django.db.models import Q
 
-from config.bounds import repair_range
+from core.bounds import repair_range
 
 # Frozen here as they were when the constraint was added.
 EARLIEST_DATE, LATEST_DATE = date(2000, 1, 1), date(2100, 12, 31)

@@ -33,7 +33,7 @@ from rest_framework import (
 from rest_framework.fields import get_error_detail
 from rest_framework.settings import api_settings
 
-from marketplace.pagination import CachedCountPaginator
+from core.pagination import CachedCountPaginator
 
 logger = logging.getLogger(__name__)
 

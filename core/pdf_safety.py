@@ -2,7 +2,7 @@
 
 Every PDF that reaches the platform (certificates, inquiry attachments, training
 materials, and the same fields in the admin) goes through ``pdf_check``, called by
-``umkm.images.clean_document_upload``. A PDF is refused when anything in it can act on
+``core.uploads.clean_document_upload``. A PDF is refused when anything in it can act on
 its own in a reader: JavaScript, actions that run on opening the file or on page,
 annotation and form events, launching programs, embedded files, XFA forms, rich media,
 and actions that submit, import or open other files.

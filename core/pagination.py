@@ -7,7 +7,7 @@ facet counts (two minutes), keyed by the query's SQL and parameters, so every fi
 combination has its own; a new listing shows up in the list at once and in the total
 within two minutes. Orphans are not supported (neither page uses them).
 
-No model imports here: ``config.api`` names this class while DRF is still loading.
+No model imports here: ``core.api`` names this class while DRF is still loading.
 """
 
 import hashlib
