@@ -59,10 +59,10 @@ from PIL import Image
 from rest_framework.test import APIClient
 
 from config.database import MSG_API_BUSY, DatabaseBusyMiddleware, is_lock_timeout
+from core import uploads as core_uploads
 from marketplace import services as marketplace_services
 from marketplace.models import Inquiry, InquiryMessage
 from mentoring.models import Registration, TrainingSession
-from umkm import images as umkm_images
 from umkm import services as umkm_services
 from umkm.models import ProductImage
 
@@ -75,8 +75,9 @@ from ..factories import (
     ListedProductFactory,
 )
 from ..support import ROOT
+from ..support.pdfs import pdf_file
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF_BYTES = pdf_file()  # a whole PDF: uploads are parsed
 
 # Backends ----------------------------------------------------------------------------
 
@@ -651,7 +652,7 @@ def test_a_refused_write_leaves_no_stored_file_behind(stored_files, tmp_path):
 
     for index in range(ProductImage.MAX_PER_PRODUCT - 1):
         photo_row(index)
-    real_clean = umkm_images.clean_image_upload
+    real_clean = core_uploads.clean_image_upload
 
     def clean_while_another_upload_lands(upload):
         cleaned = real_clean(upload)
@@ -661,7 +662,7 @@ def test_a_refused_write_leaves_no_stored_file_behind(stored_files, tmp_path):
     # The last free place is taken while this photo is decoded: the count under the
     # product's lock refuses it after it was stored, and the file goes again.
     with (
-        patch.object(umkm_images, "clean_image_upload", clean_while_another_upload_lands),
+        patch.object(core_uploads, "clean_image_upload", clean_while_another_upload_lands),
         pytest.raises(ValidationError),
     ):
         umkm_services.product_image_add(product=product, upload=jpeg(), by=product.business.owner)

@@ -24,6 +24,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from moto.server import ThreadedMotoServer
 from PIL import Image
 
+from core import uploads
 from umkm import images, services
 from umkm.models import Business, Category, Certification, Product
 
@@ -312,7 +313,7 @@ def test_certificate_is_private_with_a_signed_expiring_url(
 ):
     private_bucket = f"private-{uuid.uuid4().hex[:12]}" if own_bucket else ""
     buckets = use_s3(settings, monkeypatch, s3_client, s3_endpoint, private_bucket=private_bucket)
-    content = images.clean_document_upload(
+    content = uploads.clean_document_upload(
         SimpleUploadedFile("Sertifikat Halal.pdf", PDF, content_type="application/pdf")
     )
     certification = Certification(
@@ -350,7 +351,7 @@ def test_photo_and_certificate_urls_differ_in_kind(
         business=business, kind="pirt", number="P-IRT 2061471010123-27", issued_on=date(2024, 3, 1)
     )
     certification.document.save(
-        "x.pdf", images.clean_document_upload(SimpleUploadedFile("x.pdf", PDF)), save=True
+        "x.pdf", uploads.clean_document_upload(SimpleUploadedFile("x.pdf", PDF)), save=True
     )
     assert "X-Amz-Signature" not in photo.image.url
     assert "X-Amz-Signature" in certification.document.url

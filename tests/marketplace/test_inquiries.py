@@ -22,12 +22,12 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext
 
+from core.uploads import MSG_NOT_A_DOCUMENT
 from marketplace import services
 from marketplace.models import BuyerProfile, Inquiry, InquiryMessage
 from marketplace.tasks import hourly_sweep
 from mentoring.models import Mentorship
 from notifications.models import Notification
-from umkm.images import MSG_NOT_A_DOCUMENT
 from umkm.models import Product
 
 from ..factories import (

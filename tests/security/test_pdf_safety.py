@@ -29,11 +29,11 @@ from pypdf import PdfWriter
 from pypdf.actions import JavaScript, PageTrigger
 from pypdf.generic import ArrayObject, NameObject
 
+from core import pdf_safety, uploads
 from marketplace.models import InquiryMessage
 from mentoring import services as training_services
 from mentoring.certificates import certificate_pdf
 from mentoring.models import SessionMaterial, TrainingSession
-from umkm import images, pdf_safety
 from umkm.models import Certification
 
 from ..factories import (
@@ -67,7 +67,7 @@ def _english():
 def check(data: bytes):
     """What ``clean_document_upload`` (every PDF door) makes of ``data``."""
     upload = SimpleUploadedFile("certificate.pdf", data, content_type="application/pdf")
-    return images.clean_document_upload(upload)
+    return uploads.clean_document_upload(upload)
 
 
 def refusal(data: bytes) -> ValidationError:

@@ -39,9 +39,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from PIL import Image
 
+from core import pdf_safety, uploads
 from marketplace.models import Inquiry, InquiryMessage
 from mentoring.models import SessionMaterial, TrainingSession
-from umkm import csv_io, images, pdf_safety
+from umkm import csv_io
 from umkm.models import Business, Certification, Product, ProductImage
 
 from ..factories import (
@@ -131,7 +132,7 @@ IMAGE_ABUSE = [
         "huge.png",
         "image/png",
         lambda: png_claiming(50_000, 50_000),
-        images.MSG_TOO_MANY_PIXELS,
+        uploads.MSG_TOO_MANY_PIXELS,
         {"max": "40"},
     ),
     Abuse(
@@ -139,19 +140,19 @@ IMAGE_ABUSE = [
         "cut.jpg",
         "image/jpeg",
         lambda: picture("JPEG", (400, 300))[:600],
-        images.MSG_DAMAGED,
+        uploads.MSG_DAMAGED,
     ),
     Abuse(
         "gif-polyglot",
         "photo.gif",
         "image/gif",
         lambda: picture("GIF") + HTML,
-        images.MSG_NOT_AN_IMAGE,
+        uploads.MSG_NOT_AN_IMAGE,
     ),
-    Abuse("html-as-png", "photo.png", "image/png", lambda: HTML, images.MSG_NOT_AN_IMAGE),
-    Abuse("pdf-as-jpg", "photo.jpg", "image/jpeg", lambda: PDF, images.MSG_NOT_AN_IMAGE),
-    Abuse("svg-script", "logo.svg", "image/svg+xml", lambda: SVG, images.MSG_NOT_AN_IMAGE),
-    Abuse("oversized", "big.jpg", "image/jpeg", None, images.MSG_PHOTO_TOO_LARGE, {"max": "10"}),
+    Abuse("html-as-png", "photo.png", "image/png", lambda: HTML, uploads.MSG_NOT_AN_IMAGE),
+    Abuse("pdf-as-jpg", "photo.jpg", "image/jpeg", lambda: PDF, uploads.MSG_NOT_AN_IMAGE),
+    Abuse("svg-script", "logo.svg", "image/svg+xml", lambda: SVG, uploads.MSG_NOT_AN_IMAGE),
+    Abuse("oversized", "big.jpg", "image/jpeg", None, uploads.MSG_PHOTO_TOO_LARGE, {"max": "10"}),
 ]
 DOCUMENT_ABUSE = [
     Abuse(
@@ -159,7 +160,7 @@ DOCUMENT_ABUSE = [
         "scan.png",
         "image/png",
         lambda: png_claiming(50_000, 50_000),
-        images.MSG_TOO_MANY_PIXELS,
+        uploads.MSG_TOO_MANY_PIXELS,
         {"max": "40"},
     ),
     Abuse(
@@ -167,19 +168,19 @@ DOCUMENT_ABUSE = [
         "scan.png",
         "image/png",
         lambda: picture("PNG", (400, 300))[:300],
-        images.MSG_DAMAGED,
+        uploads.MSG_DAMAGED,
     ),
     Abuse(
         "gif-polyglot",
         "scan.gif",
         "image/gif",
         lambda: picture("GIF") + HTML,
-        images.MSG_NOT_A_DOCUMENT,
+        uploads.MSG_NOT_A_DOCUMENT,
     ),
-    Abuse("html-as-pdf", "paper.pdf", "application/pdf", lambda: HTML, images.MSG_NOT_A_DOCUMENT),
-    Abuse("zip-as-pdf", "paper.pdf", "application/pdf", lambda: ZIP, images.MSG_NOT_A_DOCUMENT),
-    Abuse("exe-as-pdf", "paper.pdf", "application/pdf", lambda: EXE, images.MSG_NOT_A_DOCUMENT),
-    Abuse("svg-script", "paper.svg", "image/svg+xml", lambda: SVG, images.MSG_NOT_A_DOCUMENT),
+    Abuse("html-as-pdf", "paper.pdf", "application/pdf", lambda: HTML, uploads.MSG_NOT_A_DOCUMENT),
+    Abuse("zip-as-pdf", "paper.pdf", "application/pdf", lambda: ZIP, uploads.MSG_NOT_A_DOCUMENT),
+    Abuse("exe-as-pdf", "paper.pdf", "application/pdf", lambda: EXE, uploads.MSG_NOT_A_DOCUMENT),
+    Abuse("svg-script", "paper.svg", "image/svg+xml", lambda: SVG, uploads.MSG_NOT_A_DOCUMENT),
     Abuse(
         "active-pdf", "paper.pdf", "application/pdf", lambda: ACTIVE_PDF, pdf_safety.MSG_PDF_ACTIVE
     ),
@@ -195,11 +196,11 @@ DOCUMENT_ABUSE = [
         "paper.pdf",
         "application/pdf",
         None,
-        images.MSG_DOCUMENT_TOO_LARGE,
+        uploads.MSG_DOCUMENT_TOO_LARGE,
         {"max": "5"},
     ),
 ]
-LIMITS = {"image": images.IMAGE_MAX_BYTES, "document": images.DOCUMENT_MAX_BYTES}
+LIMITS = {"image": uploads.IMAGE_MAX_BYTES, "document": uploads.DOCUMENT_MAX_BYTES}
 
 
 # The places that take a file -----------------------------------------------------------

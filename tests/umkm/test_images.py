@@ -1,4 +1,4 @@
-"""Upload checks and re-encoding (umkm/images.py) and the thumbnail task.
+"""Upload checks and re-encoding (core/uploads.py, umkm/images.py) and the thumbnail task.
 
 Every picture is made in memory with Pillow; nothing is read from the repository.
 """
@@ -20,6 +20,7 @@ from django.utils import translation
 from PIL import ExifTags, Image, ImageCms, ImageFile
 from PIL.PngImagePlugin import PngInfo
 
+from core import uploads
 from umkm import images, services
 from umkm.models import Business, Category, Product, ProductImage
 
@@ -129,7 +130,7 @@ def test_jpeg_with_gps_and_orientation_is_rotated_and_stripped():
         assert original.getexif().get_ifd(ExifTags.IFD.GPSInfo)
         assert original.getexif()[ExifTags.Base.Orientation] == 6
 
-    content = images.clean_image_upload(upload(source, name="IMG_0001.JPG"))
+    content = uploads.clean_image_upload(upload(source, name="IMG_0001.JPG"))
 
     data, result = stored(content)
     assert result.format == "JPEG"
@@ -155,7 +156,7 @@ def test_png_with_alpha_stays_png_with_its_transparency():
     info.add_text("Comment", "<html><script>alert(1)</script></html>")
     source = encode(img, "PNG", pnginfo=info)
 
-    content = images.clean_image_upload(upload(source, "logo.png", "image/png"))
+    content = uploads.clean_image_upload(upload(source, "logo.png", "image/png"))
 
     data, result = stored(content)
     assert result.format == "PNG"
@@ -168,7 +169,7 @@ def test_png_with_alpha_stays_png_with_its_transparency():
 
 
 def test_png_without_alpha_becomes_jpeg():
-    content = images.clean_image_upload(upload(encode(picture(), "PNG"), "photo.png"))
+    content = uploads.clean_image_upload(upload(encode(picture(), "PNG"), "photo.png"))
     _, result = stored(content)
     assert result.format == "JPEG"
     assert content.name.endswith(".jpg")
@@ -190,7 +191,7 @@ def test_accepted_formats_and_modes_are_re_encoded(
     fmt, mode, color, expected_format, expected_mode
 ):
     source = encode(picture(mode, color=color), fmt)
-    content = images.clean_image_upload(upload(source, f"x.{fmt.lower()}"))
+    content = uploads.clean_image_upload(upload(source, f"x.{fmt.lower()}"))
     _, result = stored(content)
     assert result.format == expected_format
     assert result.mode == expected_mode
@@ -201,7 +202,7 @@ def test_palette_png_with_transparency_stays_png():
     img = picture("P", color=1)
     img.putpixel((0, 0), 0)
     source = encode(img, "PNG", transparency=0)
-    _, result = stored(images.clean_image_upload(upload(source, "p.png")))
+    _, result = stored(uploads.clean_image_upload(upload(source, "p.png")))
     assert result.format == "PNG"
     assert result.getpixel((0, 0))[3] == 0
     assert result.getpixel((5, 5))[3] == 255
@@ -209,28 +210,28 @@ def test_palette_png_with_transparency_stays_png():
 
 def test_cmyk_jpeg_gets_sensible_rgb_colours():
     source = encode(picture("CMYK", color=(0, 255, 255, 0)), "JPEG")  # pure red ink
-    _, result = stored(images.clean_image_upload(upload(source)))
+    _, result = stored(uploads.clean_image_upload(upload(source)))
     r, g, b = result.getpixel((10, 10))
     assert r > 200 and g < 60 and b < 60
 
 
 def test_sixteen_bit_greyscale_png_is_scaled_not_clipped_to_white():
     source = encode(Image.new("I;16", (20, 20), 32768), "PNG")
-    _, result = stored(images.clean_image_upload(upload(source, "scan.png")))
+    _, result = stored(uploads.clean_image_upload(upload(source, "scan.png")))
     r, g, b = result.getpixel((5, 5))
     assert 110 < r < 145 and r == g == b
 
 
 def test_type_is_decided_by_content_not_name_or_content_type():
     source = encode(picture(), "PNG")
-    content = images.clean_image_upload(upload(source, "report.pdf", "application/pdf"))
+    content = uploads.clean_image_upload(upload(source, "report.pdf", "application/pdf"))
     _, result = stored(content)
     assert result.format == "JPEG"
 
 
 @pytest.mark.parametrize("name", ["../../etc/passwd.jpg", "<script>.png", "foto produk.JPG"])
 def test_stored_name_is_generated_never_the_users(name):
-    content = images.clean_image_upload(upload(encode(picture(), "JPEG"), name))
+    content = uploads.clean_image_upload(upload(encode(picture(), "JPEG"), name))
     assert content.name.rsplit(".", 1)[0] not in name
     assert re.fullmatch(GENERATED_NAME, content.name)
 
@@ -240,7 +241,7 @@ def test_polyglot_jpeg_with_html_keeps_only_pixels():
     source = encode(noise((80, 60)), "JPEG", comment=html) + html
     assert b"<script" in source
 
-    content = images.clean_image_upload(upload(source, "polyglot.jpg"))
+    content = uploads.clean_image_upload(upload(source, "polyglot.jpg"))
 
     data, result = stored(content)
     assert result.format == "JPEG"
@@ -253,7 +254,7 @@ def test_polyglot_jpeg_with_html_keeps_only_pixels():
 def test_animated_webp_keeps_the_first_frame():
     frames = [picture(color=RED), picture(color=BLUE)]
     source = encode(frames[0], "WEBP", save_all=True, append_images=frames[1:], lossless=True)
-    _, result = stored(images.clean_image_upload(upload(source, "anim.webp")))
+    _, result = stored(uploads.clean_image_upload(upload(source, "anim.webp")))
     assert result.getpixel((5, 5))[0] > 200
 
 
@@ -277,7 +278,7 @@ class NeverRead(io.BytesIO):
 
 def test_over_10_mb_is_rejected_before_reading():
     with pytest.raises(ValidationError) as excinfo:
-        images.clean_image_upload(NeverRead(10 * MB + 1))
+        uploads.clean_image_upload(NeverRead(10 * MB + 1))
     assert messages(excinfo) == [TOO_LARGE]
     assert excinfo.value.code == "file_too_large"
 
@@ -285,7 +286,7 @@ def test_over_10_mb_is_rejected_before_reading():
 def test_over_10_mb_real_upload_is_rejected():
     data = encode(picture(), "JPEG")
     with pytest.raises(ValidationError) as excinfo:
-        images.clean_image_upload(upload(data + b"\0" * (10 * MB)))
+        uploads.clean_image_upload(upload(data + b"\0" * (10 * MB)))
     assert messages(excinfo) == [TOO_LARGE]
 
 
@@ -294,13 +295,13 @@ def test_a_size_that_lies_does_not_let_more_through():
         size = 100
 
     with pytest.raises(ValidationError) as excinfo:
-        images.clean_image_upload(Lying(b"\xff\xd8" + b"\0" * (10 * MB)))
+        uploads.clean_image_upload(Lying(b"\xff\xd8" + b"\0" * (10 * MB)))
     assert messages(excinfo) == [TOO_LARGE]
 
 
 def test_exactly_the_limit_is_allowed():
     data = encode(picture(), "JPEG")
-    content = images.clean_image_upload(upload(data), max_bytes=len(data))
+    content = uploads.clean_image_upload(upload(data), max_bytes=len(data))
     assert content.size > 0
 
 
@@ -310,14 +311,14 @@ def test_header_claiming_too_many_pixels_is_rejected_before_decoding(monkeypatch
 
     monkeypatch.setattr(ImageFile.ImageFile, "load", never)
     with pytest.raises(ValidationError) as excinfo:
-        images.clean_image_upload(upload(png_claiming(8000, 6000), "bomb.png"))  # 48 Mpx
+        uploads.clean_image_upload(upload(png_claiming(8000, 6000), "bomb.png"))  # 48 Mpx
     assert messages(excinfo) == [TOO_MANY_PIXELS]
 
 
 def test_decompression_bomb_beyond_pillows_own_limit_is_a_form_error():
     limit = Image.MAX_IMAGE_PIXELS
     with pytest.raises(ValidationError) as excinfo:
-        images.clean_image_upload(upload(png_claiming(20000, 20000), "bomb.png"))
+        uploads.clean_image_upload(upload(png_claiming(20000, 20000), "bomb.png"))
     assert messages(excinfo) == [TOO_MANY_PIXELS]
     assert limit == Image.MAX_IMAGE_PIXELS
 
@@ -326,7 +327,7 @@ def test_pillows_bomb_warning_becomes_an_error_only_locally():
     limit, filters = Image.MAX_IMAGE_PIXELS, list(warnings.filters)
     with pytest.raises(ValidationError) as excinfo:
         # Our own limit is raised out of the way, so Pillow's warning is what stops it.
-        images.clean_image_upload(upload(png_claiming(10000, 10000)), max_pixels=10**9)
+        uploads.clean_image_upload(upload(png_claiming(10000, 10000)), max_pixels=10**9)
     assert messages(excinfo) == ["The photo has more than 1000 megapixels."]
     assert limit == Image.MAX_IMAGE_PIXELS
     assert warnings.filters == filters
@@ -336,7 +337,7 @@ def test_small_file_with_huge_dimensions_is_rejected():
     source = encode(Image.new("L", (8000, 5001)), "PNG")  # 40,008,000 px, a few KB
     assert len(source) < MB
     with pytest.raises(ValidationError) as excinfo:
-        images.clean_image_upload(upload(source, "flat.png"))
+        uploads.clean_image_upload(upload(source, "flat.png"))
     assert messages(excinfo) == [TOO_MANY_PIXELS]
 
 
@@ -344,7 +345,7 @@ def test_small_file_with_huge_dimensions_is_rejected():
 def test_truncated_image_is_rejected(fmt):
     source = encode(noise(), fmt)
     with pytest.raises(ValidationError) as excinfo:
-        images.clean_image_upload(upload(source[: len(source) // 2]))
+        uploads.clean_image_upload(upload(source[: len(source) // 2]))
     assert messages(excinfo) in ([DAMAGED], [NOT_AN_IMAGE])
     if fmt != "WEBP":  # a cut WebP no longer even looks like one
         assert messages(excinfo) == [DAMAGED]
@@ -370,7 +371,7 @@ def test_truncated_image_is_rejected(fmt):
 )
 def test_other_files_are_not_images(data, name, content_type):
     with pytest.raises(ValidationError) as excinfo:
-        images.clean_image_upload(upload(data, name, content_type))
+        uploads.clean_image_upload(upload(data, name, content_type))
     assert messages(excinfo) == [NOT_AN_IMAGE]
     assert excinfo.value.code == "invalid_image"
 
@@ -379,14 +380,14 @@ def test_other_files_are_not_images(data, name, content_type):
 
 
 def test_logo_is_shrunk_to_fit_800():
-    content = images.clean_logo_upload(upload(encode(noise((3000, 1500)), "JPEG")))
+    content = uploads.clean_logo_upload(upload(encode(noise((3000, 1500)), "JPEG")))
     _, result = stored(content)
     assert result.size == (800, 400)
 
 
 def test_small_logo_is_not_enlarged_and_keeps_transparency():
     source = encode(picture("RGBA", (200, 100), (*RED, 0)), "PNG")
-    content = images.clean_logo_upload(upload(source, "logo.png"))
+    content = uploads.clean_logo_upload(upload(source, "logo.png"))
     _, result = stored(content)
     assert result.size == (200, 100)
     assert result.format == "PNG"
@@ -394,7 +395,7 @@ def test_small_logo_is_not_enlarged_and_keeps_transparency():
 
 def test_logo_follows_the_photo_rules():
     with pytest.raises(ValidationError) as excinfo:
-        images.clean_logo_upload(upload(encode(picture("P"), "GIF"), "logo.png"))
+        uploads.clean_logo_upload(upload(encode(picture("P"), "GIF"), "logo.png"))
     assert messages(excinfo) == [NOT_AN_IMAGE]
 
 
@@ -414,7 +415,7 @@ def object_stream(dictionaries: bytes) -> bytes:
 
 
 def test_minimal_pdf_is_accepted_unchanged():
-    content = images.clean_document_upload(upload(MINIMAL_PDF, "NIB scan.pdf", "application/pdf"))
+    content = uploads.clean_document_upload(upload(MINIMAL_PDF, "NIB scan.pdf", "application/pdf"))
     content.seek(0)
     assert content.read() == MINIMAL_PDF
     assert content.name.endswith(".pdf")
@@ -427,7 +428,7 @@ def test_pdf_with_binary_picture_stream_is_not_mistaken_for_a_script():
         len(picture_stream),
         picture_stream,
     )
-    content = images.clean_document_upload(upload(pdf_with(body), "c.pdf"))
+    content = uploads.clean_document_upload(upload(pdf_with(body), "c.pdf"))
     assert content.name.endswith(".pdf")
 
 
@@ -437,7 +438,7 @@ def test_pdf_with_binary_picture_stream_is_not_mistaken_for_a_script():
 )
 def test_document_as_picture_is_re_encoded(fmt, mode, extension):
     source = encode(picture(mode), fmt)
-    content = images.clean_document_upload(upload(source, "halal.png", "image/png"))
+    content = uploads.clean_document_upload(upload(source, "halal.png", "image/png"))
     assert content.name.endswith(f".{extension}")
     _, result = stored(content)
     assert result.size == (60, 40)
@@ -458,7 +459,7 @@ def test_document_as_picture_is_re_encoded(fmt, mode, extension):
 )
 def test_other_documents_are_rejected(data):
     with pytest.raises(ValidationError) as excinfo:
-        images.clean_document_upload(upload(data, "certificate.pdf", "application/pdf"))
+        uploads.clean_document_upload(upload(data, "certificate.pdf", "application/pdf"))
     assert messages(excinfo) == [NOT_A_DOCUMENT]
 
 
@@ -476,7 +477,7 @@ def test_other_documents_are_rejected(data):
 )
 def test_active_pdf_is_rejected(body):
     with pytest.raises(ValidationError) as excinfo:
-        images.clean_document_upload(upload(pdf_with(body), "cert.pdf"))
+        uploads.clean_document_upload(upload(pdf_with(body), "cert.pdf"))
     assert excinfo.value.code == "active_pdf"
     assert "scripts" in messages(excinfo)[0]
 
@@ -487,27 +488,27 @@ def test_pdf_whose_object_stream_cannot_be_read_is_rejected():
         b"stream\n" + os.urandom(16) + b"\nendstream\nendobj"
     )
     with pytest.raises(ValidationError) as excinfo:
-        images.clean_document_upload(upload(pdf_with(body), "cert.pdf"))
+        uploads.clean_document_upload(upload(pdf_with(body), "cert.pdf"))
     assert excinfo.value.code == "uncheckable_pdf"
 
 
 def test_pdf_without_end_marker_is_damaged():
     with pytest.raises(ValidationError) as excinfo:
-        images.clean_document_upload(upload(MINIMAL_PDF.replace(b"%%EOF", b""), "cert.pdf"))
+        uploads.clean_document_upload(upload(MINIMAL_PDF.replace(b"%%EOF", b""), "cert.pdf"))
     assert messages(excinfo) == ["The PDF file is damaged or incomplete."]
 
 
 def test_document_over_5_mb_is_rejected():
     data = MINIMAL_PDF.replace(b"trailer", b"%" + b"x" * (6 * MB) + b"\ntrailer")
     with pytest.raises(ValidationError) as excinfo:
-        images.clean_document_upload(upload(data, "cert.pdf"))
+        uploads.clean_document_upload(upload(data, "cert.pdf"))
     assert messages(excinfo) == ["The file is larger than 5 MB."]
 
 
 def test_document_picture_is_checked_like_a_photo():
     source = encode(noise(), "JPEG")
     with pytest.raises(ValidationError) as excinfo:
-        images.clean_document_upload(upload(source[:500], "cert.jpg"))
+        uploads.clean_document_upload(upload(source[:500], "cert.jpg"))
     assert messages(excinfo) == [DAMAGED]
 
 
@@ -624,7 +625,7 @@ def test_another_worker_finishing_first_wins_and_our_files_are_removed(
     product, settings, monkeypatch
 ):
     photo = add_photo(product, size=(800, 600))
-    real = images._decode_for_thumbnail
+    real = uploads.decode_for_thumbnail
 
     def meanwhile(data, **kwargs):
         ProductImage.objects.filter(pk=photo.pk).update(
@@ -632,7 +633,7 @@ def test_another_worker_finishing_first_wins_and_our_files_are_removed(
         )
         return real(data, **kwargs)
 
-    monkeypatch.setattr(images, "_decode_for_thumbnail", meanwhile)
+    monkeypatch.setattr(uploads, "decode_for_thumbnail", meanwhile)
 
     assert images.product_image_make_thumbnails(image_id=photo.pk) is False
 
