@@ -36,7 +36,8 @@ run: install
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/bandit -q -c pyproject.toml -r accounts backoffice config demo mentoring marketplace notifications readiness umkm
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/bandit -q -c pyproject.toml -r accounts backoffice config core demo mentoring marketplace notifications umkm
 
 migrations-check: install-dev
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run

@@ -20,7 +20,7 @@ from accounts.models import User
 from marketplace import selectors as marketplace_selectors
 from marketplace.services import buyer_display_name
 from mentoring import selectors as mentoring_selectors
-from mentoring.services import EXPIRE_AFTER
+from mentoring.models import EXPIRE_AFTER
 from notifications.models import Notification
 from umkm import selectors as umkm_selectors
 

@@ -80,7 +80,6 @@ INSTALLED_APPS = [
     "notifications",
     "umkm",
     "mentoring",
-    "readiness",
     "marketplace",
     "backoffice",
 ]

@@ -9,7 +9,7 @@ from accounts.forms import AdminLoginForm
 from accounts.views import HomeView
 from core import files
 from marketplace.sitemaps import SITEMAPS
-from marketplace.views import robots_txt
+from marketplace.views.catalogue import robots_txt
 
 from . import health
 from .security import with_inline_assets
@@ -38,7 +38,7 @@ urlpatterns = [
     path("umkm/", include("umkm.urls")),
     path("mentoring/", include("mentoring.urls")),
     path("catalogue/", include("marketplace.urls")),
-    path("api/v1/", include("marketplace.api_urls")),
+    path("api/v1/", include("marketplace.urls.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "api/docs/",

@@ -39,8 +39,8 @@ from umkm.models import Business, Category, Certification, PriceTier, Product, P
 from umkm.regions import PROVINCE_CHOICES
 
 from .caching import cache_anonymous_response
-from .forms import SORT_CHOICES, CatalogueFilterForm
-from .forms_inquiries import COUNTRIES
+from .countries import COUNTRIES
+from .forms.catalogue import SORT_CHOICES, CatalogueFilterForm
 from .models import (
     INCOTERM_CHOICES,
     INQUIRY_MAX_QUANTITY,

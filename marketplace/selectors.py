@@ -12,9 +12,9 @@ from django.db import connection
 from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from mentoring.readiness.selectors import export_ready_q
 from mentoring.selectors import businesses_mentored_by
 from notifications.models import Notification
-from readiness.selectors import export_ready_q
 from umkm.models import Business, Category, Certification, Product, ProductImage
 
 from .models import BuyingRequest, ExchangeRate, Inquiry, InquiryMessage, Quote

@@ -33,7 +33,7 @@ from notifications.models import Notification
 from notifications.services import notification_create
 from umkm.models import Business, Category, Product
 
-from .forms_inquiries import COUNTRY_NAMES
+from .countries import COUNTRY_NAMES
 from .models import (
     INCOTERM_CHOICES,
     INQUIRY_MAX_QUANTITY,

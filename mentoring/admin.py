@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
+from django.db.models import URLField
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -10,7 +11,18 @@ from core.admin_uploads import checked_uploads_form
 from core.uploads import clean_document_upload
 
 from . import services
-from .models import ActionItem, MentoringLog, MentorProfile, Mentorship
+from .forms.trainings import CancelSessionForm
+from .models import (
+    ActionItem,
+    CalendarFeed,
+    MentoringLog,
+    MentorProfile,
+    Mentorship,
+    Registration,
+    SessionMaterial,
+    TrainingSession,
+)
+from .services.trainings import EDITABLE_FIELDS, PLACE_FIELDS
 
 
 @admin.register(Mentorship)
@@ -132,12 +144,6 @@ class ActionItemAdmin(admin.ModelAdmin):
 
 
 # Trainings -----------------------------------------------------------------------------
-
-from django.db.models import URLField  # noqa: E402
-
-from .forms_trainings import CancelSessionForm  # noqa: E402
-from .models import CalendarFeed, Registration, SessionMaterial, TrainingSession  # noqa: E402
-from .services.trainings import EDITABLE_FIELDS, PLACE_FIELDS  # noqa: E402
 
 
 class RegistrationInline(admin.TabularInline):

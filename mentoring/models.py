@@ -33,6 +33,10 @@ def validate_not_future_date(value) -> None:
         raise ValidationError(_("The date cannot be in the future."), code="future")
 
 
+# A mentorship request nobody answered expires this long after it was sent.
+EXPIRE_AFTER = timedelta(days=14)
+
+
 class MentorshipQuerySet(models.QuerySet):
     def active(self):
         """Mentorships in force: the one definition of "an active mentor of this

@@ -9,11 +9,10 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from accounts.models import User
-from readiness.selectors import readiness_scores
+from mentoring.readiness.selectors import readiness_scores
 from umkm.models import Business
 
-from .models import ActionItem, MentoringLog, MentorProfile, Mentorship
-from .services.mentorships import EXPIRE_AFTER
+from .models import EXPIRE_AFTER, ActionItem, MentoringLog, MentorProfile, Mentorship
 
 # "An active mentor of this business" -----------------------------------------------
 # Defined once, by ``Mentorship.objects.active()`` (mentoring.models); umkm's
@@ -160,7 +159,7 @@ class Mentee:
 
 def mentees_for(mentor, *, today: date | None = None) -> list[Mentee]:
     """The mentor's active mentees with their readiness score now, in two queries
-    (the scores of all of them in one, ``readiness.selectors.readiness_scores``)."""
+    (the scores of all of them in one, ``mentoring.readiness.selectors.readiness_scores``)."""
     mentorships = list(
         active_mentorships()
         .filter(mentor=mentor)

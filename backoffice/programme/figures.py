@@ -38,7 +38,12 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from marketplace.models import BuyingRequest, Inquiry, Quote
 from mentoring.models import MentoringLog, Mentorship, Registration, TrainingSession
-from readiness.selectors import READINESS_FIELDS, export_ready_q, readiness_score, with_readiness
+from mentoring.readiness.selectors import (
+    READINESS_FIELDS,
+    export_ready_q,
+    readiness_score,
+    with_readiness,
+)
 from umkm.models import Business, Category, Product
 
 from .periods import Filters, add_months

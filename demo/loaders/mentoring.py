@@ -39,9 +39,9 @@ from mentoring.models import (
     Registration,
     TrainingSession,
 )
+from mentoring.readiness.selectors import business_facts, business_readiness, product_readiness
 from mentoring.services import mentorships as mentorship_services
 from mentoring.services import trainings as training_services
-from readiness.selectors import business_facts, business_readiness, product_readiness
 from umkm.models import Business, Product
 
 from .accounts import (

@@ -31,11 +31,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from mentoring.readiness.selectors import business_facts, business_readiness, readiness_for
 from notifications.services import notification_create
-from readiness.selectors import business_facts, business_readiness, readiness_for
 from umkm.models import Business, Product
 
-from ..models import ActionItem, MentoringLog, MentorProfile, Mentorship
+from ..models import EXPIRE_AFTER, ActionItem, MentoringLog, MentorProfile, Mentorship
 
 __all__ = [
     "EXPIRE_AFTER",
@@ -55,7 +55,6 @@ __all__ = [
 ]
 
 REMIND_AFTER = timedelta(days=3)
-EXPIRE_AFTER = timedelta(days=14)
 SWEEP_BATCH = 500
 
 

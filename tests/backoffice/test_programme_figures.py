@@ -32,7 +32,7 @@ from backoffice.programme.periods import (
     custom_period,
     month_period,
 )
-from readiness.selectors import business_readiness, readiness_scores
+from mentoring.readiness.selectors import business_readiness, readiness_scores
 from umkm.models import Business, Certification
 
 from ..factories import (

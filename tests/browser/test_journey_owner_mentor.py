@@ -205,7 +205,7 @@ def test_owner_lists_a_product_with_a_mentor(journey, mentor, snacks, tmp_path):
     today = timezone.localdate()
     guide.field("date").fill(today.isoformat())
     guide.field("mode").select_option(MentoringLog.Mode.VISIT)
-    guide.field("Duration (hours)").fill("2")
+    guide.field("duration (hours)").fill("2")
     guide.field("notes").fill("Kunjungan ke dapur produksi; kami menghitung harga FOB bersama.")
     guide.button("Save the log entry").click()
     guide.expect_message("The log entry is saved; the owner has been told.")

@@ -17,7 +17,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from marketplace import selectors
-from marketplace.forms_buyers import COUNTRIES, country_name
+from marketplace.forms.buyers import COUNTRIES, country_name
 from marketplace.models import (
     BuyerProfile,
     BuyingRequest,

@@ -24,8 +24,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from marketplace.models import ExchangeRate, Inquiry
-from marketplace.views import PAGE_SIZE
-from readiness.selectors import product_readiness
+from marketplace.views.catalogue import PAGE_SIZE
+from mentoring.readiness.selectors import product_readiness
 from umkm import services
 from umkm.models import CatalogueWord, PriceTier, Product, ProductImage
 

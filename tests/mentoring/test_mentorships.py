@@ -18,7 +18,7 @@ from django.utils import timezone
 from mentoring import selectors, services
 from mentoring.models import ActionItem, MentoringLog, MentorProfile, Mentorship
 from mentoring.services import mentorships as mentorship_services
-from mentoring.urls_mentorships import urlpatterns
+from mentoring.urls.mentorships import urlpatterns
 from notifications.models import Notification
 from umkm.models import Business, Product
 
@@ -134,7 +134,7 @@ OWNER_PAGE = {
 }
 
 # url name -> (method, url args from the world, expected status per actor). A URL
-# added to mentoring/urls_mentorships.py without a row fails the coverage test below.
+# added to mentoring/urls/mentorships.py without a row fails the coverage test below.
 MATRIX = {
     "mentor-profile": (
         "get",
@@ -409,7 +409,7 @@ def test_accepting_activates_records_readiness_and_tells_the_owner(
     assert request.status == Mentorship.Status.ACTIVE
     assert request.started_at is not None
     assert request.assigned_by is None
-    from readiness.selectors import business_readiness
+    from mentoring.readiness.selectors import business_readiness
 
     assert request.readiness_at_start == business_readiness(world.business).score
     assert kinds_for(world.owner) == ["mentorship_accepted"]

@@ -454,13 +454,13 @@ PATHS = {
     "certificate": Path_("umkm.forms.CertificationForm.document", "document", certificate_document),
     "product-photo": Path_("umkm.forms.ProductImageForm.image", "image", product_photo),
     "session-material": Path_(
-        "mentoring.forms_trainings.MaterialForm.file", "document", session_material
+        "mentoring.forms.trainings.MaterialForm.file", "document", session_material
     ),
     "inquiry-attachment": Path_(
-        "marketplace.forms_inquiries.InquiryForm.attachment", "document", inquiry_attachment
+        "marketplace.forms.inquiries.InquiryForm.attachment", "document", inquiry_attachment
     ),
     "reply-attachment": Path_(
-        "marketplace.forms_inquiries.ReplyForm.attachment", "document", reply_attachment
+        "marketplace.forms.inquiries.ReplyForm.attachment", "document", reply_attachment
     ),
     "admin-business-logo": Path_("admin:umkm.Business.logo", "image", admin_business_logo),
     "admin-certificate": Path_(

@@ -8,8 +8,8 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
+from mentoring.readiness.selectors import business_readiness, product_readiness
 from notifications.models import Notification
-from readiness.selectors import business_readiness, product_readiness
 from umkm import services
 from umkm.models import (
     Business,

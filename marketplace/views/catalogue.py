@@ -1,0 +1,208 @@
+"""Public catalogue, product and supplier pages (buyers land in English)."""
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.views import View
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from core.pagination import CachedCountPaginator
+from marketplace import selectors
+from marketplace.caching import cache_anonymous_response
+from marketplace.forms.catalogue import CatalogueFilterForm
+from marketplace.models import ShortlistItem
+from mentoring.selectors import active_mentors_of
+from umkm.models import Certification
+
+PAGE_SIZE = 24
+
+
+def _absolute(path: str) -> str:
+    """A path on SITE_URL; a URL that is already absolute (object storage) is kept."""
+    if path.startswith(("http://", "https://")):
+        return path
+    return f"{settings.SITE_URL}{path}"
+
+
+def _ld_json(data: dict) -> str:
+    """JSON-LD that cannot close its <script> element."""
+    text = json.dumps(data, ensure_ascii=False)
+    # Safe: JSON with every < and > escaped (test_security_web checks a </script> name).
+    return mark_safe(text.replace("<", "\\u003c").replace(">", "\\u003e"))  # noqa: S308  # nosec B308
+
+
+def _is_saved(user, product) -> bool:
+    """Whether a buyer has this product on their shortlist (no query for others)."""
+    if not (user.is_authenticated and user.is_buyer):
+        return False
+    return ShortlistItem.objects.filter(buyer=user, product=product).exists()
+
+
+def _sidebar_key(filters, facets: dict) -> str:
+    """What the filter sidebar shows, as a cache key: the language, every filter (the
+    selected options and hidden inputs) and the facet counts themselves, so new counts
+    are a new key at once. Category names are the only other input: a renamed category
+    shows in the sidebar within FACET_CACHE_SECONDS, as the counts do."""
+    counts = {
+        name: sorted((str(value), n) for value, n in values.items())
+        for name, values in facets.items()
+    }
+    text = json.dumps([get_language(), filters.__dict__, counts], default=str, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@method_decorator(cache_anonymous_response, name="get")
+class CatalogueView(View):
+    template_name = "marketplace/catalogue.html"
+
+    def get(self, request):
+        form = CatalogueFilterForm(request.GET)
+        form.is_valid()
+        filters = form.filters()
+        queryset = selectors.catalogue(filters)
+        paginator = CachedCountPaginator(queryset, PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
+        key = (
+            "facets:"
+            + hashlib.sha256(
+                json.dumps(filters.__dict__, default=str, sort_keys=True).encode()
+            ).hexdigest()
+        )
+        facets = selectors.facet_counts(filters, cache_key=key)
+        context = {
+            "form": form,
+            "filters": filters,
+            "page_obj": page,
+            "products": page.object_list,
+            "total": paginator.count,
+            "facets": facets,
+            # A callable: its two queries run only when the sidebar is not cached.
+            "categories": selectors.top_categories,
+            "certification_kinds": Certification.Kind.choices,
+            "canonical": _absolute(reverse("marketplace:catalogue")),
+            "sidebar_key": _sidebar_key(filters, facets),
+            "sidebar_seconds": selectors.FACET_CACHE_SECONDS,
+        }
+        return render(request, self.template_name, context)
+
+
+@method_decorator(cache_anonymous_response, name="get")
+class ProductPublicView(View):
+    template_name = "marketplace/product_detail.html"
+
+    def get(self, request, slug):
+        product = get_object_or_404(
+            selectors.public_products().select_related("business", "category__parent"),
+            slug=slug,
+        )
+        images = list(product.images.all())
+        certifications = list(
+            product.business.certifications.filter(verified_at__isnull=False).order_by("kind")
+        )
+        business = product.business
+        path = product_path = reverse("marketplace:product", args=[product.slug])
+        canonical = _absolute(path)
+        # On SITE_URL like the canonical URL (not the host the request came in on).
+        image_urls = [_absolute(i.thumb_large.url) for i in images if i.thumb_large]
+        offer = {
+            "@type": "Offer",
+            "url": canonical,
+            "availability": "https://schema.org/InStock",
+            "seller": {"@type": "Organization", "name": business.name},
+        }
+        if product.fob_usd is not None:
+            offer.update(price=str(product.fob_usd), priceCurrency="USD")
+        elif product.price_idr is not None:
+            offer.update(price=str(product.price_idr), priceCurrency="IDR")
+        if product.moq:
+            offer["eligibleQuantity"] = {
+                "@type": "QuantitativeValue",
+                "minValue": product.moq,
+                "unitText": product.unit,
+            }
+        ld = {
+            "@context": "https://schema.org",
+            "@type": "Product",
+            "name": product.name,
+            "description": product.description,
+            "sku": product.slug,
+            "category": product.category.name,
+            "brand": {"@type": "Brand", "name": business.name},
+            "offers": offer,
+        }
+        if image_urls:
+            ld["image"] = image_urls
+        context = {
+            "product": product,
+            "business": business,
+            "images": images,
+            "tiers": list(product.price_tiers.all()),
+            "certifications": certifications,
+            "related": selectors.related_products(product),
+            "stats": selectors.supplier_stats(business),
+            "mentor_names": [mentor.get_full_name() for mentor in active_mentors_of(business)],
+            "canonical": canonical,
+            "alternates": [(code, f"{canonical}?lang={code}") for code, _n in settings.LANGUAGES],
+            "og_image": image_urls[0] if image_urls else "",
+            "ld_json": _ld_json(ld),
+            "product_path": product_path,
+            "saved": _is_saved(request.user, product),
+        }
+        return render(request, self.template_name, context)
+
+
+@method_decorator(cache_anonymous_response, name="get")
+class SupplierView(View):
+    template_name = "marketplace/supplier_detail.html"
+
+    def get(self, request, slug):
+        business = get_object_or_404(selectors.public_businesses(), slug=slug)
+        products = (
+            selectors.public_products()
+            .filter(business=business)
+            .select_related("business", "category")
+            .prefetch_related("images")
+            .order_by("-listed_at")
+        )
+        page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
+        trainings_completed = (
+            business.registrations.filter(status="attended").values("session").distinct().count()
+        )
+        certifications = selectors.valid_certifications().filter(business=business)
+        canonical = _absolute(reverse("marketplace:supplier", args=[business.slug]))
+        context = {
+            "business": business,
+            "products": page.object_list,
+            "page_obj": page,
+            "trainings_completed": trainings_completed,
+            "certifications": certifications,
+            "stats": selectors.supplier_stats(business),
+            "mentor_names": [mentor.get_full_name() for mentor in active_mentors_of(business)],
+            "canonical": canonical,
+            "alternates": [(code, f"{canonical}?lang={code}") for code, _n in settings.LANGUAGES],
+        }
+        return render(request, self.template_name, context)
+
+
+@require_GET
+@cache_control(max_age=3600, public=True)
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /accounts/",
+        "Disallow: /me/",
+        "Disallow: /umkm/",
+        "Disallow: /notifications/",
+        f"Sitemap: {_absolute('/sitemap.xml')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
