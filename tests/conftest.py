@@ -6,12 +6,15 @@ so CI can never pass by skipping them.
 """
 
 import os
+from dataclasses import dataclass
 
 import pytest
 
 from .factories import (
+    BusinessFactory,
     BuyerFactory,
     MentorFactory,
+    MentorshipFactory,
     OwnerFactory,
     PendingMentorFactory,
     StaffFactory,
@@ -97,6 +100,48 @@ def buyer(db):
 @pytest.fixture
 def staff(db):
     return StaffFactory()
+
+
+@dataclass
+class Cast:
+    """The people of the site, one of each kind a permission test needs."""
+
+    owner: object  # owns ``business``
+    business: object
+    other_owner: object  # owns ``other_business``
+    other_business: object
+    mentor: object  # approved, in an active mentorship with ``business``
+    mentorship: object
+    unassigned_mentor: object  # approved, mentors nobody
+    pending_mentor: object  # not yet approved
+    buyer: object  # email verified
+    other_buyer: object  # email verified
+    staff: object
+
+    def __getitem__(self, role: str):
+        """``cast["mentor"]``; ``cast["anonymous"]`` is None (for role-parametrized tests)."""
+        return None if role == "anonymous" else getattr(self, role)
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    """Two owners with their businesses, an assigned mentor, an unassigned mentor, a
+    pending mentor, two buyers and staff."""
+    business, other_business = BusinessFactory(), BusinessFactory()
+    mentorship = MentorshipFactory(business=business)
+    return Cast(
+        owner=business.owner,
+        business=business,
+        other_owner=other_business.owner,
+        other_business=other_business,
+        mentor=mentorship.mentor,
+        mentorship=mentorship,
+        unassigned_mentor=MentorFactory(),
+        pending_mentor=PendingMentorFactory(),
+        buyer=BuyerFactory(),
+        other_buyer=BuyerFactory(),
+        staff=StaffFactory(),
+    )
 
 
 @pytest.fixture

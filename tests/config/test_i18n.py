@@ -1,0 +1,102 @@
+"""The Indonesian and English catalogues are complete, compiled and current."""
+
+import shutil
+import subprocess
+import sys
+
+import polib
+import pytest
+
+from ..conftest import require_service
+from ..support import ROOT
+
+LANGUAGES = ["id", "en"]
+# Every top-level Python package of the project (its apps and helpers) and the shared
+# templates: a new app is extracted without being listed here.
+SOURCE_DIRS = [
+    *sorted(
+        path.name
+        for path in ROOT.iterdir()
+        if (path / "__init__.py").is_file() and path.name not in {"tests", "bench"}
+    ),
+    "templates",
+]
+
+
+def _catalogue(language: str) -> polib.POFile:
+    return polib.pofile(str(ROOT / "locale" / language / "LC_MESSAGES" / "django.po"))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_catalogue_has_no_untranslated_or_fuzzy_entry(language):
+    po = _catalogue(language)
+    assert len(po) > 50, "the catalogue looks empty"
+    untranslated = [e.msgid for e in po.untranslated_entries()]
+    fuzzy = [e.msgid for e in po.fuzzy_entries()]
+    assert untranslated == [], f"untranslated in {language}: {untranslated[:10]}"
+    assert fuzzy == [], f"fuzzy in {language}: {fuzzy[:10]}"
+
+
+def test_indonesian_is_really_indonesian():
+    """Catch a catalogue filled by copying English: most entries must differ."""
+    po = _catalogue("id")
+    same = [e.msgid for e in po.translated_entries() if e.msgstr == e.msgid and len(e.msgid) > 12]
+    assert len(same) < len(po) * 0.1, f"too many entries left in English: {same[:10]}"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_placeholders_survive_translation(language):
+    for entry in _catalogue(language).translated_entries():
+        for flag in ("python-format", "python-brace-format"):
+            if flag in entry.flags:
+                source = sorted(polib_placeholders(entry.msgid))
+                target = sorted(polib_placeholders(entry.msgstr or entry.msgstr_plural.get(0, "")))
+                assert source == target, f"{language}: {entry.msgid!r} → {entry.msgstr!r}"
+
+
+def polib_placeholders(text: str) -> list[str]:
+    import re
+
+    return re.findall(r"%\(\w+\)[sd]|\{\w+\}", text)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_compiled_catalogue_matches_the_source(language):
+    po = _catalogue(language)
+    mo_path = ROOT / "locale" / language / "LC_MESSAGES" / "django.mo"
+    assert mo_path.exists(), f"{mo_path} missing: run `make messages`"
+    mo = polib.mofile(str(mo_path))
+    compiled = {(e.msgctxt, e.msgid): (e.msgstr, e.msgstr_plural) for e in mo}
+    for entry in po.translated_entries():
+        got = compiled.get((entry.msgctxt, entry.msgid))
+        assert got is not None, f"{entry.msgid!r} is not compiled: run `make messages`"
+        assert got[0] == entry.msgstr, f"{entry.msgid!r} compiled differently: run `make messages`"
+
+
+def test_every_string_in_the_code_is_in_the_catalogue(tmp_path):
+    """Re-extract the strings from a copy of the source; nothing new may appear."""
+    require_service(shutil.which("xgettext") is not None, "needs GNU gettext (xgettext)")
+    for name in [*SOURCE_DIRS, "manage.py", "locale"]:
+        source = ROOT / name
+        target = tmp_path / name
+        if source.is_dir():
+            shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, target)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "-l", "id", "--no-obsolete", "--no-location"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={"DJANGO_SETTINGS_MODULE": "config.test_settings", "PATH": "/usr/bin:/bin"},
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    extracted = {
+        (e.msgctxt, e.msgid)
+        for e in polib.pofile(str(tmp_path / "locale/id/LC_MESSAGES/django.po"))
+    }
+    committed = {(e.msgctxt, e.msgid) for e in _catalogue("id")}
+    missing = sorted(msgid for _ctx, msgid in extracted - committed)
+    assert missing == [], f"strings not in locale/id (run `make messages`): {missing[:10]}"
