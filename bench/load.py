@@ -2,7 +2,7 @@
 
 Both report the same ``LoadResult`` (requests per second, p50 and p99 latency in
 milliseconds, requests that failed). The parsing and percentile helpers are pure and
-unit-tested in ``tests/test_bench_tools.py``.
+unit-tested in ``tests/bench/test_tools.py``.
 """
 
 from __future__ import annotations

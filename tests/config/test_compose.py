@@ -252,7 +252,7 @@ def test_settings_scan_finds_the_variables_the_app_reads():
     expected = {*PRODUCTION_REQUIRED_WEB_WORKER, "DJANGO_DEBUG", "MEDIA_ROOT", "TIME_ZONE"}
     assert expected <= names, (
         f"the env-call regex no longer finds {sorted(expected - names)} in config/settings.py; "
-        "update _ENV_CALL in tests/test_compose.py"
+        "update _ENV_CALL in tests/config/test_compose.py"
     )
 
 
