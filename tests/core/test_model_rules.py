@@ -24,7 +24,7 @@ from mentoring.forms.trainings import SessionForm
 from mentoring.models import MentorProfile, TrainingSession
 from umkm.models import Product
 
-from .factories import (
+from ..factories import (
     BuyerFactory,
     DoneSessionFactory,
     MentorFactory,
@@ -32,7 +32,7 @@ from .factories import (
     ProductFactory,
     StaffFactory,
 )
-from .forms_as_sent import admin_data, form_data
+from ..support.forms_as_sent import admin_data, form_data
 
 pytestmark = pytest.mark.django_db
 
