@@ -23,6 +23,16 @@ from .factories import (
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
+# Tests that take ten seconds or more (seeding the whole demo, a 1,000-row import, the
+# browser journeys) start first, so the two workers finish together instead of one
+# waiting for the other's long test at the end.
+SLOW_FIRST = ("tests/demo/", "tests/browser/", "test_exactly_1000_rows")
+
+
+def pytest_collection_modifyitems(config, items):
+    items.sort(key=lambda item: not any(mark in item.nodeid for mark in SLOW_FIRST))
+
+
 def require_service(available: bool, reason: str) -> None:
     """Skip (locally) or fail (under CI) when a required service is missing."""
     if available:
