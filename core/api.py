@@ -96,22 +96,26 @@ class InvalidInput(exceptions.APIException):
     default_code = "invalid"
 
 
-# A JSON string (escapes included), then the brackets outside strings.
-_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
-_JSON_BRACKET = re.compile(r"[\[\]{}]")
+# One left-to-right pass: a whole JSON string (escapes included; possessive, so it never
+# backtracks), a bracket outside strings, or a quote that opens a string never closed.
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*+"|[\[\]{}]|"', re.DOTALL)
 
 
 def json_too_deep(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
     """Whether arrays and objects in ``text`` nest deeper than ``limit``, found without
-    parsing (the parser itself would recurse once per level)."""
+    parsing (the parser itself would recurse once per level). Linear in the length: a
+    string that never closes ends the scan (the parser then refuses the body)."""
     depth = 0
-    for match in _JSON_BRACKET.finditer(_JSON_STRING.sub("", text)):
-        if match.group() in "[{":
+    for match in _JSON_TOKEN.finditer(text):
+        token = match.group()
+        if token in "[{":
             depth += 1
             if depth > limit:
                 return True
-        else:
+        elif token in "]}":
             depth -= 1
+        elif token == '"':  # unterminated: nothing after it is outside a string
+            return False
     return False
 
 

@@ -385,6 +385,17 @@ def test_every_api_404_is_the_same_json(world, path):
 # The limits themselves ------------------------------------------------------------------
 
 
+def test_an_unterminated_string_of_escaped_quotes_is_refused_at_once(db):
+    """The depth check scans once from left to right: a body that is one long string of
+    escaped quotes that never closes (quadratic for a naive string pattern, minutes of a
+    worker at the size limit) is read once and refused as not JSON."""
+    body = '{"email": "' + '\\"' * (MAX_BODY_BYTES // 2 - 16)
+    assert json_too_deep(body) is False
+    response = APIClient().post(TOKEN, body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {}
+
+
 def test_json_nested_to_the_limit_is_parsed_and_one_more_level_is_refused(world):
     client = world.client("buyer")
     at_limit = {**world.valid_body(INQUIRIES), "message": "[" * 50}  # brackets in a string
