@@ -33,6 +33,7 @@ from rest_framework import (
 from rest_framework.fields import get_error_detail
 from rest_framework.settings import api_settings
 
+from core.http import whole_number
 from core.pagination import CachedCountPaginator
 
 logger = logging.getLogger(__name__)
@@ -107,14 +108,14 @@ def json_too_deep(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
     string that never closes ends the scan (the parser then refuses the body)."""
     depth = 0
     for match in _JSON_TOKEN.finditer(text):
-        token = match.group()
-        if token in "[{":
+        found = match.group()
+        if found in "[{":
             depth += 1
             if depth > limit:
                 return True
-        elif token in "]}":
+        elif found in "]}":
             depth -= 1
-        elif token == '"':  # unterminated: nothing after it is outside a string
+        elif found == '"':  # unterminated: nothing after it is outside a string
             return False
     return False
 
@@ -132,7 +133,8 @@ class JSONParser(parsers.JSONParser):
         parser_context = parser_context or {}
         request = parser_context.get("request")
         declared = request.META.get("CONTENT_LENGTH") if request is not None else None
-        if declared and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        declared = whole_number(declared or "")
+        if declared is not None and declared > MAX_BODY_BYTES:
             raise RequestTooLarge
         body = _read_at_most(stream, MAX_BODY_BYTES + 1)
         if len(body) > MAX_BODY_BYTES:
@@ -210,11 +212,12 @@ class PageNumberPagination(pagination.PageNumberPagination):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None or raw == "":
             return self.page_size
-        if not raw.isdigit() or int(raw) < 1:
+        size = whole_number(raw)
+        if size is None or size < 1:
             raise exceptions.ValidationError(
                 {self.page_size_query_param: [_("Enter a whole number of at least 1.")]}
             )
-        return min(int(raw), self.max_page_size)
+        return min(size, self.max_page_size)
 
 
 # The throttles count in the cache. While Redis is down the cache keeps their keys

@@ -11,3 +11,12 @@ def safe_next(request, fallback: str) -> str:
     ):
         return target
     return fallback
+
+
+def whole_number(raw: str, *, max_digits: int = 18) -> int | None:
+    """``raw`` as a non-negative whole number, or None: ASCII digits only (``"²"`` and
+    ``"٣"`` pass ``str.isdigit()``, and ``int()`` refuses the first) and at most
+    ``max_digits`` of them (``int()`` refuses more than 4,300)."""
+    if raw and len(raw) <= max_digits and raw.isascii() and raw.isdigit():
+        return int(raw)
+    return None

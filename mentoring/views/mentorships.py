@@ -21,7 +21,7 @@ from accounts.permissions import (
     RoleRequiredMixin,
     StaffRequiredMixin,
 )
-from core.http import safe_next
+from core.http import safe_next, whole_number
 from mentoring import selectors, services
 from mentoring.forms.mentorships import (
     ActionItemForm,
@@ -158,9 +158,9 @@ class MentorshipAssignView(StaffRequiredMixin, FormView):
     def get_initial(self):
         # The staff work queues link here with ?business=<pk> to preselect the business.
         initial = super().get_initial()
-        business = self.request.GET.get("business", "")
-        if business.isdigit():
-            initial["business"] = int(business)
+        business = whole_number(self.request.GET.get("business", ""))
+        if business is not None:
+            initial["business"] = business
         return initial
 
     def form_valid(self, form):

@@ -1182,3 +1182,10 @@ def test_a_declined_request_page_invites_the_owner_to_ask_another_mentor(client,
     assert "Penuh" in content
     assert reverse("mentoring:mentor-directory") in content
     assert response.context["can_answer"] is False
+
+
+@pytest.mark.parametrize("value", ["²", "9" * 5000, "abc"])
+def test_the_assign_page_ignores_a_business_that_is_no_whole_number(client, staff, value):
+    client.force_login(staff)
+    response = client.get(reverse("mentoring:mentorship-assign"), {"business": value})
+    assert response.status_code == 200

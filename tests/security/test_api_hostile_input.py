@@ -555,3 +555,10 @@ def test_out_of_range_numbers_on_postgresql(postgres_db, world):
         assert client.get(f"{INQUIRIES}{value}/").json() == NOT_FOUND
         assert client.get("/api/v1/products/", {"moq_max": value}).status_code in (200, 400)
     assert Inquiry.objects.count() == 1
+
+
+@pytest.mark.parametrize("value", ["²", "٣", "9" * 5000, "-1", "1e3"])
+def test_numbers_in_lookups_and_sizes_that_int_refuses_are_a_clear_400(db, value):
+    response = APIClient().get("/api/v1/products/", {"page_size": value})
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["page_size"]
