@@ -195,6 +195,9 @@ def _range_message(message, **numbers) -> str:
 # The terms an inquiry may ask for, checked by ``marketplace.services.inquiry_create``
 # for every door (web form, API, demo), which show the same message. Within what the
 # columns hold (a 32-bit integer; 10 digits with 2 decimals) and what one order needs.
+# A first message to a supplier or a buyer (an inquiry, a buying request, a quote) says
+# at least this much; the forms and the services share it.
+OPENING_MESSAGE_MIN_LENGTH = 10
 INQUIRY_MAX_QUANTITY = MAX_QUANTITY  # the bound of every quantity (core.bounds)
 INQUIRY_MIN_TARGET_PRICE_USD = Decimal("0.01")
 INQUIRY_MAX_TARGET_PRICE_USD = MAX_PRICE_USD  # per unit (core.bounds)

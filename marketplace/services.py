@@ -19,6 +19,7 @@ from decimal import Decimal
 from allauth.account.utils import has_verified_email
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
+from django.core.validators import MinLengthValidator
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
@@ -41,6 +42,7 @@ from .models import (
     INQUIRY_MIN_TARGET_PRICE_USD,
     MSG_INQUIRY_QUANTITY,
     MSG_INQUIRY_TARGET_PRICE,
+    OPENING_MESSAGE_MIN_LENGTH,
     BuyerProfile,
     BuyingRequest,
     Inquiry,
@@ -172,6 +174,19 @@ def _validate_terms(
         raise ValidationError(errors)
 
 
+def _opening_message(message: str) -> str:
+    """The first message of an inquiry or a quote: not empty, and at least a sentence
+    (the forms' own minimum and message, so every door refuses alike)."""
+    body = (message or "").strip()
+    if not body:
+        raise ValidationError({"message": MSG_EMPTY})
+    try:
+        MinLengthValidator(OPENING_MESSAGE_MIN_LENGTH)(body)
+    except ValidationError as error:
+        raise ValidationError({"message": error.error_list}) from None
+    return body
+
+
 def _status_without_spam(inquiry: Inquiry) -> str:
     if inquiry.outcome in FINAL_OUTCOMES:
         return Inquiry.Status.CLOSED
@@ -270,9 +285,7 @@ def inquiry_create(
         destination_country=destination_country,
         target_price_usd=target_price_usd,
     )
-    body = (message or "").strip()
-    if not body:
-        raise ValidationError({"message": MSG_EMPTY})
+    body = _opening_message(message)
     subject = (product.name_en or product.name_id) if product else business.name
     earlier = Inquiry.objects.filter(buyer=buyer)
 
@@ -786,9 +799,7 @@ def quote_create(
         raise ValidationError({"product": _("Choose one of your listed products.")})
     if incoterm not in dict(INCOTERM_CHOICES):
         raise ValidationError({"incoterm": _("Choose an Incoterm from the list.")})
-    body = (message or "").strip()
-    if not body:
-        raise ValidationError({"message": MSG_EMPTY})
+    body = _opening_message(message)
 
     with transaction.atomic():
         locked = (

@@ -24,6 +24,7 @@ from marketplace.models import (
     MAX_DEAL_VALUE_USD,
     MSG_INQUIRY_QUANTITY,
     MSG_INQUIRY_TARGET_PRICE,
+    OPENING_MESSAGE_MIN_LENGTH,
     Inquiry,
 )
 from umkm.models import Category, Product
@@ -81,7 +82,7 @@ def _attachment_field() -> forms.FileField:
 def _message_field(label) -> forms.CharField:
     return forms.CharField(
         label=label,
-        min_length=10,
+        min_length=OPENING_MESSAGE_MIN_LENGTH,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 6}),
     )

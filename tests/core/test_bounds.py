@@ -1064,7 +1064,7 @@ CONSTRAINT_CASES = {
             message="x",
         ),
     ),
-    "exchange rate of 0": (
+    "exchange rate below 1": (
         "exchange_rate_values_in_range",
         lambda: ExchangeRate.objects.create(idr_per_usd=Decimal("0.50")),
     ),

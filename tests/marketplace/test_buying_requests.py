@@ -372,7 +372,7 @@ def test_buyer_list_shows_own_requests_with_quote_counts(client, world):
         price_usd=Decimal("4.20"),
         moq=500,
         lead_time_days=21,
-        message="Offer",
+        message="Our offer, FOB Dumai.",
     )
     client.force_login(world.buyer)
     response = client.get(reverse("marketplace:buying-request-list"))
@@ -495,7 +495,7 @@ def test_buyer_compares_quotes_sorted_by_price_moq_or_lead_time(client, world):
             price_usd=Decimal(price),
             moq=moq,
             lead_time_days=lead,
-            message="Offer",
+            message="Our offer, FOB Dumai.",
         )
     client.force_login(world.buyer)
     url = world.request.get_absolute_url()
@@ -545,7 +545,7 @@ def test_quote_threads_do_not_count_against_the_buyers_inquiry_limit(world):
             price_usd=Decimal("4.00") + i,
             moq=10,
             lead_time_days=5,
-            message="Offer",
+            message="Our offer, FOB Dumai.",
         )
     inquiry = services.inquiry_create(
         buyer=world.buyer,
@@ -578,7 +578,7 @@ def test_request_pages_query_count_does_not_grow(client, world, role):
                 price_usd=Decimal("4.00"),
                 moq=10,
                 lead_time_days=5,
-                message="Offer",
+                message="Our offer, FOB Dumai.",
             )
 
     add(2)

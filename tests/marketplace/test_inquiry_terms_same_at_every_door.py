@@ -35,6 +35,7 @@ BAD = [
     ("target_price_usd", Decimal("-1"), PRICE),
     ("target_price_usd", INQUIRY_MAX_TARGET_PRICE_USD + Decimal("0.01"), PRICE),
     ("target_price_usd", Decimal(10**30), PRICE),
+    ("message", "hi", "Ensure this value has at least 10 characters (it has 2)."),
 ]
 TERMS = {
     "quantity": 500,
