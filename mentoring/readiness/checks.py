@@ -8,7 +8,7 @@ a checklist is a food one (food checks apply only there). Everything else is der
 in ``mentoring.readiness.selectors``: the owners' checklists and scores, the catalogue's
 export-ready filter, the programme's scores of many businesses in one query, the gaps
 a mentor may tie an action item to, the mentors' mentee scores.
-``tests/readiness/test_single_definition.py`` generates businesses and products and
+``tests/mentoring/readiness/test_python_and_sql_agree.py`` generates businesses and products and
 proves that both halves of every check agree.
 
 readiness reads business facts (umkm) and mentoring facts (``mentoring.models``), and

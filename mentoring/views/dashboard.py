@@ -5,17 +5,11 @@ from django.views.generic import TemplateView
 from accounts.permissions import ApprovedMentorRequiredMixin, RoleRequiredMixin
 from mentoring import selectors
 from mentoring.forms.mentorships import DeclineForm
+from mentoring.services.trainings import upcoming_sessions_for
+from umkm import services as umkm_services
 
 OPEN_ITEMS_SHOWN = 20
 SESSIONS_SHOWN = 5
-
-
-def _upcoming_sessions(user) -> list:
-    """The trainings app's upcoming sessions of this mentor, once it provides them."""
-    from mentoring.services import trainings
-
-    upcoming = getattr(trainings, "upcoming_sessions_for", lambda user: [])
-    return list(upcoming(user)[:SESSIONS_SHOWN])
 
 
 class MentorDashboardView(ApprovedMentorRequiredMixin, TemplateView):
@@ -26,8 +20,6 @@ class MentorDashboardView(ApprovedMentorRequiredMixin, TemplateView):
     template_name = "mentoring/dashboard.html"
 
     def get_context_data(self, **kwargs):
-        from umkm import services as umkm_services
-
         context = super().get_context_data(**kwargs)
         user = self.request.user
         items = selectors.open_action_items_for_mentor(user)
@@ -41,7 +33,7 @@ class MentorDashboardView(ApprovedMentorRequiredMixin, TemplateView):
                 for mentorship in selectors.pending_requests_for(user)
             ],
             review_count=umkm_services.products_needing_review_for(user).count(),
-            upcoming_sessions=_upcoming_sessions(user),
+            upcoming_sessions=list(upcoming_sessions_for(user)[:SESSIONS_SHOWN]),
             today=timezone.localdate(),
             latest_notifications=user.notifications.all()[:5],
         )

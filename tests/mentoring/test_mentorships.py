@@ -6,7 +6,6 @@ import time
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
-from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -32,6 +31,7 @@ from ..factories import (
     PendingMentorFactory,
     ProductFactory,
     StaffFactory,
+    TrainingSessionFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -984,12 +984,7 @@ def test_mentor_dashboard_content(client, world, monkeypatch):
     ActionItem.objects.create(mentorship=world.mentorship, title="Nanti", due_on=today)
     request = requested(world.mentor, message="Tolong bantu kemasan")
     ProductFactory(business=world.business, status=Product.Status.SUBMITTED)
-    session = SimpleNamespace(
-        title="Pelatihan ekspor", starts_at=timezone.now(), get_absolute_url="/t/1/"
-    )
-    from mentoring.services import trainings
-
-    monkeypatch.setattr(trainings, "upcoming_sessions_for", lambda user: [session], raising=False)
+    session = TrainingSessionFactory(host=world.mentor, title="Pelatihan ekspor")
     client.force_login(world.mentor)
     response = client.get(reverse("mentoring:dashboard"))
     assert response.status_code == 200

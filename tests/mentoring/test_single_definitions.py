@@ -48,7 +48,17 @@ from ..factories import (
 )
 from ..support import ROOT
 
-PROJECT = {"accounts", "config", "marketplace", "mentoring", "notifications", "readiness", "umkm"}
+PROJECT = {
+    "accounts",
+    "backoffice",
+    "config",
+    "core",
+    "demo",
+    "marketplace",
+    "mentoring",
+    "notifications",
+    "umkm",
+}
 SKIP_DIRS = {".venv", "tests", "migrations", "node_modules", "var", "static", "locale", ".git"}
 
 
