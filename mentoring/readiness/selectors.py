@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.text import format_lazy
 
 from mentoring.models import Registration
 from umkm.models import Business, Product
@@ -194,11 +195,16 @@ def readiness_scores(
 
 
 def _action_item_keys() -> list[tuple[str, Promise]]:
-    keys: dict[str, Promise] = {}
+    """One choice per key; a key on both checklists (``english``: a product's name and
+    description, a business's description) is labelled with both labels."""
+    labels: dict[str, list[Promise]] = {}
     for check in CHECKS:
-        if check.action_item:
-            keys.setdefault(check.key, check.label)
-    return list(keys.items())
+        if check.action_item and check.label not in labels.setdefault(check.key, []):
+            labels[check.key].append(check.label)
+    return [
+        (key, found[0] if len(found) == 1 else format_lazy("{} / {}", *found))
+        for key, found in labels.items()
+    ]
 
 
 # The gaps a mentor may tie an action item to (on a product's checklist when the item
