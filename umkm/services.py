@@ -704,16 +704,30 @@ def _delete_file_on_commit(file) -> None:
         transaction.on_commit(lambda: storage.delete(name))
 
 
-def _save_new_file_or_tidy(instance, field: str, **save_kwargs) -> None:
-    """Save ``instance``; if that fails, remove the file its save has just stored."""
-    file = getattr(instance, field)
-    is_new = bool(file) and not file._committed
-    try:
-        instance.save(**save_kwargs)
-    except Exception:
-        if is_new and file._committed:
-            file.storage.delete(file.name)
-        raise
+class _StoredFirst:
+    """A new upload written to its storage before the write transaction opens (an upload
+    to object storage takes seconds; it must not hold row locks, nor on SQLite the
+    database's only write lock), and removed again if the transaction does not keep it.
+
+    ``value`` becomes the stored file's name, which the row then simply records.
+    """
+
+    def __init__(self, model, field: str, value, **instance_fields) -> None:
+        self.stored = None
+        self.value = value
+        if value and not isinstance(value, str) and not getattr(value, "_committed", False):
+            probe = model(**instance_fields)
+            getattr(probe, field).save(value.name, value, save=False)
+            self.stored = getattr(probe, field)
+            self.value = self.stored.name
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None and self.stored:
+            self.stored.storage.delete(self.stored.name)
+        return False
 
 
 def business_update(*, business: Business, by: User, **fields) -> Business:
@@ -726,7 +740,10 @@ def business_update(*, business: Business, by: User, **fields) -> Business:
     """
     _unknown_fields(fields, BUSINESS_EDITABLE_FIELDS)
     _check_can_edit(by, business)
-    with transaction.atomic():
+    logo = _StoredFirst(Business, "logo", fields.get("logo"))
+    if "logo" in fields:
+        fields["logo"] = logo.value
+    with logo, transaction.atomic():
         current = Business.objects.select_for_update().get(pk=business.pk)
         before = {name: getattr(current, name) for name in ("nib", "name", "city", "is_active")}
         old_logo = current.logo if current.logo else None
@@ -747,7 +764,7 @@ def business_update(*, business: Business, by: User, **fields) -> Business:
                     {"nib": _("Another business is already registered with this NIB.")}
                 )
         current.full_clean()
-        _save_new_file_or_tidy(current, "logo", update_fields=sorted(update_fields))
+        current.save(update_fields=sorted(update_fields))
         if old_logo and current.logo.name != old_logo.name:
             _delete_file_on_commit(old_logo)
         if (current.name, current.city) != (before["name"], before["city"]):
@@ -799,11 +816,12 @@ def certification_create(
         issued_on=issued_on,
         expires_on=expires_on,
     )
+    stored = _StoredFirst(Certification, "document", document, business=business)
     if document:
-        certification.document = document
-    with transaction.atomic():
+        certification.document = stored.value
+    with stored, transaction.atomic():
         _check_certificate(certification)
-        _save_new_file_or_tidy(certification, "document")
+        certification.save()
     return certification
 
 
@@ -818,7 +836,12 @@ def certification_update(*, certification: Certification, by: User, **fields) ->
     """
     _unknown_fields(fields, CERTIFICATE_FACTS)
     _check_can_edit(by, certification.business)
-    with transaction.atomic():
+    stored = _StoredFirst(
+        Certification, "document", fields.get("document"), business=certification.business
+    )
+    if stored.stored:
+        fields["document"] = stored.value
+    with stored, transaction.atomic():
         current = (
             Certification.objects.select_for_update()
             .select_related("business")
@@ -831,7 +854,9 @@ def certification_update(*, certification: Certification, by: User, **fields) ->
                 value = ""  # None or False (a form's "clear"): no document
             setattr(current, name, value)
         document = current.document
-        new_document = bool(document) and not document._committed
+        new_document = bool(document) and (
+            not document._committed or old_document is None or document.name != old_document.name
+        )
         removed_document = old_document is not None and not document
         changed = new_document or removed_document
         changed |= any(getattr(current, name) != value for name, value in before.items())
@@ -844,7 +869,7 @@ def certification_update(*, certification: Certification, by: User, **fields) ->
                 "Certificate %s changed by user %s, verification cleared", current.pk, by.pk
             )
         _check_certificate(current)
-        _save_new_file_or_tidy(current, "document", update_fields=sorted(update_fields))
+        current.save(update_fields=sorted(update_fields))
         if old_document and (new_document or removed_document):
             _delete_file_on_commit(old_document)
     return current

@@ -36,7 +36,7 @@ import sys
 import threading
 from collections import Counter
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import date, timedelta
 from html import unescape
 from unittest.mock import Mock, patch
 from urllib.parse import urlencode
@@ -64,7 +64,7 @@ from marketplace import services as marketplace_services
 from marketplace.models import Inquiry, InquiryMessage
 from mentoring.models import Registration, TrainingSession
 from umkm import services as umkm_services
-from umkm.models import ProductImage
+from umkm.models import Certification, ProductImage
 
 from ..conftest import require_service
 from ..factories import (
@@ -634,6 +634,53 @@ def test_attachments_and_photos_are_stored_before_the_write_transaction(stored_f
     assert stored[0].name.startswith(f"inquiries/new/{buyer.pk}/")
     assert stored[1].name.startswith(f"inquiries/{inquiry.pk}/")
     assert photo.image.storage.exists(photo.image.name)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_certificates_and_logos_are_stored_before_the_write_transaction(stored_files):
+    business = BusinessFactory()
+    owner = business.owner
+    certificate = umkm_services.certification_create(
+        business=business,
+        by=owner,
+        kind="halal",
+        number="ID-HALAL-0001",
+        issued_on=date(2025, 1, 1),
+        document=pdf(),
+    )
+    first = certificate.document.name
+    umkm_services.certification_update(certification=certificate, by=owner, document=pdf())
+    umkm_services.business_update(
+        business=business, by=owner, logo=core_uploads.clean_logo_upload(jpeg())
+    )
+
+    assert [folder for folder, _open in stored_files] == ["certificates", "certificates", "logos"]
+    assert not any(in_transaction for _folder, in_transaction in stored_files)
+    certificate.refresh_from_db()
+    business.refresh_from_db()
+    assert certificate.document.name != first
+    assert certificate.document.storage.exists(certificate.document.name)
+    assert business.logo.storage.exists(business.logo.name)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refused_certificate_leaves_no_stored_file_behind(stored_files):
+    business = BusinessFactory()
+    with pytest.raises(ValidationError):
+        umkm_services.certification_create(
+            business=business,
+            by=business.owner,
+            kind="halal",
+            number="ID-HALAL-0002",
+            issued_on=date(2025, 1, 1),
+            expires_on=date(2024, 1, 1),  # before it was issued
+            document=pdf(),
+        )
+    [(folder, _open)] = stored_files  # stored before the transaction, then removed
+    assert folder == "certificates"
+    storage = Certification._meta.get_field("document").storage
+    assert storage.listdir(f"certificates/{business.pk}") == ([], [])
+    assert not Certification.objects.exists()
 
 
 @pytest.mark.django_db(transaction=True)
