@@ -81,3 +81,18 @@ class ServiceAdminMixin:
                 current_app=self.admin_site.name,
             )
             return HttpResponseRedirect(url)
+
+
+class WrittenOnTheSiteMixin:
+    """For records that people write through the site's services (a buyer's inquiry or
+    shortlist, a thread's messages, a supplier's quote, a mentor's log and action items):
+    the admin shows and moderates them, with the workflow actions, but does not add them
+    or change what was written, which would skip the service (its notifications, its
+    checks, the thread's state)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        written = [f.name for f in self.model._meta.fields if f.editable]
+        return [*super().get_readonly_fields(request, obj), *written]

@@ -5,8 +5,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.admin_uploads import checked_uploads_form
-from core.uploads import clean_document_upload
+from core.admin_services import WrittenOnTheSiteMixin
 
 from . import selectors, services
 from .models import (
@@ -40,7 +39,7 @@ class BuyerProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(ShortlistItem)
-class ShortlistItemAdmin(admin.ModelAdmin):
+class ShortlistItemAdmin(WrittenOnTheSiteMixin, admin.ModelAdmin):
     list_display = ["buyer", "product", "note", "created_at"]
     search_fields = ["buyer__email", "product__name_id", "product__name_en", "note"]
     list_select_related = ["buyer", "product"]
@@ -93,7 +92,7 @@ class InquiryMessageInline(admin.TabularInline):
 
 
 @admin.register(Inquiry)
-class InquiryAdmin(admin.ModelAdmin):
+class InquiryAdmin(WrittenOnTheSiteMixin, admin.ModelAdmin):
     list_display = [
         "subject",
         "buyer",
@@ -171,8 +170,7 @@ class InquiryAdmin(admin.ModelAdmin):
 
 
 @admin.register(InquiryMessage)
-class InquiryMessageAdmin(admin.ModelAdmin):
-    form = checked_uploads_form(attachment=clean_document_upload)
+class InquiryMessageAdmin(WrittenOnTheSiteMixin, admin.ModelAdmin):
     list_display = ["inquiry", "author", "author_role", "created_at"]
     list_filter = ["author_role", "created_at"]
     search_fields = ["body", "inquiry__subject", "author__email"]
@@ -182,7 +180,7 @@ class InquiryMessageAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
 
 
-class QuoteInline(admin.TabularInline):
+class QuoteInline(WrittenOnTheSiteMixin, admin.TabularInline):
     model = Quote
     extra = 0
     fields = ["business", "product", "price_usd", "moq", "lead_time_days", "message", "created_at"]
@@ -191,7 +189,7 @@ class QuoteInline(admin.TabularInline):
 
 
 @admin.register(BuyingRequest)
-class BuyingRequestAdmin(admin.ModelAdmin):
+class BuyingRequestAdmin(WrittenOnTheSiteMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "buyer",
@@ -234,7 +232,7 @@ class BuyingRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(Quote)
-class QuoteAdmin(admin.ModelAdmin):
+class QuoteAdmin(WrittenOnTheSiteMixin, admin.ModelAdmin):
     list_display = ["request", "business", "price_usd", "moq", "lead_time_days", "created_at"]
     search_fields = ["request__title", "business__name", "message"]
     list_select_related = ["request", "business"]

@@ -6,7 +6,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.admin_services import ServiceAdminMixin, mirror_saved
+from core.admin_services import ServiceAdminMixin, WrittenOnTheSiteMixin, mirror_saved
 from core.admin_uploads import checked_uploads_form
 from core.uploads import clean_document_upload
 
@@ -80,7 +80,7 @@ class MentorProfileAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
 
 
-class ActionItemInline(admin.TabularInline):
+class ActionItemInline(WrittenOnTheSiteMixin, admin.TabularInline):
     model = ActionItem
     fields = ["title", "due_on", "readiness_key", "done_at"]
     readonly_fields = ["done_at"]  # ticked through the service (the action items page)
@@ -89,7 +89,7 @@ class ActionItemInline(admin.TabularInline):
 
 
 @admin.register(MentoringLog)
-class MentoringLogAdmin(admin.ModelAdmin):
+class MentoringLogAdmin(WrittenOnTheSiteMixin, admin.ModelAdmin):
     list_display = ["mentorship", "date", "mode", "duration_hours"]
     list_filter = ["mode", "date"]
     search_fields = ["mentorship__business__name", "mentorship__mentor__full_name", "notes"]
@@ -115,7 +115,7 @@ class OpenFilter(admin.SimpleListFilter):
 
 
 @admin.register(ActionItem)
-class ActionItemAdmin(admin.ModelAdmin):
+class ActionItemAdmin(WrittenOnTheSiteMixin, admin.ModelAdmin):
     list_display = ["title", "mentorship", "due_on", "readiness_key", "done_at"]
     list_filter = [OpenFilter, "readiness_key"]
     search_fields = ["title", "mentorship__business__name"]
@@ -202,6 +202,18 @@ class TrainingSessionAdmin(ServiceAdminMixin, admin.ModelAdmin):
     inlines = [RegistrationInline]
     actions = ["publish_sessions", "cancel_sessions", "mark_sessions_done"]
     formfield_overrides = {URLField: {"assume_scheme": "https"}}
+
+    def has_delete_permission(self, request, obj=None):
+        """A session people registered for is cancelled (the action tells them), never
+        deleted; one nobody registered for may go."""
+        if obj is not None and obj.registrations.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # the bulk delete would skip the check above
+        return actions
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

@@ -1,5 +1,3 @@
-import itertools
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +11,7 @@ from .models import (
     PriceTier,
     Product,
     normalise_hs_code,
+    validate_tiers_do_not_overlap,
 )
 from .regions import CITY_CHOICES
 
@@ -188,11 +187,8 @@ class BasePriceTierFormSet(forms.BaseInlineFormSet):
                 continue
             if high is not None and high < low:
                 form.add_error("max_quantity", _("“To” must not be below “from”."))
-            ranges.append((low, high if high is not None else float("inf")))
-        ranges.sort()
-        for (_low1, high1), (low2, _high2) in itertools.pairwise(ranges):
-            if low2 <= high1:
-                raise ValidationError(_("Price tiers must not overlap."))
+            ranges.append((low, high))
+        validate_tiers_do_not_overlap(ranges)
 
 
 PriceTierFormSet = forms.inlineformset_factory(

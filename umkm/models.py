@@ -1,3 +1,4 @@
+import itertools
 import re
 from decimal import Decimal
 
@@ -832,6 +833,18 @@ EXPORT_FIELDS = [
     "incoterms",
     "port_of_loading",
 ]
+
+
+MSG_TIERS_OVERLAP = _("Price tiers must not overlap.")
+
+
+def validate_tiers_do_not_overlap(ranges) -> None:
+    """``(from, to)`` quantity ranges of one product's price tiers (``to`` None: open
+    ended) may not overlap: the rule of the tier formset, the admin and the services."""
+    spans = sorted((low, float("inf") if high is None else high) for low, high in ranges)
+    for (_low1, high1), (low2, _high2) in itertools.pairwise(spans):
+        if low2 <= high1:
+            raise ValidationError(MSG_TIERS_OVERLAP, code="tiers_overlap")
 
 
 class PriceTier(models.Model):

@@ -31,6 +31,7 @@ from .models import (
     Product,
     ProductImage,
     ProductTransition,
+    validate_tiers_do_not_overlap,
 )
 
 logger = logging.getLogger(__name__)
@@ -263,6 +264,7 @@ def _tiers_json(tiers) -> list[dict]:
     ]
     for row in rows:
         PriceTier(**{**row, "price_usd": Decimal(row["price_usd"])}).full_clean(exclude=["product"])
+    validate_tiers_do_not_overlap((row["min_quantity"], row["max_quantity"]) for row in rows)
     return sorted(rows, key=lambda row: row["min_quantity"])
 
 

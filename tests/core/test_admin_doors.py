@@ -851,7 +851,8 @@ def test_the_state_and_parties_of_an_inquiry_are_read_only_in_the_admin(superuse
     thread.refresh_from_db()
     assert (thread.status, thread.outcome, thread.deal_value_usd) == ("open", "", None)
     assert (thread.business, thread.buyer) == (business, buyer)
-    assert thread.subject == "Price please (moderated)"
+    # What the buyer wrote stays theirs: staff moderate with the spam actions.
+    assert thread.subject != "Price please (moderated)"
 
 
 def test_spam_is_marked_and_restored_through_the_service_in_the_admin(superuser):
@@ -974,3 +975,37 @@ def test_people_who_are_not_staff_are_sent_to_the_admin_login(who):
         10,
     )
     assert Notification.objects.get(pk=failed.pk).email_status == "failed"
+
+
+# What people write on the site is shown and moderated, not written, in the admin ------
+
+WRITTEN_ON_THE_SITE = [
+    ("marketplace", "inquiry"),
+    ("marketplace", "inquirymessage"),
+    ("marketplace", "buyingrequest"),
+    ("marketplace", "quote"),
+    ("marketplace", "shortlistitem"),
+    ("mentoring", "mentoringlog"),
+    ("mentoring", "actionitem"),
+]
+
+
+@pytest.mark.parametrize(("app", "model"), WRITTEN_ON_THE_SITE)
+def test_records_people_write_on_the_site_are_not_added_in_the_admin(superuser, app, model):
+    client = signed_in(superuser)
+    assert client.get(reverse(f"admin:{app}_{model}_add")).status_code == 403
+    changelist = client.get(reverse(f"admin:{app}_{model}_changelist"))
+    assert changelist.status_code == 200
+    assert reverse(f"admin:{app}_{model}_add") not in changelist.content.decode()
+
+
+def test_a_training_people_registered_for_is_cancelled_not_deleted(superuser):
+    session = published_session()
+    business = BusinessFactory()
+    trainings.registration_create(session=session, business=business, attendee="Siti")
+    client = signed_in(superuser)
+    url = reverse("admin:mentoring_trainingsession_delete", args=[session.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    assert TrainingSession.objects.filter(pk=session.pk).exists()
+    changelist = client.get(reverse("admin:mentoring_trainingsession_changelist"))
+    assert 'value="delete_selected"' not in changelist.content.decode()

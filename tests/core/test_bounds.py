@@ -1232,3 +1232,32 @@ def test_the_repair_migration_fixes_scales_and_certificate_dates(postgres_db):
     )
     forever.refresh_from_db()
     assert forever.expires_on is None
+
+
+@pytest.mark.django_db
+def test_overlapping_price_tiers_are_refused_by_the_service_as_by_the_formset():
+    """The rule lives beside the model (``validate_tiers_do_not_overlap``): the web
+    formset, the admin (the same formset) and the services' callers share it."""
+    category = SubCategoryFactory()
+    business = BusinessFactory()
+    overlapping = [
+        {"min_quantity": 10, "max_quantity": 100, "price_usd": "2.00"},
+        {"min_quantity": 50, "max_quantity": None, "price_usd": "1.80"},
+    ]
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        umkm_services.product_create(
+            business=business,
+            actor=business.owner,
+            price_tiers=overlapping,
+            **_product_values(category),
+        )
+    with translation.override("en"):
+        assert refused.value.messages == ["Price tiers must not overlap."]
+    assert not Product.objects.exists() and not PriceTier.objects.exists()
+    umkm_services.product_create(
+        business=business,
+        actor=business.owner,
+        price_tiers=[overlapping[0], {**overlapping[1], "min_quantity": 101}],
+        **_product_values(category),
+    )
+    assert PriceTier.objects.count() == 2

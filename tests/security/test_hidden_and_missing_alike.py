@@ -161,7 +161,7 @@ def test_the_service_refuses_what_the_site_hides_whoever_calls_it(buyer, shown):
         "unit": "pack",
         "incoterm": "FOB",
         "destination_country": "NL",
-        "message": "Hello",
+        "message": "Hello, a price please.",
     }
     for name, business in hidden_suppliers().items():
         with pytest.raises(ValidationError) as refused:
@@ -249,7 +249,7 @@ def test_api_details_of_hidden_objects_answer_as_missing_ones(buyer, shown, who)
             unit="pack",
             incoterm="FOB",
             destination_country="NL",
-            message="Hello",
+            message="Hello, a price please.",
         )
         check(INQUIRIES, {"another buyer's": theirs.pk}, "999999")
 

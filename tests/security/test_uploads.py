@@ -435,13 +435,6 @@ def admin_session_material() -> Submission:
     )
 
 
-def admin_inquiry_attachment() -> Submission:
-    message = thread().messages.get()
-    client = signed_in(superuser())
-    url = reverse("admin:marketplace_inquirymessage_change", args=[message.pk])
-    return Submission(client, url, admin_data(client, url), "attachment", attachments)
-
-
 @dataclass(frozen=True)
 class Path_:
     covers: str  # the form field (or admin field) this place is
@@ -470,9 +463,6 @@ PATHS = {
     "admin-session-material": Path_(
         "admin:mentoring.SessionMaterial.file", "document", admin_session_material
     ),
-    "admin-inquiry-attachment": Path_(
-        "admin:marketplace.InquiryMessage.attachment", "document", admin_inquiry_attachment
-    ),
 }
 # Covered by their own cases below, not by the picture and document abuse.
 CSV_IMPORT = "umkm.forms.CsvImportForm.file"
@@ -484,8 +474,8 @@ MODEL_FIELDS = {
     "umkm.ProductImage.thumb_small": "made by the thumbnail task from the checked photo",
     "umkm.ProductImage.thumb_large": "made by the thumbnail task from the checked photo",
     "mentoring.SessionMaterial.file": "session-material, admin-session-material",
-    "marketplace.InquiryMessage.attachment": "inquiry-attachment, reply-attachment, "
-    "admin-inquiry-attachment",
+    # The admin shows a message's attachment but does not take one (written on the site).
+    "marketplace.InquiryMessage.attachment": "inquiry-attachment, reply-attachment",
 }
 
 
