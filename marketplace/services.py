@@ -174,6 +174,12 @@ def _validate_terms(
         raise ValidationError(errors)
 
 
+def _check_values(instance, *, exclude: list[str]) -> None:
+    """The model's own value rules (bounds, lengths, choices) before anything is written,
+    with its messages: the same at every door, and not the database's refusal."""
+    instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+
+
 def _opening_message(message: str) -> str:
     """The first message of an inquiry or a quote: not empty, and at least a sentence
     (the forms' own minimum and message, so every door refuses alike)."""
@@ -706,6 +712,18 @@ def buying_request_create(
             valid_until,
         )
 
+    _check_values(
+        BuyingRequest(
+            title=title.strip(),
+            description=description.strip(),
+            quantity=quantity,
+            unit=unit,
+            target_price_usd=target_price_usd,
+            destination_country=destination_country,
+            valid_until=valid_until,
+        ),
+        exclude=["buyer", "category", "idempotency_key", "status"],
+    )
     with transaction.atomic():
         _lock_user(buyer)
         check_replay(earlier, idempotency_key, same=same)
@@ -800,6 +818,10 @@ def quote_create(
     if incoterm not in dict(INCOTERM_CHOICES):
         raise ValidationError({"incoterm": _("Choose an Incoterm from the list.")})
     body = _opening_message(message)
+    _check_values(
+        Quote(price_usd=price_usd, moq=moq, lead_time_days=lead_time_days, message=body),
+        exclude=["request", "business", "product"],
+    )
 
     with transaction.atomic():
         locked = (

@@ -585,3 +585,22 @@ def test_request_pages_query_count_does_not_grow(client, world, role):
     few = count_queries(client, list_url), count_queries(client, detail_url)
     add(10)
     assert (count_queries(client, list_url), count_queries(client, detail_url)) == few
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("lead_time_days", 400), ("moq", 10**12), ("price_usd", Decimal(10**7))]
+)
+def test_a_quote_out_of_bounds_is_refused_with_the_models_message(world, field, value):
+    """The service runs the model's value rules itself: a caller other than the form (the
+    demo, a script) gets the message under the field, not the database's refusal."""
+    values = {"price_usd": Decimal("2.10"), "moq": 100, "lead_time_days": 14, field: value}
+    with pytest.raises(ValidationError) as refused:
+        services.quote_create(
+            buying_request=world.request,
+            business=world.business,
+            author=world.owner,
+            message="Our offer, FOB Dumai.",
+            **values,
+        )
+    assert list(refused.value.message_dict) == [field]
+    assert not Quote.objects.exists()
