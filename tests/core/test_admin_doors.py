@@ -47,7 +47,7 @@ from ..factories import (
     StaffFactory,
     SubCategoryFactory,
 )
-from ..support.forms_as_sent import admin_data
+from ..support.forms_as_sent import admin_data, signed_in
 from ..support.pdfs import pdf_file
 
 pytestmark = pytest.mark.django_db
@@ -56,12 +56,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def superuser():
     return StaffFactory(is_superuser=True, language="en")
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def page(response) -> str:

@@ -16,7 +16,6 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from django import forms
 from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, connection, transaction
 from django.test import Client
@@ -62,6 +61,7 @@ from ..factories import (
     StaffFactory,
     SubCategoryFactory,
 )
+from ..support.forms_as_sent import admin_data, signed_in
 
 PAGO_PAGO = "Pacific/Pago_Pago"  # UTC−11
 KIRITIMATI = "Pacific/Kiritimati"  # UTC+14
@@ -74,47 +74,6 @@ JOIN_LINK = "https://meet.example.com/bounds-room"
 
 def person(factory, lang: str, zone: str = "Asia/Jakarta", **kwargs):
     return factory(language=lang, timezone=zone, **kwargs)
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def form_values(form) -> dict:
-    """What a browser sends back for ``form`` as rendered (files left out)."""
-    data = {}
-    for bound in form:
-        form_field, value = bound.field, bound.value()
-        if isinstance(form_field, forms.FileField) or value is None:
-            continue
-        if isinstance(form_field.widget, forms.MultiWidget):
-            parts = value if isinstance(value, list) else form_field.widget.decompress(value)
-            for index, part in enumerate(parts):
-                if part is not None:
-                    data[f"{bound.html_name}_{index}"] = part
-            continue
-        if isinstance(form_field, forms.BooleanField):
-            if value:
-                data[bound.html_name] = "on"
-            continue
-        # ``value()`` is already prepared (a JSON field's text); preparing it twice
-        # would send a JSON string instead of the list
-        data[bound.html_name] = [str(v) for v in value] if isinstance(value, list) else value
-    return data
-
-
-def admin_form(client: Client, url: str) -> dict:
-    """The admin's add or change form at ``url``, with its inlines, as a browser sends it."""
-    response = client.get(url)
-    assert response.status_code == 200, url
-    data = form_values(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
-        data.update(form_values(inline.formset.management_form))
-        for inline_form in inline.formset.forms:
-            data.update(form_values(inline_form))
-    return data
 
 
 def form_errors(response, field_name: str, key: str = "form") -> list[str]:
@@ -240,7 +199,7 @@ def _training_door(door: str, bad: Bad, lang: str) -> list[str]:
     elif door == "admin-add":
         client = signed_in(staff)
         url = reverse("admin:mentoring_trainingsession_add")
-        data = {**admin_form(client, url), **_admin_session_post(host), **bad.admin_values()}
+        data = {**admin_data(client, url), **_admin_session_post(host), **bad.admin_values()}
         errors = admin_errors(client.post(url, data), bad.field)
         assert not TrainingSession.objects.exists()
     elif door == "admin-change":
@@ -248,7 +207,7 @@ def _training_door(door: str, bad: Bad, lang: str) -> list[str]:
         before = TrainingSession.objects.values().get(pk=session.pk)
         client = signed_in(staff)
         url = reverse("admin:mentoring_trainingsession_change", args=[session.pk])
-        data = {**admin_form(client, url), **bad.admin_values()}
+        data = {**admin_data(client, url), **bad.admin_values()}
         errors = admin_errors(client.post(url, data), bad.field)
         assert TrainingSession.objects.values().get(pk=session.pk) == before
     else:
@@ -389,7 +348,7 @@ def _product_door(door: str, bad: Bad, lang: str) -> list[str]:
         before = Product.objects.values().get(pk=product.pk)
         client = signed_in(person(StaffFactory, lang, is_superuser=True))
         url = reverse("admin:umkm_product_change", args=[product.pk])
-        data = {**admin_form(client, url), **bad.admin_values()}
+        data = {**admin_data(client, url), **bad.admin_values()}
         errors = admin_errors(client.post(url, data), bad.field)
         assert Product.objects.values().get(pk=product.pk) == before
     elif door == "csv":
@@ -512,7 +471,7 @@ def _business_door(door: str, bad: Bad, lang: str) -> list[str]:
         before = Business.objects.values().get(pk=business.pk)
         client = signed_in(person(StaffFactory, lang, is_superuser=True))
         url = reverse("admin:umkm_business_change", args=[business.pk])
-        data = {**admin_form(client, url), **bad.admin_values()}
+        data = {**admin_data(client, url), **bad.admin_values()}
         errors = admin_errors(client.post(url, data), bad.field)
         assert Business.objects.values().get(pk=business.pk) == before
     else:
@@ -597,7 +556,7 @@ def _certificate_door(door: str, bad: Bad, lang: str) -> list[str]:
         before = Certification.objects.values().get(pk=certificate.pk)
         client = signed_in(person(StaffFactory, lang, is_superuser=True))
         url = reverse("admin:umkm_certification_change", args=[certificate.pk])
-        data = {**admin_form(client, url), **bad.admin_values()}
+        data = {**admin_data(client, url), **bad.admin_values()}
         errors = admin_errors(client.post(url, data), bad.field)
         assert Certification.objects.values().get(pk=certificate.pk) == before
     return errors

@@ -32,7 +32,7 @@ from ..factories import (
     ProductFactory,
     StaffFactory,
 )
-from ..support.forms_as_sent import admin_data, form_data
+from ..support.forms_as_sent import admin_data, form_data, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -60,12 +60,6 @@ def constraint_refusal(instance) -> list[str]:
         with pytest.raises(ValidationError) as caught:
             instance.validate_constraints()
         return [str(message) for message in caught.value.messages]
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def page_data(client: Client, url: str) -> dict:

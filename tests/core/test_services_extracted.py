@@ -41,7 +41,7 @@ from ..factories import (
     StaffFactory,
 )
 from ..support import ROOT
-from ..support.forms_as_sent import admin_data, form_data
+from ..support.forms_as_sent import admin_data, form_data, signed_in
 from ..support.pdfs import pdf_file
 
 pytestmark = pytest.mark.django_db
@@ -63,13 +63,6 @@ def said(refusal: pytest.ExceptionInfo, language: str = "id"):
 
 def messages_of(response) -> list[str]:
     return [str(m) for m in response.context["messages"]] if response.context else []
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def pdf_upload(name: str = "cert.pdf") -> SimpleUploadedFile:

@@ -44,6 +44,7 @@ from ..factories import (
     MentorFactory,
     OwnerFactory,
 )
+from ..support.forms_as_sent import signed_in
 from ..support.pdfs import PAGES, catalog, pdf_file, pdf_file_packed
 
 ACTIVE = (
@@ -558,12 +559,6 @@ def test_a_large_ordinary_document_is_checked_quickly():
 
 
 # --- every door refuses the file the old scan let through ------------------------------
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def private_files() -> set[Path]:

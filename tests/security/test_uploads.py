@@ -56,6 +56,7 @@ from ..factories import (
     StaffFactory,
     SubCategoryFactory,
 )
+from ..support.forms_as_sent import admin_data, form_data, signed_in
 from ..support.pdfs import PAGES, catalog, pdf_file
 
 pytestmark = pytest.mark.django_db
@@ -213,46 +214,6 @@ class Submission:
     data: dict
     field: str  # the POST key the file goes into
     stored: Callable[[], list[str]]  # names of the files the target holds now
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def form_data(form) -> dict:
-    """What a browser would send back for ``form`` as rendered (without files)."""
-    data = {}
-    for bound in form:
-        field, value = bound.field, bound.value()
-        if isinstance(field, forms.FileField) or value is None:
-            continue
-        if isinstance(field.widget, forms.MultiWidget):
-            parts = value if isinstance(value, list) else field.widget.decompress(value)
-            for index, part in enumerate(parts):
-                if part is not None:
-                    data[f"{bound.html_name}_{index}"] = part
-            continue
-        if isinstance(field, forms.BooleanField):
-            if value:
-                data[bound.html_name] = "on"
-            continue
-        data[bound.html_name] = [str(v) for v in value] if isinstance(value, list) else value
-    return data
-
-
-def admin_data(client: Client, url: str) -> dict:
-    """The admin change form of ``url``, with its inlines, as the browser sends it."""
-    response = client.get(url)
-    assert response.status_code == 200, url
-    context = response.context
-    data = form_data(context["adminform"].form)
-    for inline in context["inline_admin_formsets"]:
-        data.update(form_data(inline.formset.management_form))
-        for form in inline.formset.forms:
-            data.update(form_data(form))
-    return data
 
 
 def superuser():

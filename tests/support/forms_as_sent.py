@@ -42,3 +42,11 @@ def admin_data(client: Client, url: str) -> dict:
         for form in inline.formset.forms:
             data.update(form_data(form))
     return data
+
+
+def signed_in(user) -> Client:
+    """A browser session of ``user`` (None: an anonymous visitor)."""
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
