@@ -38,6 +38,7 @@ from ..models import (
     SessionMaterial,
     TrainingSession,
 )
+from ..selectors import is_active_mentor
 
 __all__ = [
     "AlreadyRegistered",
@@ -204,10 +205,6 @@ def _validate_place(session: TrainingSession) -> None:
         errors["city"] = [_("Give the city of an in-person or hybrid session.")]
     if errors:
         raise TrainingError(errors)
-
-
-def _is_mentee(business: Business, mentor) -> bool:
-    return Mentorship.objects.active().filter(mentor=mentor, business=business).exists()
 
 
 def _certificate_code() -> str:
@@ -425,7 +422,11 @@ def _check_registration_open(
     if now >= session.registration_deadline:
         raise TrainingError(_("Registration for this session has closed."), code="closed")
     mentees_only = session.audience == TrainingSession.Audience.MENTEES
-    if mentees_only and business is not None and not _is_mentee(business, session.host_id):
+    if (
+        mentees_only
+        and business is not None
+        and not is_active_mentor(user=session.host, business=business)
+    ):
         raise TrainingError(
             _("This session is only for businesses mentored by %(host)s."),
             code="audience",
