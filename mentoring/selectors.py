@@ -12,7 +12,15 @@ from accounts.models import User
 from mentoring.readiness.selectors import readiness_scores
 from umkm.models import Business
 
-from .models import EXPIRE_AFTER, ActionItem, MentoringLog, MentorProfile, Mentorship
+from .models import (
+    EXPIRE_AFTER,
+    ActionItem,
+    MentoringLog,
+    MentorProfile,
+    Mentorship,
+    Registration,
+    TrainingSession,
+)
 
 # "An active mentor of this business" -----------------------------------------------
 # Defined once, by ``Mentorship.objects.active()`` (mentoring.models); umkm's
@@ -225,3 +233,40 @@ def mentorship_requests_expiring(
         .select_related("business", "mentor")
         .order_by("requested_at", "pk")
     )
+
+
+# Scoping (who may see or touch what) ---------------------------------------------------
+
+
+def sessions_visible_to(user) -> QuerySet[TrainingSession]:
+    """Session pages: everything but drafts is public; drafts only to the host and staff."""
+    sessions = TrainingSession.objects.all()
+    if user.is_authenticated and user.is_staff:
+        return sessions
+    if user.is_authenticated and user.is_approved_mentor:
+        return sessions.filter(~Q(status=TrainingSession.Status.DRAFT) | Q(host=user))
+    return sessions.exclude(status=TrainingSession.Status.DRAFT)
+
+
+def sessions_editable_by(user) -> QuerySet[TrainingSession]:
+    """Sessions ``user`` may edit and run: staff all, an approved mentor their own."""
+    if not user.is_authenticated:
+        return TrainingSession.objects.none()
+    if user.is_staff:
+        return TrainingSession.objects.all()
+    if user.is_approved_mentor:
+        return TrainingSession.objects.filter(host=user)
+    return TrainingSession.objects.none()
+
+
+def registrations_visible_to(user) -> QuerySet[Registration]:
+    """Registrations (tickets, certificates): the business owner, the host, staff."""
+    if not user.is_authenticated:
+        return Registration.objects.none()
+    if user.is_staff:
+        return Registration.objects.all()
+    if user.is_owner:
+        return Registration.objects.filter(business__owner=user)
+    if user.is_approved_mentor:
+        return Registration.objects.filter(session__host=user)
+    return Registration.objects.none()

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -56,14 +56,11 @@ __all__ = [
     "registration_create",
     "registration_feedback",
     "registration_problem",
-    "registrations_visible_to",
     "session_cancel",
     "session_create",
     "session_mark_done",
     "session_publish",
     "session_update",
-    "sessions_editable_by",
-    "sessions_visible_to",
     "trainings_sweep",
     "upcoming_sessions_for",
 ]
@@ -715,43 +712,6 @@ def trainings_sweep(*, now: datetime | None = None) -> int:
                 ):
                     written += 1
     return written
-
-
-# Scoping (who may see or touch what) ---------------------------------------------------
-
-
-def sessions_visible_to(user) -> QuerySet[TrainingSession]:
-    """Session pages: everything but drafts is public; drafts only to the host and staff."""
-    sessions = TrainingSession.objects.all()
-    if user.is_authenticated and user.is_staff:
-        return sessions
-    if user.is_authenticated and user.is_approved_mentor:
-        return sessions.filter(~Q(status=Status.DRAFT) | Q(host=user))
-    return sessions.exclude(status=Status.DRAFT)
-
-
-def sessions_editable_by(user) -> QuerySet[TrainingSession]:
-    """Sessions ``user`` may edit and run: staff all, an approved mentor their own."""
-    if not user.is_authenticated:
-        return TrainingSession.objects.none()
-    if user.is_staff:
-        return TrainingSession.objects.all()
-    if user.is_approved_mentor:
-        return TrainingSession.objects.filter(host=user)
-    return TrainingSession.objects.none()
-
-
-def registrations_visible_to(user) -> QuerySet[Registration]:
-    """Registrations (tickets, certificates): the business owner, the host, staff."""
-    if not user.is_authenticated:
-        return Registration.objects.none()
-    if user.is_staff:
-        return Registration.objects.all()
-    if user.is_owner:
-        return Registration.objects.filter(business__owner=user)
-    if user.is_approved_mentor:
-        return Registration.objects.filter(session__host=user)
-    return Registration.objects.none()
 
 
 def can_see_join_link(

@@ -2,7 +2,7 @@
 feedback, certificates and calendar files.
 
 Who may see or touch what is decided by the scoping helpers in
-``mentoring.services.trainings`` (``sessions_visible_to``, ``sessions_editable_by``,
+``mentoring.selectors`` (``sessions_visible_to``, ``sessions_editable_by``,
 ``registrations_visible_to``); anything outside them answers 404. Pages for one role
 (the mentor's month, an owner's registrations) answer 403 to the other roles, as the
 rest of the site does.
@@ -35,7 +35,7 @@ from accounts.permissions import ApprovedMentorRequiredMixin, RoleRequiredMixin
 from core.bounds import EARLIEST_DATE, LATEST_DATE
 from core.files import private_download
 from core.http import safe_next
-from mentoring import certificates, ical
+from mentoring import certificates, ical, selectors
 from mentoring.forms.trainings import (
     CancelSessionForm,
     CertificateVerifyForm,
@@ -60,16 +60,16 @@ SEAT_STATUSES = services.SEAT_STATUSES
 
 
 def session_to_view(user, pk: int) -> TrainingSession:
-    return get_object_or_404(services.sessions_visible_to(user).select_related("host"), pk=pk)
+    return get_object_or_404(selectors.sessions_visible_to(user).select_related("host"), pk=pk)
 
 
 def session_to_edit(user, pk: int) -> TrainingSession:
-    return get_object_or_404(services.sessions_editable_by(user).select_related("host"), pk=pk)
+    return get_object_or_404(selectors.sessions_editable_by(user).select_related("host"), pk=pk)
 
 
 def registration_to_view(user, pk: int) -> Registration:
     return get_object_or_404(
-        services.registrations_visible_to(user).select_related("session__host", "business__owner"),
+        selectors.registrations_visible_to(user).select_related("session__host", "business__owner"),
         pk=pk,
     )
 
@@ -357,7 +357,9 @@ class SessionMaterialsView(LoginRequiredMixin, FormView):
 class MaterialDeleteView(LoginRequiredMixin, View):
     def post(self, request, pk):
         material = get_object_or_404(
-            SessionMaterial.objects.filter(session__in=services.sessions_editable_by(request.user)),
+            SessionMaterial.objects.filter(
+                session__in=selectors.sessions_editable_by(request.user)
+            ),
             pk=pk,
         )
         session_pk = material.session_id
@@ -603,7 +605,7 @@ class RegistrationCheckInView(LoginRequiredMixin, View):
 
     def post(self, request, pk):
         registration = get_object_or_404(
-            Registration.objects.filter(session__in=services.sessions_editable_by(request.user)),
+            Registration.objects.filter(session__in=selectors.sessions_editable_by(request.user)),
             pk=pk,
         )
         try:
