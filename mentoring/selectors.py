@@ -43,8 +43,7 @@ def businesses_mentored_by(user) -> QuerySet[Business]:
 
 def active_mentors_of(business: Business) -> QuerySet[User]:
     """The business's active mentors (told of inquiries, named on its public pages)."""
-    mentors = active_mentorships().filter(business=business).values("mentor")
-    return User.objects.filter(pk__in=mentors).order_by("full_name", "pk")
+    return business.active_mentors()
 
 
 def _active_count(mentor: str) -> Coalesce:

@@ -3,6 +3,7 @@ import re
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -335,6 +336,12 @@ class Business(Bilingual, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("umkm:business-detail", args=[self.slug])
+
+    def active_mentors(self):
+        """The business's active mentors, by name: ``Mentorship.objects.active()``
+        reached through the reverse relation (umkm sits below mentoring)."""
+        mentors = self.mentorships.active().values("mentor")
+        return get_user_model().objects.filter(pk__in=mentors).order_by("full_name", "pk")
 
     def clean(self):
         """The location and the PP 7/2021 scale, for every door (forms, admin, seeds)."""

@@ -226,9 +226,7 @@ def _locked(product: Product) -> Product:
 
 def reviewers_for(business: Business) -> list[User]:
     """Who reviews this business's products: its active mentors, else all staff."""
-    mentors = list(
-        User.objects.filter(pk__in=business.mentorships.active().values("mentor")).order_by("pk")
-    )
+    mentors = list(business.active_mentors())
     return mentors or list(User.objects.filter(is_staff=True, is_active=True))
 
 
