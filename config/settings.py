@@ -343,6 +343,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=5),
     },
     # Training reminders 24 h and 1 h before the start (idempotent, catches up).
+    # The programme dashboard's figures, computed ahead of the page (shown with the time).
+    "programme-snapshots": {
+        "task": "backoffice.tasks.refresh_programme_snapshots",
+        "schedule": 600.0,
+    },
     "trainings-sweep": {
         "task": "mentoring.tasks.sweep_trainings",
         "schedule": 300.0,

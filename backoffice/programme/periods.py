@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from umkm.models import Business
+from umkm.regions import PROVINCES
 
 MONTH, QUARTER, YEAR, CUSTOM = "month", "quarter", "year", "custom"
 PERIOD_CHOICES = [
@@ -157,18 +158,19 @@ def default_filters(*, today: dt.date | None = None) -> Filters:
 
 
 def city_choices() -> list[tuple[str, str]]:
-    cities = Business.objects.active().order_by("city").values_list("city", flat=True).distinct()
-    return [(city, city) for city in cities if city]
+    """Every city and regency a business can be in (the fixed list of ``umkm.regions``,
+    which grows with the map, not with the number of businesses: no query)."""
+    cities = sorted({city for cities in PROVINCES.values() for city in cities})
+    return [(city, city) for city in cities]
 
 
-def mentor_choices() -> list[tuple[str, str]]:
-    """Approved mentors (also those whose account was closed: their history counts)."""
-    mentors = (
-        User.objects.filter(role=User.Role.MENTOR, mentor_approved_at__isnull=False)
-        .order_by("full_name", "email")
-        .values_list("pk", "full_name", "email")
-    )
-    return [(str(pk), name or email) for pk, name, email in mentors]
+def approved_mentor(text: str) -> User | None:
+    """The approved mentor (also one whose account was closed: their history counts)
+    whose email address, or number (as the dashboard's own links carry it), is ``text``."""
+    mentors = User.objects.filter(role=User.Role.MENTOR, mentor_approved_at__isnull=False)
+    if text.isdigit():
+        return mentors.filter(pk=int(text)).first()
+    return mentors.filter(email__iexact=text).first()
 
 
 class DateInput(forms.DateInput):
@@ -210,17 +212,33 @@ class ProgrammeFilterForm(forms.Form):
         choices=[("", _("All sectors")), *Business.Sector.choices],
         error_messages={"invalid_choice": _("Choose a sector from the list.")},
     )
-    mentor = forms.ChoiceField(
+    # A mentor is typed (their email address), not chosen from a list: a list of every
+    # mentor would make the page grow with the programme (2,500 mentors at a million
+    # products). The dashboard's links carry the mentor's number instead.
+    mentor = forms.CharField(
         label=_("Mentor"),
         required=False,
-        error_messages={"invalid_choice": _("Choose a mentor from the list.")},
+        max_length=254,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("mentor's email address")}
+        ),
     )
 
     def __init__(self, *args, today: dt.date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
         self.fields["city"].choices = [("", _("All cities")), *city_choices()]
-        self.fields["mentor"].choices = [("", _("All mentors")), *mentor_choices()]
+        self.mentor = None
+
+    def clean_mentor(self) -> str:
+        text = self.cleaned_data["mentor"].strip()
+        if text:
+            self.mentor = approved_mentor(text)
+            if self.mentor is None:
+                raise forms.ValidationError(
+                    _("No approved mentor has this email address."), code="unknown_mentor"
+                )
+        return text
 
     def clean(self):
         data = super().clean()
@@ -257,13 +275,13 @@ class ProgrammeFilterForm(forms.Form):
             period = custom_period(data["start"], data["end"])
         else:
             period = calendar_period(kind, today=self.today)
-        mentor_id = int(data["mentor"]) if data.get("mentor") else None
+        mentor = self.mentor
         return Filters(
             period=period,
             city=data.get("city") or "",
             sector=data.get("sector") or "",
-            mentor_id=mentor_id,
-            mentor_name=dict(self.fields["mentor"].choices).get(data.get("mentor") or "", ""),
+            mentor_id=mentor.pk if mentor else None,
+            mentor_name=(mentor.full_name or mentor.email) if mentor else "",
         )
 
 

@@ -2,21 +2,29 @@
 
 Staff only: anonymous visitors are sent to sign in, everyone else gets 404. The figures
 come from ``backoffice.programme.figures.Programme`` (a bounded number of aggregate
-queries); these views only read the filters and pick a template or a file format.
+queries). The dashboard and the report read them from a snapshot computed ahead by the
+beat job (``backoffice.services``), shown with the time it was computed; the exports
+compute them on request, complete. These views only read the filters and pick a
+template or a file format.
 """
 
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.permissions import StaffRequiredMixin
+from backoffice import services
 from backoffice.programme import exports
 from backoffice.programme.charts import programme_panels
 from backoffice.programme.figures import Programme
 from backoffice.programme.periods import Filters, ProgrammeFilterForm, ReportMonthForm
+from backoffice.programme.snapshots import section_figures
 
 TOP_MENTORS = 5
+TABLE_ROWS_SHOWN = 20  # longer tables on the page end with a link to their full export
 
 
 class ProgrammeDashboardView(StaffRequiredMixin, TemplateView):
@@ -26,12 +34,20 @@ class ProgrammeDashboardView(StaffRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         form = ProgrammeFilterForm(self.request.GET or None)
         filters = form.filters()
-        programme = Programme(filters)
+        programme, snapshot = services.programme_snapshot_for(filters=filters)
+        mentors = programme.table("mentors")
         context.update(
             groups=programme.headline,
-            panels=programme_panels(programme),
-            mentors=programme.table("mentors"),
+            panels=programme_panels(programme, rows_shown=TABLE_ROWS_SHOWN),
+            mentors=mentors,
+            mentor_count=programme.mentor_count,
+            mentors_cut=programme.mentor_count > len(mentors.rows),
             figures_table=programme.table("figures"),
+            computed_at=snapshot.computed_at,
+            sections=[
+                {"template": section.template, "key": section.key, "data": data}
+                for section, data in section_figures(programme, snapshot.data)
+            ],
         )
         context.update(
             form=form,
@@ -40,6 +56,13 @@ class ProgrammeDashboardView(StaffRequiredMixin, TemplateView):
             export_query=filters.querystring(),
         )
         return context
+
+    def post(self, request, *args, **kwargs):
+        """ "Compute again now": the figures of the filters shown, then the page again."""
+        form = ProgrammeFilterForm(request.GET or None)
+        services.programme_snapshot_compute(filters=form.filters())
+        query = request.GET.urlencode()
+        return redirect(reverse("backoffice:staff-dashboard") + (f"?{query}" if query else ""))
 
 
 class ProgrammeExportView(StaffRequiredMixin, View):
@@ -71,7 +94,7 @@ class ProgrammeReportView(StaffRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         form = ReportMonthForm(self.request.GET or None)
         period = form.period()
-        programme = Programme(Filters(period=period))
+        programme, snapshot = services.programme_snapshot_for(filters=Filters(period=period))
         panels = programme_panels(
             programme, prefix="report", only=["funnel", "monthly", "readiness"]
         )
@@ -84,5 +107,6 @@ class ProgrammeReportView(StaffRequiredMixin, TemplateView):
             monthly=panels["monthly"],
             readiness=panels["readiness"],
             generated_at=timezone.now(),
+            computed_at=snapshot.computed_at,
         )
         return context

@@ -1,0 +1,104 @@
+"""The back office's writes: the stored programme figures (``ProgrammeSnapshot``).
+
+The programme dashboard reads its figures from a snapshot: one row per day, time zone,
+period and filters, computed by ``Programme`` (the same queries and definitions as ever)
+and stored with the time it was computed. The beat job ``refresh_programme_snapshots``
+keeps today's usual views (this month, quarter and year, and last month's report, for
+the whole programme) and every view staff opened today up to date; a view nobody has
+opened yet is computed once when it is first asked for, then stored.
+"""
+
+import datetime as dt
+import logging
+import time
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import ProgrammeSnapshot
+from .programme.figures import Programme
+from .programme.periods import (
+    MONTH,
+    QUARTER,
+    YEAR,
+    Filters,
+    add_months,
+    calendar_period,
+    month_period,
+)
+from .programme.snapshots import (
+    facts_of,
+    filters_data,
+    filters_from,
+    programme_from,
+    snapshot_key,
+)
+
+logger = logging.getLogger(__name__)
+
+KEEP_DAYS = 7  # snapshots of older days are deleted by the beat job
+
+
+def programme_snapshot_compute(*, filters: Filters, today: dt.date | None = None):
+    """Compute the figures of ``filters`` now and store them (replacing the day's row)."""
+    today = today or timezone.localdate()
+    started = time.perf_counter()
+    programme = Programme(filters, today=today)
+    data = facts_of(programme)
+    seconds = time.perf_counter() - started
+    key = snapshot_key(filters, today)
+    values = {
+        "day": today,
+        "filters": filters_data(filters),
+        "data": data,
+        "computed_at": timezone.now(),
+        "seconds": round(seconds, 3),
+    }
+    with transaction.atomic():
+        # Two requests computing the same missing row at once: the last one wins.
+        ProgrammeSnapshot.objects.bulk_create(
+            [ProgrammeSnapshot(key=key, **values)],
+            update_conflicts=True,
+            unique_fields=["key"],
+            update_fields=list(values),
+        )
+    logger.info("programme figures computed in %.2f s (%s)", seconds, key[:12])
+    return ProgrammeSnapshot.objects.get(key=key)
+
+
+def programme_snapshot_for(*, filters: Filters, today: dt.date | None = None):
+    """(the ``Programme`` to show, its snapshot): the stored figures of today for these
+    filters, computed now and stored when there are none yet."""
+    today = today or timezone.localdate()
+    snapshot = ProgrammeSnapshot.objects.filter(key=snapshot_key(filters, today)).first()
+    if snapshot is None:
+        snapshot = programme_snapshot_compute(filters=filters, today=today)
+    return programme_from(filters, today, snapshot.data), snapshot
+
+
+def usual_filters(*, today: dt.date) -> list[Filters]:
+    """What staff open most: the whole programme this month, quarter and year, and the
+    last full month (the printed report's default)."""
+    last_month = add_months(today.replace(day=1), -1)
+    return [
+        *(Filters(period=calendar_period(kind, today=today)) for kind in (MONTH, QUARTER, YEAR)),
+        Filters(period=month_period(last_month.year, last_month.month)),
+    ]
+
+
+def programme_snapshots_refresh(*, today: dt.date | None = None) -> int:
+    """The beat job: recompute today's usual views and every view of today already
+    stored (those staff opened), and delete the snapshots of old days. Idempotent."""
+    today = today or timezone.localdate()
+    wanted = {snapshot_key(filters, today): filters for filters in usual_filters(today=today)}
+    for snapshot in ProgrammeSnapshot.objects.filter(day=today).only("key", "filters"):
+        zone = snapshot.filters.get("time_zone")
+        if zone and zone != timezone.get_current_timezone_name():
+            with timezone.override(zone):
+                programme_snapshot_compute(filters=filters_from(snapshot.filters), today=today)
+            continue
+        wanted.setdefault(snapshot.key, filters_from(snapshot.filters))
+    for filters in wanted.values():
+        programme_snapshot_compute(filters=filters, today=today)
+    ProgrammeSnapshot.objects.filter(day__lt=today - dt.timedelta(days=KEEP_DAYS)).delete()
+    return len(wanted)
