@@ -86,19 +86,22 @@ def usual_filters(*, today: dt.date) -> list[Filters]:
     ]
 
 
-def programme_snapshots_refresh(*, today: dt.date | None = None) -> int:
-    """The beat job: recompute today's usual views and every view of today already
-    stored (those staff opened), and delete the snapshots of old days. Idempotent."""
+def programme_snapshots_due(*, today: dt.date | None = None) -> list[dict]:
+    """What the beat job recomputes: today's usual views and every view of today already
+    stored (those staff opened), as ``filters_data`` (with their time zone). Deletes
+    the snapshots of old days on the way."""
     today = today or timezone.localdate()
-    wanted = {snapshot_key(filters, today): filters for filters in usual_filters(today=today)}
-    for snapshot in ProgrammeSnapshot.objects.filter(day=today).only("key", "filters"):
-        zone = snapshot.filters.get("time_zone")
-        if zone and zone != timezone.get_current_timezone_name():
-            with timezone.override(zone):
-                programme_snapshot_compute(filters=filters_from(snapshot.filters), today=today)
-            continue
-        wanted.setdefault(snapshot.key, filters_from(snapshot.filters))
-    for filters in wanted.values():
-        programme_snapshot_compute(filters=filters, today=today)
+    due = {
+        snapshot_key(filters, today): filters_data(filters)
+        for filters in usual_filters(today=today)
+    }
+    for key, data in ProgrammeSnapshot.objects.filter(day=today).values_list("key", "filters"):
+        due.setdefault(key, data)
     ProgrammeSnapshot.objects.filter(day__lt=today - dt.timedelta(days=KEEP_DAYS)).delete()
-    return len(wanted)
+    return list(due.values())
+
+
+def programme_snapshot_compute_from(*, data: dict, today: dt.date) -> ProgrammeSnapshot:
+    """``programme_snapshot_compute`` for stored filters, in the time zone they were for."""
+    with timezone.override(data.get("time_zone") or timezone.get_current_timezone_name()):
+        return programme_snapshot_compute(filters=filters_from(data), today=today)

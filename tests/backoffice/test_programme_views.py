@@ -66,9 +66,9 @@ TABLES = [
     "categories",
     "readiness",
 ]
-# The dashboard's query budget: session, user, the filter form's choices (2), the
-# figures (22 aggregate queries, in a transaction that on PostgreSQL also switches JIT
-# off: BEGIN, SET LOCAL, COMMIT) and the navigation's unread count. 27 on PostgreSQL.
+# The dashboard's query budget: session, user, the mentor filter's look-up, the
+# figures (22 aggregate queries when they are computed and stored, the first time of the
+# day for these filters; then one read of the stored row) and the navigation's unread count.
 MAX_QUERIES = 30
 
 
