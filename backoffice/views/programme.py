@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -38,7 +39,12 @@ class ProgrammeDashboardView(StaffRequiredMixin, TemplateView):
         mentors = programme.table("mentors")
         context.update(
             groups=programme.headline,
-            panels=programme_panels(programme, rows_shown=TABLE_ROWS_SHOWN),
+            # Drawn only when the template's fragment cache (one per snapshot and
+            # language) misses: the SVG charts are the page's largest piece of work.
+            panels=SimpleLazyObject(
+                lambda: programme_panels(programme, rows_shown=TABLE_ROWS_SHOWN)
+            ),
+            snapshot_version=f"{snapshot.key}-{snapshot.computed_at.timestamp()}",
             mentors=mentors,
             mentor_count=programme.mentor_count,
             mentors_cut=programme.mentor_count > len(mentors.rows),
