@@ -5,9 +5,11 @@ time they were computed; long tables cut on the page but whole in the exports; a
 sections stored with the rest (issues 14 and 19)."""
 
 import datetime as dt
+import io
 import json
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone, translation
 
 from backoffice import services
@@ -203,3 +205,10 @@ def test_an_added_section_is_stored_and_shown(staff_client, march_2026, monkeypa
     assert len(calls) == 1  # computed with the figures, then read from the snapshot
     data = ProgrammeSnapshot.objects.get().data["sections"]["example"]
     assert data["sent"] == 3
+
+
+def test_the_command_computes_todays_views(march_2026):
+    out = io.StringIO()
+    call_command("compute_programme_figures", stdout=out)
+    assert ProgrammeSnapshot.objects.filter(day=timezone.localdate()).count() == 4
+    assert out.getvalue().count("computed in") == 4
