@@ -66,14 +66,29 @@ def programme_snapshot_compute(*, filters: Filters, today: dt.date | None = None
     return ProgrammeSnapshot.objects.get(key=key)
 
 
+def programme_snapshot_stored(*, filters: Filters, today: dt.date) -> ProgrammeSnapshot | None:
+    return ProgrammeSnapshot.objects.filter(key=snapshot_key(filters, today)).first()
+
+
+def programme_of(snapshot: ProgrammeSnapshot, *, filters: Filters) -> Programme:
+    """The ``Programme`` of the stored figures (it runs no aggregate query)."""
+    return programme_from(filters, snapshot.day, snapshot.data)
+
+
 def programme_snapshot_for(*, filters: Filters, today: dt.date | None = None):
     """(the ``Programme`` to show, its snapshot): the stored figures of today for these
     filters, computed now and stored when there are none yet."""
     today = today or timezone.localdate()
-    snapshot = ProgrammeSnapshot.objects.filter(key=snapshot_key(filters, today)).first()
+    snapshot = programme_snapshot_stored(filters=filters, today=today)
     if snapshot is None:
         snapshot = programme_snapshot_compute(filters=filters, today=today)
-    return programme_from(filters, today, snapshot.data), snapshot
+    return programme_of(snapshot, filters=filters), snapshot
+
+
+def is_usual(filters: Filters, *, today: dt.date) -> bool:
+    """One of the views the beat job keeps computed (see ``usual_filters``)."""
+    key = snapshot_key(filters, today)
+    return any(snapshot_key(usual, today) == key for usual in usual_filters(today=today))
 
 
 def usual_filters(*, today: dt.date) -> list[Filters]:

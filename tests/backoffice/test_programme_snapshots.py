@@ -9,10 +9,11 @@ import io
 import json
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone, translation
 
-from backoffice import services
+from backoffice import services, tasks
 from backoffice.models import ProgrammeSnapshot
 from backoffice.programme import sections as sections_module
 from backoffice.programme.figures import Programme
@@ -212,3 +213,66 @@ def test_the_command_computes_todays_views(march_2026):
     call_command("compute_programme_figures", stdout=out)
     assert ProgrammeSnapshot.objects.filter(day=timezone.localdate()).count() == 4
     assert out.getvalue().count("computed in") == 4
+
+
+@pytest.fixture
+def worker(settings, monkeypatch):
+    """A Celery worker somewhere (not eager): what was queued, not run."""
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    queued = []
+    monkeypatch.setattr(
+        tasks.compute_programme_snapshot, "delay", lambda *args: queued.append(args)
+    )
+    cache.clear()
+    return queued
+
+
+def test_other_filters_are_computed_by_a_worker_while_the_page_says_so(
+    staff_client, march_2026, worker
+):
+    url = f"/staff/?{MARCH_QUERY}&city=Dumai"
+    for _ in range(2):
+        content = staff_client.get(url).content.decode()
+        assert "The figures are being computed" in content
+        assert '<meta http-equiv="refresh" content="10">' in content
+        assert "data-figure=" not in content
+        assert 'name="city"' in content  # the filters stay usable
+    assert len(worker) == 1  # queued once, not once per reload
+    filters, day = worker[0]
+    assert filters["city"] == "Dumai"
+    tasks.compute_programme_snapshot(filters, day)  # the worker's turn
+    content = staff_client.get(url).content.decode()
+    assert 'data-figure="businesses" data-value="2"' in content
+    assert "http-equiv" not in content
+
+
+def test_the_usual_views_are_computed_in_the_request(staff_client, worker):
+    content = staff_client.get("/staff/?period=quarter").content.decode()
+    assert "data-figure=" in content
+    assert worker == []
+
+
+def test_without_a_broker_the_figures_are_computed_in_the_request(
+    staff_client, march_2026, settings, monkeypatch
+):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+
+    def broker_down(*args):
+        raise ConnectionError("broker unreachable")
+
+    monkeypatch.setattr(tasks.compute_programme_snapshot, "delay", broker_down)
+    cache.clear()
+    content = staff_client.get(f"/staff/?{MARCH_QUERY}&city=Dumai").content.decode()
+    assert 'data-figure="businesses" data-value="2"' in content
+
+
+def test_compute_again_with_a_worker_keeps_the_figures_until_then(staff_client, march_2026, worker):
+    url = f"/staff/?{MARCH_QUERY}"
+    services.programme_snapshot_compute(
+        filters=Filters(period=custom_period(dt.date(2026, 3, 1), dt.date(2026, 3, 31)))
+    )
+    response = staff_client.post(url, follow=True)
+    content = response.content.decode()
+    assert "The figures are being computed again" in content
+    assert "data-figure=" in content
+    assert len(worker) == 1
