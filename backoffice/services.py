@@ -18,20 +18,16 @@ from django.utils import timezone
 from .models import ProgrammeSnapshot
 from .programme.figures import Programme
 from .programme.periods import (
-    MONTH,
-    QUARTER,
-    YEAR,
     Filters,
-    add_months,
-    calendar_period,
-    month_period,
 )
 from .programme.snapshots import (
     facts_of,
     filters_data,
     filters_from,
-    programme_from,
+    programme_of,
+    programme_snapshot_stored,
     snapshot_key,
+    usual_filters,
 )
 
 logger = logging.getLogger(__name__)
@@ -42,7 +38,7 @@ KEEP_DAYS = 7  # snapshots of older days are deleted by the beat job
 def programme_snapshot_compute(*, filters: Filters, today: dt.date | None = None):
     """Compute the figures of ``filters`` now and store them (replacing the day's row)."""
     today = today or timezone.localdate()
-    started = time.perf_counter()
+    started, started_at = time.perf_counter(), timezone.now()
     programme = Programme(filters, today=today)
     data = facts_of(programme)
     seconds = time.perf_counter() - started
@@ -51,7 +47,7 @@ def programme_snapshot_compute(*, filters: Filters, today: dt.date | None = None
         "day": today,
         "filters": filters_data(filters),
         "data": data,
-        "computed_at": timezone.now(),
+        "computed_at": started_at,  # the figures are of the data at the start
         "seconds": round(seconds, 3),
     }
     with transaction.atomic():
@@ -66,15 +62,6 @@ def programme_snapshot_compute(*, filters: Filters, today: dt.date | None = None
     return ProgrammeSnapshot.objects.get(key=key)
 
 
-def programme_snapshot_stored(*, filters: Filters, today: dt.date) -> ProgrammeSnapshot | None:
-    return ProgrammeSnapshot.objects.filter(key=snapshot_key(filters, today)).first()
-
-
-def programme_of(snapshot: ProgrammeSnapshot, *, filters: Filters) -> Programme:
-    """The ``Programme`` of the stored figures (it runs no aggregate query)."""
-    return programme_from(filters, snapshot.day, snapshot.data)
-
-
 def programme_snapshot_for(*, filters: Filters, today: dt.date | None = None):
     """(the ``Programme`` to show, its snapshot): the stored figures of today for these
     filters, computed now and stored when there are none yet."""
@@ -83,22 +70,6 @@ def programme_snapshot_for(*, filters: Filters, today: dt.date | None = None):
     if snapshot is None:
         snapshot = programme_snapshot_compute(filters=filters, today=today)
     return programme_of(snapshot, filters=filters), snapshot
-
-
-def is_usual(filters: Filters, *, today: dt.date) -> bool:
-    """One of the views the beat job keeps computed (see ``usual_filters``)."""
-    key = snapshot_key(filters, today)
-    return any(snapshot_key(usual, today) == key for usual in usual_filters(today=today))
-
-
-def usual_filters(*, today: dt.date) -> list[Filters]:
-    """What staff open most: the whole programme this month, quarter and year, and the
-    last full month (the printed report's default)."""
-    last_month = add_months(today.replace(day=1), -1)
-    return [
-        *(Filters(period=calendar_period(kind, today=today)) for kind in (MONTH, QUARTER, YEAR)),
-        Filters(period=month_period(last_month.year, last_month.month)),
-    ]
 
 
 def programme_snapshots_due(*, today: dt.date | None = None) -> list[dict]:

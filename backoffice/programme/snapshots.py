@@ -19,8 +19,18 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from ..models import ProgrammeSnapshot
 from .figures import MentorRow, Programme
-from .periods import Filters, Period
+from .periods import (
+    MONTH,
+    QUARTER,
+    YEAR,
+    Filters,
+    Period,
+    add_months,
+    calendar_period,
+    month_period,
+)
 from .sections import SECTIONS, Section
 
 MENTORS_KEPT = 20
@@ -164,3 +174,31 @@ def snapshot_key(filters: Filters, today: dt.date) -> str:
     data["today"] = today.isoformat()
     text = json.dumps(data, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+# The stored figures of a view --------------------------------------------------------
+
+
+def programme_snapshot_stored(*, filters: Filters, today: dt.date) -> ProgrammeSnapshot | None:
+    return ProgrammeSnapshot.objects.filter(key=snapshot_key(filters, today)).first()
+
+
+def programme_of(snapshot: ProgrammeSnapshot, *, filters: Filters) -> Programme:
+    """The ``Programme`` of the stored figures (it runs no aggregate query)."""
+    return programme_from(filters, snapshot.day, snapshot.data)
+
+
+def is_usual(filters: Filters, *, today: dt.date) -> bool:
+    """One of the views the beat job keeps computed (see ``usual_filters``)."""
+    key = snapshot_key(filters, today)
+    return any(snapshot_key(usual, today) == key for usual in usual_filters(today=today))
+
+
+def usual_filters(*, today: dt.date) -> list[Filters]:
+    """What staff open most: the whole programme this month, quarter and year, and the
+    last full month (the printed report's default)."""
+    last_month = add_months(today.replace(day=1), -1)
+    return [
+        *(Filters(period=calendar_period(kind, today=today)) for kind in (MONTH, QUARTER, YEAR)),
+        Filters(period=month_period(last_month.year, last_month.month)),
+    ]

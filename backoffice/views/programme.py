@@ -25,7 +25,7 @@ from django.views.generic import TemplateView
 
 from accounts.permissions import StaffRequiredMixin
 from backoffice import services, tasks
-from backoffice.programme import exports
+from backoffice.programme import exports, snapshots
 from backoffice.programme.charts import programme_panels
 from backoffice.programme.figures import Programme
 from backoffice.programme.periods import Filters, ProgrammeFilterForm, ReportMonthForm
@@ -76,14 +76,14 @@ class ProgrammeDashboardView(StaffRequiredMixin, TemplateView):
             export_query=filters.querystring(),
         )
         today = timezone.localdate()
-        snapshot = services.programme_snapshot_stored(filters=filters, today=today)
+        snapshot = snapshots.programme_snapshot_stored(filters=filters, today=today)
         if snapshot is None:
-            usual = services.is_usual(filters, today=today)
+            usual = snapshots.is_usual(filters, today=today)
             if not usual and queue_computation(filters, today):
                 context.update(computing=True, reload_seconds=RELOAD_SECONDS)
                 return context
             snapshot = services.programme_snapshot_compute(filters=filters, today=today)
-        programme = services.programme_of(snapshot, filters=filters)
+        programme = snapshots.programme_of(snapshot, filters=filters)
         mentors = programme.table("mentors")
         context.update(
             groups=programme.headline,
