@@ -276,3 +276,10 @@ def test_compute_again_with_a_worker_keeps_the_figures_until_then(staff_client, 
     assert "The figures are being computed again" in content
     assert "data-figure=" in content
     assert len(worker) == 1
+
+
+def test_the_beat_job_is_scheduled(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["programme-snapshots"]
+    assert entry["task"] == "backoffice.tasks.refresh_programme_snapshots"
+    assert entry["schedule"] == 600.0
+    assert refresh_programme_snapshots.name == entry["task"]
