@@ -168,8 +168,9 @@ def approved_mentor(text: str) -> User | None:
     """The approved mentor (also one whose account was closed: their history counts)
     whose email address, or number (as the dashboard's own links carry it), is ``text``."""
     mentors = User.objects.filter(role=User.Role.MENTOR, mentor_approved_at__isnull=False)
-    if text.isdigit():
-        return mentors.filter(pk=int(text)).first()
+    if text.isascii() and text.isdigit():
+        number = int(text)
+        return mentors.filter(pk=number).first() if number < 2**63 else None
     return mentors.filter(email__iexact=text).first()
 
 
