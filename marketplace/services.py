@@ -754,7 +754,7 @@ def buying_request_create(
             "unit": _unit_label(unit),
             "title": buying_request.title,
             "category": category.name_en or category.name_id,
-            "date": valid_until.isoformat(),
+            "date": valid_until,
         }
         for business in buying_request_matching_businesses(category=category):
             notification_create(

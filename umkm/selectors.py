@@ -32,12 +32,32 @@ def status_counts(business: Business) -> dict[str, int]:
 EXPIRY_HORIZON_DAYS = 30  # staff see verified certificates expiring within this many days
 
 
+def nib_documents(business: Business):
+    """The business's NIB certificates with an uploaded document (what staff check
+    before verifying), the newest first."""
+    return (
+        business.certifications.filter(kind=Certification.Kind.NIB)
+        .exclude(document="")
+        .order_by("-issued_on", "-pk")
+    )
+
+
 def businesses_awaiting_verification():
-    """Active businesses no staff member has verified yet, oldest first."""
+    """Active businesses no staff member has verified yet, oldest first; each with its
+    uploaded NIB documents (``nib_documents``) for the queue row's links."""
     return (
         Business.objects.active()
         .filter(verified_at__isnull=True)
         .select_related("owner")
+        .prefetch_related(
+            Prefetch(
+                "certifications",
+                queryset=Certification.objects.filter(kind=Certification.Kind.NIB)
+                .exclude(document="")
+                .order_by("-issued_on", "-pk"),
+                to_attr="nib_documents",
+            )
+        )
         .order_by("created_at", "pk")
     )
 
