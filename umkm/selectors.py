@@ -8,10 +8,12 @@ from django.utils import timezone
 from .models import Business, Certification, Product, ProductImage
 
 
-def products_for_owner_list(business: Business):
-    """The owner's product list: one query for products, one for first photos."""
+def products_for_owner_list(business: Business, *, status: str = ""):
+    """The owner's product list, of one status if given (a ``Product.Status`` value):
+    one query for products, one for first photos."""
+    products = business.products.filter(status=status) if status else business.products.all()
     return (
-        business.products.select_related("category", "business")
+        products.select_related("category", "business")
         .annotate(image_count=Count("images"))
         .prefetch_related(
             Prefetch("images", queryset=ProductImage.objects.order_by("position", "id"))

@@ -249,6 +249,11 @@ class CertificationListView(LoginRequiredMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "business": self.business}
 
+    def get_initial(self):
+        # ?kind=halal (a readiness item's link): the form opens with that kind chosen.
+        kind = self.request.GET.get("kind", "")
+        return {"kind": kind} if kind in Certification.Kind.values else {}
+
     def post(self, request, *args, **kwargs):
         if not self.can_edit:
             raise Http404
@@ -361,12 +366,20 @@ class ProductListView(LoginRequiredMixin, ListView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
-        return selectors.products_for_owner_list(self.business)
+        # ?status=… (the dashboard's "products by status" links): a known status
+        # filters; anything else shows every product, with a message.
+        asked = self.request.GET.get("status", "")
+        self.status = asked if asked in Product.Status.values else ""
+        if asked and not self.status:
+            messages.warning(self.request, _("Unknown product status; showing all products."))
+        return selectors.products_for_owner_list(self.business, status=self.status)
 
     def get_context_data(self, **kwargs):
         # Each row's readiness comes from {% product_checklists %} (readiness).
         context = super().get_context_data(**kwargs)
         context["business"] = self.business
+        context["status"] = self.status
+        context["status_choices"] = Product.Status.choices
         context["can_edit"] = (
             Business.objects.editable_by(self.request.user).filter(pk=self.business.pk).exists()
         )
