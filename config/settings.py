@@ -189,6 +189,9 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Jembatan UMKM] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+# Tell people by email when their password or email address changed (branded, in
+# their language: accounts.adapter.AccountAdapter).
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 
 # Language and time.
 LANGUAGE_CODE = "id"

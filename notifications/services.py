@@ -196,6 +196,7 @@ def _render_email(notification: Notification) -> EmailMultiAlternatives:
         context = {
             "notification": notification,
             "recipient": recipient,
+            "language_code": recipient.language,
             "link": absolute_url(notification.get_absolute_url()),
             "preferences_link": absolute_url("/notifications/preferences/"),
             "site_url": settings.SITE_URL,

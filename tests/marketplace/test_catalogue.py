@@ -835,7 +835,8 @@ def test_contact_supplier_sends_visitors_to_sign_up_and_back(client, coffee):
     assert parts.path == "/accounts/signup/"
     next_url = parse_qs(parts.query)["next"][0]
     assert next_url.startswith("/catalogue/")
-    encoded = re.search(r"/accounts/signup/\?next=([^\"]+)", html).group(1)
+    assert parse_qs(parts.query)["role"] == ["buyer"]  # the sign-up preselects it
+    encoded = re.search(r"/accounts/signup/\?role=buyer&amp;next=([^\"]+)", html).group(1)
     assert f'href="/accounts/login/?next={encoded}"' in html
 
 
@@ -883,7 +884,7 @@ def test_without_an_exchange_rate_no_conversion_is_shown(client, coffee):
     assert "≈" not in html
     assert "approx." not in html
     # Nothing to convert with: the supplier's own price rather than none at all.
-    assert big_price(html) == "Rp 33,600"
+    assert big_price(html) == "Rp 33.600"  # rupiah are written the Indonesian way
     Product.objects.filter(pk=coffee.pk).update(fob_usd=Decimal("2.10"), price_idr=None)
     html = client.get(product_url(coffee), {"lang": "id"}).content.decode()
     assert "≈" not in html

@@ -342,9 +342,10 @@ def test_missing_items_are_named_with_a_link_to_fix_them():
     assert len(readiness.items) == 11
     assert readiness.score == 18  # MOQ and capacity/lead time done: 2 of 11
     fix = {item.key: item.fix_url for item in readiness.missing}
-    assert fix["hs_code"] == f"/umkm/products/{product.pk}/edit/"
+    assert fix["hs_code"] == f"/umkm/products/{product.pk}/edit/#id_hs_code"
     assert fix["photos"] == f"/umkm/products/{product.pk}/photos/"
-    assert fix["halal"] == f"/umkm/business/{business.slug}/certifications/"
+    certs = f"/umkm/business/{business.slug}/certifications/"
+    assert fix["halal"] == f"{certs}?kind=halal#add-certificate"
 
 
 def test_expired_or_unverified_certificates_do_not_count():
