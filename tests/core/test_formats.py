@@ -145,3 +145,21 @@ def test_buyer_profile_countries_are_sorted_by_name(db):
     names = _country_names(BuyerProfileForm().fields["country"])
     assert names.index("Argentina") < names.index("United Arab Emirates")
     assert names.index("Åland Islands") < names.index("Albania")
+
+
+@pytest.mark.parametrize(("language", "until"), [("en", "12 Apr 2029"), ("id", "12 Apr 2029")])
+def test_certificates_say_valid_until_without_a_day_month_puzzle(client, product, language, until):
+    Certification.objects.create(
+        business=product.business,
+        kind=Certification.Kind.HALAL,
+        number="HALAL-9",
+        issued_on=dt.date(2025, 4, 12),
+        expires_on=dt.date(2029, 4, 12),
+        verified_at=timezone.now(),
+    )
+    url = reverse("marketplace:supplier", args=[product.business.slug]) + f"?lang={language}"
+    content = client.get(url).content.decode()
+    with translation.override(language):
+        expected = translation.gettext("valid until %(date)s") % {"date": until}
+    assert expected in content
+    assert "12/04/2029" not in content and "04/12/2029" not in content
