@@ -3,7 +3,8 @@
 A period is a range of whole days in the viewer's time zone. Calendar periods (this
 month, quarter, year) run from their first day up to today and are compared with the
 same part of the previous month, quarter or year (1–14 March with 1–14 February); a
-whole past month (the printed report) with the whole previous month. A custom range is
+whole month, quarter or year (the printed report, or "this month" on its last day) with
+the whole previous one (November with all 31 days of October). A custom range is
 compared with the range of the same number of days just before it.
 """
 
@@ -82,8 +83,10 @@ class Period:
 
 def date_range_label(start: dt.date, end: dt.date) -> str:
     if start == end:
-        return formats.date_format(start, "j F Y")
-    return f"{formats.date_format(start, 'j F Y')} – {formats.date_format(end, 'j F Y')}"
+        return formats.date_format(start, "DATE_FORMAT")
+    return (
+        f"{formats.date_format(start, 'DATE_FORMAT')} – {formats.date_format(end, 'DATE_FORMAT')}"
+    )
 
 
 def calendar_period(kind: str, *, today: dt.date) -> Period:
@@ -107,8 +110,14 @@ def month_period(year: int, month: int) -> Period:
 
 
 def _with_previous_unit(kind: str, start: dt.date, end: dt.date, months: int) -> Period:
+    """The previous unit: whole when this one is whole (all of October for all of
+    November, not 1–30 October), else its same first days, capped at its last day."""
     previous_start = add_months(start, -months)
-    previous_end = min(previous_start + (end - start), start - dt.timedelta(days=1))
+    day_before = start - dt.timedelta(days=1)
+    if end == add_months(start, months) - dt.timedelta(days=1):
+        previous_end = day_before
+    else:
+        previous_end = min(previous_start + (end - start), day_before)
     return Period(kind, start, end, previous_start, previous_end)
 
 

@@ -138,9 +138,7 @@ def test_dashboard_shows_every_figure_for_the_period(staff_client, march_2026):
     # Shown to people with the change: 4 businesses against 2 before.
     assert '"businesses" data-value="4">4</span>' in content
     assert "+2 (+100.0%)" in content
-    assert "1 March 2026 – 31 March 2026, compared with 29 January 2026 – 28 February 2026" in (
-        content
-    )
+    assert "1 Mar 2026 – 31 Mar 2026, compared with 29 Jan 2026 – 28 Feb 2026" in (content)
     # The per-mentor table and the definitions.
     assert "Mentor Satu" in content
     assert "How these are counted" in content
@@ -364,7 +362,7 @@ def test_monthly_report(staff_client, march_2026):
     assert response.status_code == 200
     content = response.content.decode()
     assert "Jembatan UMKM programme report — March 2026" in content
-    assert "compared with 1 February 2026 – 28 February 2026" in content
+    assert "compared with 1 Feb 2026 – 28 Feb 2026" in content
     # The headline figures with their change, the funnel, top mentors, two charts.
     assert '<td class="num" data-figure="businesses">4</td>' in content
     assert '<td class="num" data-figure="deals_value_usd">US$1,700</td>' in content
