@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -202,13 +202,14 @@ class OutcomeFigures:
 
 
 def _latest_answers(as_of: date) -> tuple[set[int], dict[int, FollowUp]]:
-    """Businesses with a due follow-up, and each one's latest answered follow-up."""
-    due = FollowUp.objects.filter(due_on__lte=as_of)
-    surveyed = set(due.values_list("business_id", flat=True).distinct())
+    """Businesses with a due follow-up, and each one's latest answer by the date (one
+    query over the due rounds)."""
+    surveyed: set[int] = set()
     latest: dict[int, FollowUp] = {}
-    answered = due.filter(answered_at__date__lte=as_of).order_by("business_id", "-months")
-    for follow_up in answered:
-        latest.setdefault(follow_up.business_id, follow_up)
+    for follow_up in FollowUp.objects.filter(due_on__lte=as_of).order_by("business_id", "-months"):
+        surveyed.add(follow_up.business_id)
+        if follow_up.answered_at and timezone.localdate(follow_up.answered_at) <= as_of:
+            latest.setdefault(follow_up.business_id, follow_up)
     return surveyed, latest
 
 
@@ -217,37 +218,38 @@ def outcome_figures(*, as_of: date | None = None) -> OutcomeFigures:
     as_of = as_of or timezone.localdate()
     figures = OutcomeFigures(as_of=as_of)
 
-    # Exports: verified shipments shipped by the date (one grouped query).
-    shipments = Shipment.objects.verified().filter(shipped_on__lte=as_of)
-    per_business = {
-        row["business"]: row
-        for row in shipments.values("business").annotate(
-            first=Min("shipped_on"),
+    # Exports: verified shipments shipped by the date, in one query grouped by business
+    # and country; the totals, the businesses and the countries are summed from it.
+    per_business: dict[int, dict] = {}
+    countries: dict[str, Country] = {}
+    rows = (
+        Shipment.objects.verified()
+        .filter(shipped_on__lte=as_of)
+        .values("business", "buyer_country")
+        .annotate(
             usd=Sum("value_usd"),
+            idr=Sum("value_idr"),
             n=Count("pk"),
+            missing=Count("pk", filter=Q(value_idr__isnull=True)),
         )
-    }
-    totals = shipments.aggregate(
-        usd=Sum("value_usd"),
-        idr=Sum("value_idr"),
-        n=Count("pk"),
-        missing=Count("pk", filter=Q(value_idr__isnull=True)),
+        .order_by()
     )
-    figures.shipments = totals["n"]
-    figures.value_usd = totals["usd"] or Decimal(0)
-    figures.value_idr = totals["idr"] or Decimal(0)
-    figures.shipments_without_rate = totals["missing"]
-    figures.countries = [
-        Country(
-            code=row["buyer_country"],
-            shipments=row["n"],
-            businesses=row["businesses"],
-            value_usd=row["usd"],
+    for row in rows:
+        usd = Decimal(row["usd"])
+        figures.shipments += row["n"]
+        figures.value_usd += usd
+        figures.value_idr += Decimal(row["idr"] or 0)
+        figures.shipments_without_rate += row["missing"]
+        business = per_business.setdefault(row["business"], {"usd": Decimal(0)})
+        business["usd"] += usd
+        country = countries.setdefault(
+            row["buyer_country"],
+            Country(code=row["buyer_country"], shipments=0, businesses=0, value_usd=Decimal(0)),
         )
-        for row in shipments.values("buyer_country")
-        .annotate(n=Count("pk"), businesses=Count("business", distinct=True), usd=Sum("value_usd"))
-        .order_by("-usd", "buyer_country")
-    ]
+        country.shipments += row["n"]
+        country.businesses += 1
+        country.value_usd += usd
+    figures.countries = sorted(countries.values(), key=lambda c: (-c.value_usd, c.code))
 
     baselines = {b.business_id: b for b in Baseline.objects.all()}
     figures.baselines = len(baselines)
