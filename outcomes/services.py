@@ -228,15 +228,23 @@ def follow_ups_open(*, now: datetime | None = None) -> int:
             months, due_on = due[-1]
             if (business_id, months) in existing:
                 continue
-            with transaction.atomic():
-                follow_up, created = FollowUp.objects.get_or_create(
-                    business_id=business_id, months=months, defaults={"due_on": due_on}
-                )
-                if not created:
-                    continue
-                follow_up_send(follow_up=follow_up, now=now)
+            if follow_up_open(business_id=business_id, months=months, due_on=due_on, now=now):
                 opened += 1
     return opened
+
+
+def follow_up_open(
+    *, business_id: int, months: int, due_on: date, now: datetime | None = None
+) -> FollowUp | None:
+    """Open one round of a business and send its link; None when it exists already."""
+    with transaction.atomic():
+        follow_up, created = FollowUp.objects.get_or_create(
+            business_id=business_id, months=months, defaults={"due_on": due_on}
+        )
+        if not created:
+            return None
+        follow_up_send(follow_up=follow_up, now=now)
+    return follow_up
 
 
 def follow_up_send(*, follow_up: FollowUp, now: datetime | None = None) -> None:
