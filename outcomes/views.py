@@ -131,9 +131,11 @@ class ShipmentCreateView(LoginRequiredMixin, View):
     template_name = "outcomes/shipment_form.html"
 
     def _business(self, request, slug):
+        """The owner or an active mentor; 404 for everyone else (staff verify shipments,
+        they do not record them), as for a business that does not exist."""
         business = _business(request, slug)
         if not can_record_shipment(user=request.user, business=business):
-            raise PermissionDenied
+            raise Http404
         return business
 
     def get(self, request, slug):
