@@ -18,6 +18,7 @@ from django.views.generic import TemplateView
 
 from accounts.permissions import StaffRequiredMixin
 from core.files import private_download
+from core.http import whole_number
 
 from . import reports, services
 from .figures import DEFINITIONS, outcome_figures
@@ -386,7 +387,8 @@ class StaffBudgetView(StaffRequiredMixin, View):
 
     def post(self, request):
         if "delete" in request.POST:
-            period = get_object_or_404(BudgetPeriod, pk=request.POST.get("delete", "").strip() or 0)
+            pk = whole_number(request.POST.get("delete", "").strip())
+            period = get_object_or_404(BudgetPeriod, pk=pk or 0)
             services.budget_period_delete(period=period, by=request.user)
             messages.success(request, _("The budget period is deleted."))
             return redirect("outcomes:staff-budget")
