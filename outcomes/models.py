@@ -119,7 +119,7 @@ class Answers(models.Model):
         return {name: getattr(self, name) for name in ANSWER_FIELDS}
 
 
-def _answers_valid(prefix: str = "") -> Q:
+def _answers_valid() -> Q:
     return (
         Q(revenue_band__in=["", *RevenueBand.values])
         & Q(export_status__in=["", *ExportStatus.values])
