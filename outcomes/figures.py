@@ -96,7 +96,7 @@ DEFINITIONS = [
         _("Cost per new exporter, per job"),
         _(
             "The programme budget divided by the number of new exporters, or by the net "
-            "change in jobs when it is above zero (otherwise not shown)."
+            "change in jobs when it is above zero; not shown without a budget."
         ),
     ),
     (
@@ -112,7 +112,8 @@ DEFINITIONS = [
 
 
 def _ratio(amount: Decimal, count: int | Decimal) -> Decimal | None:
-    if not count or count <= 0:
+    """``amount / count`` in whole rupiah; None without a budget or a positive count."""
+    if not amount or amount <= 0 or not count or count <= 0:
         return None
     return (Decimal(amount) / Decimal(count)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
 

@@ -221,3 +221,12 @@ def test_nothing_yet_shows_no_rates_or_costs(db):
 def test_a_constant_number_of_queries(programme, django_assert_max_num_queries):
     with django_assert_max_num_queries(5):
         outcome_figures(as_of=AS_OF)
+
+
+def test_no_cost_without_a_budget(db):
+    business = BusinessFactory()
+    VerifiedShipmentFactory(business=business, shipped_on=dt.date(2026, 6, 1))
+    f = outcome_figures(as_of=AS_OF)
+    assert f.new_exporters == 1
+    assert f.budget_idr == 0
+    assert f.cost_per_new_exporter is None  # not "Rp 0"
