@@ -303,12 +303,11 @@ def outcome_figures(*, as_of: date | None = None) -> OutcomeFigures:
         total=Sum("amount_idr")
     )["total"] or Decimal(0)
 
-    # Per mentor: the businesses each has mentored by the date.
+    # Per mentor: the businesses each has mentored by the date. A mentorship has begun
+    # when it has a start (only accepting or assigning it sets one; it stays when the
+    # mentorship is completed), so "active or completed" needs no status filter here.
     pairs = (
-        Mentorship.objects.filter(
-            status__in=[Mentorship.Status.ACTIVE, Mentorship.Status.COMPLETED],
-            started_at__date__lte=as_of,
-        )
+        Mentorship.objects.filter(started_at__date__lte=as_of)
         .values_list("mentor_id", "mentor__full_name", "mentor__email", "business_id")
         .distinct()
     )

@@ -197,12 +197,10 @@ def _notify_survey(follow_up: FollowUp, *, kind: str, now: datetime, key: str) -
 
 
 def first_mentorship_starts() -> dict[int, date]:
-    """Business id → the day its first mentorship began (active or completed ones)."""
+    """Business id → the day its first mentorship began (active or completed ones: only
+    accepting or assigning a mentorship gives it a start)."""
     rows = (
-        Mentorship.objects.filter(
-            started_at__isnull=False,
-            status__in=[Mentorship.Status.ACTIVE, Mentorship.Status.COMPLETED],
-        )
+        Mentorship.objects.filter(started_at__isnull=False)
         .values("business")
         .annotate(first=Min("started_at"))
     )
