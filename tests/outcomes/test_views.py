@@ -18,6 +18,7 @@ from ..factories import (
     BaselineFactory,
     BudgetPeriodFactory,
     FollowUpFactory,
+    MentorshipFactory,
     ShipmentFactory,
     VerifiedShipmentFactory,
 )
@@ -98,6 +99,29 @@ def test_staff_pages(cast, role):
         url = page.format(slug=cast.business.slug, follow_up=follow_up.pk)
         status = {"anonymous": "login", "staff": 200}.get(role, 404)
         expect(client.get(url), status)
+
+
+def test_a_mentor_of_another_business_gets_404(cast):
+    """A mentor with mentees of their own, none of them this business."""
+    other = MentorshipFactory(business=cast.other_business).mentor
+    shipment = ShipmentFactory(business=cast.business)
+    BaselineFactory(business=cast.business)
+    client = signed_in(other)
+    slug = cast.business.slug
+    for url in (
+        f"/outcomes/business/{slug}/baseline/",
+        f"/outcomes/business/{slug}/shipments/",
+        f"/outcomes/business/{slug}/shipments/new/",
+        f"/outcomes/shipments/{shipment.pk}/document/",
+        f"/outcomes/business/{slug}/baseline/history/",
+    ):
+        assert client.get(url).status_code == 404, url
+    response = client.post(f"/outcomes/business/{slug}/shipments/new/", shipment_form())
+    assert response.status_code == 404
+    assert Shipment.objects.count() == 1
+    # Their own mentee's pages open.
+    own = cast.other_business.slug
+    assert client.get(f"/outcomes/business/{own}/shipments/new/").status_code == 200
 
 
 @pytest.mark.parametrize("role", ["owner", "mentor", "other_owner", "buyer"])
