@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.utils import formats
 from django.utils.translation import gettext as _
 from fpdf import FPDF
+from fpdf.fonts import FontFace
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -123,16 +124,24 @@ def pdf_bytes(f: OutcomeFigures) -> bytes:
         pdf.ln(1)
 
     def table(headers: list[str], rows: list[list], widths: list[float]) -> None:
-        pdf.set_font("Helvetica", style="B", size=8)
-        for header, w in zip(headers, widths, strict=True):
-            pdf.cell(w, 6, pdf_text(header)[:40], border=1)
-        pdf.ln()
+        """fpdf2's table: long headers and names wrap inside their cells."""
         pdf.set_font("Helvetica", size=8)
-        for row in rows:
-            for value, w in zip(row, widths, strict=True):
-                align = "L" if isinstance(value, str) else "R"
-                pdf.cell(w, 6, pdf_text(_shown(value))[:48], border=1, align=align)
-            pdf.ln()
+        aligns = ["LEFT"] + ["RIGHT"] * (len(headers) - 1)
+        with pdf.table(
+            col_widths=widths,
+            text_align=aligns,
+            headings_style=FontFace(emphasis="BOLD", size_pt=7),
+            line_height=4,
+            width=sum(widths),
+            align="LEFT",
+        ) as grid:
+            head = grid.row()
+            for header in headers:
+                head.cell(pdf_text(header))
+            for values in rows:
+                row = grid.row()
+                for value in values:
+                    row.cell(pdf_text(_shown(value)))
 
     pdf.set_margins(15, 15, 15)
     heading("Jembatan UMKM", size=10)
@@ -142,7 +151,7 @@ def pdf_bytes(f: OutcomeFigures) -> bytes:
     heading(_("Destination countries"))
     table(country_headers(), country_rows(f), [70, 35, 35, 40])
     heading(_("Per mentor"))
-    table(mentor_headers(), mentor_rows(f), [36, 16, 16, 22, 18, 18, 22, 16, 16])
+    table(mentor_headers(), mentor_rows(f), [28, 12, 14, 20, 19, 14, 25, 24, 24])
     heading(_("Definitions"))
     for term, text in DEFINITIONS:
         pdf.set_font("Helvetica", style="B", size=9)
