@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "umkm",
     "mentoring",
     "marketplace",
+    "outcomes",
     "backoffice",
 ]
 # The demo data and its seed_demo command: development, tests and the benchmark only.
@@ -349,6 +350,11 @@ CELERY_BEAT_SCHEDULE = {
     "mentoring-sweep": {
         "task": "mentoring.tasks.sweep_mentorships",
         "schedule": crontab(minute=5),
+    },
+    # Follow-up surveys that fell due, and reminders of unanswered ones (idempotent).
+    "outcomes-follow-ups": {
+        "task": "outcomes.tasks.sweep_follow_ups",
+        "schedule": crontab(hour=8, minute=10),
     },
     # Training reminders 24 h and 1 h before the start (idempotent, catches up).
     # The programme dashboard's figures, computed ahead of the page (shown with the time).

@@ -40,6 +40,7 @@ urlpatterns = [
     path("umkm/", include("umkm.urls")),
     path("mentoring/", include("mentoring.urls")),
     path("catalogue/", include("marketplace.urls")),
+    path("outcomes/", include("outcomes.urls")),
     path("api/v1/", include("marketplace.urls.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
