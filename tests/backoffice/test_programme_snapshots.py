@@ -111,9 +111,10 @@ def test_a_fresh_install_computes_the_figures_once(staff_client):
     assert ProgrammeSnapshot.objects.count() == 1
     snapshot = ProgrammeSnapshot.objects.get()
     assert snapshot.day == timezone.localdate()
-    # The next visit reads the row: no aggregate query, no second row.
+    # The next visit reads the row: no aggregate query, no second row. The outcomes
+    # section (outcomes/figures.py) reads its small tables live, in at most 5 queries.
     computing_free = count_queries(staff_client, "/staff/")
-    assert computing_free <= 8
+    assert computing_free <= 8 + 5
     assert ProgrammeSnapshot.objects.count() == 1
 
 
