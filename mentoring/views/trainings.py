@@ -417,6 +417,7 @@ class SessionMonthView(ApprovedMentorRequiredMixin, TemplateView):
         return super().get_context_data(
             month_start=first,
             weeks=weeks,
+            month_has_sessions=bool(by_day),
             weekdays=[day for day, _in_month, _sessions in weeks[0]],
             previous_month=previous,
             next_month=following,
