@@ -17,6 +17,9 @@
  * Stacked tables: on a phone each row of a table.table-stack is a card; every cell
  * without a data-label gets its column's name from the header (a header that is only
  * visually hidden text, such as "Actions", gives none).
+ *
+ * Scrolling tables: a .table-wrap whose table is wider than the screen can be focused
+ * (and so scrolled with the keyboard).
  */
 (function () {
   "use strict";
@@ -141,8 +144,19 @@
     resizing = window.setTimeout(fitHeader, 100);
   });
 
+  // A table too wide for its box scrolls inside it: the box takes the keyboard focus,
+  // so it can be scrolled without a mouse.
+  function focusableScrollers() {
+    document.querySelectorAll(".table-wrap").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+      }
+    });
+  }
+
   function ready() {
     fitHeader();
+    focusableScrollers();
     showFilterCounts();
     labelStackedTables();
   }
