@@ -5,7 +5,7 @@ door, and axe-core on the key pages.
 On every page each role can reach from the header, the header is at most 64 px tall
 (one row, also on the desktop) and the page does not scroll sideways on the phone. On
 the key pages of each role axe finds no serious or critical violation, and a screenshot
-lands in test-artifacts/screenshots/phone/<variant>/. Arranged in the database: the
+lands in test-artifacts/screenshots/phone-<role>/<variant>/. Arranged in the database: the
 people, a listed product with a photo, an inquiry, a session about to start with two
 seats taken and one on a Sunday of this month.
 """
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -58,6 +59,17 @@ SUNDAY_SESSION = "Kelas Minggu: label halal"
 def variant(request):
     """This module's screens: the 360×780 phone of the issue, and the desktop."""
     return SCREENS[request.param]
+
+
+@pytest.fixture
+def journey(journey, request, variant):
+    """The shared journey, with a screenshot folder per role: phone-<role>/<variant>/."""
+    role = request.node.originalname.removeprefix("test_").split("_")[0]
+    folder = journey.screenshot_dir.parents[1] / f"phone-{role}" / variant.name
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    journey.screenshot_dir = folder
+    return journey
 
 
 def jpeg(colour) -> SimpleUploadedFile:
