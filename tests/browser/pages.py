@@ -144,6 +144,12 @@ class Actor:
         if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
             toggle.click()
 
+    def open_filters(self) -> None:
+        """Open a list's filters when they are folded behind "Filters (n)" (a phone)."""
+        toggle = self.page.locator(".filters-toggle")
+        if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+            toggle.click()
+
     def nav(self, name: str) -> Locator:
         """A link of the site's main navigation (its name may end with an unread count)."""
         self.open_menu()
