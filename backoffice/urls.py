@@ -3,7 +3,7 @@ queues and the queue actions that have no page elsewhere."""
 
 from django.urls import path, re_path
 
-from .views import programme, queues
+from .views import programme, queues, style_guide
 
 app_name = "backoffice"
 urlpatterns = [
@@ -15,6 +15,7 @@ urlpatterns = [
         name="programme-export",
     ),
     path("staff/queues/", queues.StaffQueuesView.as_view(), name="staff-queues"),
+    path("staff/style-guide/", style_guide.StyleGuideView.as_view(), name="style-guide"),
     path(
         "staff/mentors/<int:pk>/approve/",
         queues.MentorApproveView.as_view(),

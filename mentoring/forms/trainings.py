@@ -138,7 +138,17 @@ class CheckInForm(forms.Form):
     code = forms.CharField(
         label=_("Ticket code"),
         max_length=20,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+        # At the door: the field is focused on every visit, so the host types the next
+        # code straight after each check-in.
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "autofocus": True,
+                "spellcheck": "false",
+                "class": "input-code",
+            }
+        ),
     )
 
 

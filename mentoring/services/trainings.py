@@ -41,6 +41,7 @@ from ..models import (
 from ..selectors import is_active_mentor
 
 __all__ = [
+    "CHECK_IN_OPENS_BEFORE",
     "AlreadyRegistered",
     "TrainingError",
     "calendar_feed_regenerate",
@@ -48,11 +49,14 @@ __all__ = [
     "certificate_available",
     "certificate_code_ensure",
     "certificate_find",
+    "check_in_open",
+    "check_in_opens_at",
     "material_add",
     "material_delete",
     "registration_cancel",
     "registration_check_in",
     "registration_check_in_by_code",
+    "registration_check_in_undo",
     "registration_create",
     "registration_feedback",
     "registration_problem",
@@ -98,6 +102,11 @@ REMINDERS = (
     ("1h", timedelta(hours=1), _("within the hour")),
     ("24h", timedelta(hours=24), _("within 24 hours")),
 )
+
+# Check-in opens this long before a session starts (people come early to the door) and
+# stays open until the host marks the session done. Every door checks people in
+# through registration_check_in, which enforces it.
+CHECK_IN_OPENS_BEFORE = timedelta(minutes=60)
 
 MSG_ALREADY_REGISTERED = _("Your business is already registered for this session.")
 
@@ -553,15 +562,41 @@ def registration_cancel(
     return promoted
 
 
+def check_in_opens_at(session: TrainingSession) -> datetime:
+    """When the host may start checking people in."""
+    return session.starts_at - CHECK_IN_OPENS_BEFORE
+
+
+def check_in_open(session: TrainingSession, *, now: datetime | None = None) -> bool:
+    """Whether people can be checked in (or their check-in undone) now."""
+    return session.status == Status.PUBLISHED and (now or timezone.now()) >= check_in_opens_at(
+        session
+    )
+
+
+def _check_check_in_open(session: TrainingSession, actor, now: datetime) -> None:
+    if session.status != Status.PUBLISHED:
+        raise TrainingError(_("Check-in is only possible for a published session."))
+    if now < check_in_opens_at(session):
+        raise TrainingError(
+            _("Check-in opens %(minutes)s minutes before the session starts, at %(when)s."),
+            code="check_in_not_open",
+            params={
+                "minutes": int(CHECK_IN_OPENS_BEFORE.total_seconds() // 60),
+                "when": _local_datetime(check_in_opens_at(session), actor),
+            },
+        )
+
+
 def registration_check_in(
     *, registration: Registration, actor, now: datetime | None = None
 ) -> Registration:
-    """Confirmed → attended, with the time of check-in."""
+    """Confirmed → attended, with the time of check-in (from CHECK_IN_OPENS_BEFORE the
+    start until the session is marked done)."""
     now = now or timezone.now()
     with transaction.atomic():
         locked = _lock_session(registration.session_id)
-        if locked.status != Status.PUBLISHED:
-            raise TrainingError(_("Check-in is only possible for a published session."))
+        _check_check_in_open(locked, actor, now)
         updated = Registration.objects.filter(
             pk=registration.pk, session=locked, status=RegStatus.CONFIRMED
         ).update(status=RegStatus.ATTENDED, checked_in_at=now)
@@ -575,6 +610,30 @@ def registration_check_in(
                     _("%(name)s is on the waiting list and has no seat."), params=params
                 )
             raise TrainingError(_("The registration of %(name)s is not active."), params=params)
+    registration.status, registration.checked_in_at = current.status, current.checked_in_at
+    return registration
+
+
+def registration_check_in_undo(
+    *, registration: Registration, actor, now: datetime | None = None
+) -> Registration:
+    """Attended → confirmed again: the host checked in the wrong person. Possible while
+    check-in is open (the seat stays theirs; once the session is done, attendance is
+    final)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock_session(registration.session_id)
+        _check_check_in_open(locked, actor, now)
+        updated = Registration.objects.filter(
+            pk=registration.pk, session=locked, status=RegStatus.ATTENDED
+        ).update(status=RegStatus.CONFIRMED, checked_in_at=None)
+        current = Registration.objects.get(pk=registration.pk)
+        if not updated:
+            raise TrainingError(
+                _("%(name)s is not checked in."),
+                code="not_checked_in",
+                params={"name": current.attendee_name},
+            )
     registration.status, registration.checked_in_at = current.status, current.checked_in_at
     return registration
 

@@ -64,6 +64,11 @@ urlpatterns = [
         name="registration-check-in",
     ),
     path(
+        "registrations/<int:pk>/check-in/undo/",
+        views.RegistrationCheckInUndoView.as_view(),
+        name="registration-check-in-undo",
+    ),
+    path(
         "registrations/<int:pk>/feedback/",
         views.RegistrationFeedbackView.as_view(),
         name="registration-feedback",

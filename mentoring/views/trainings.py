@@ -417,6 +417,7 @@ class SessionMonthView(ApprovedMentorRequiredMixin, TemplateView):
         return super().get_context_data(
             month_start=first,
             weeks=weeks,
+            month_has_sessions=bool(by_day),
             weekdays=[day for day, _in_month, _sessions in weeks[0]],
             previous_month=previous,
             next_month=following,
@@ -574,11 +575,22 @@ class SessionCheckInView(LoginRequiredMixin, FormView):
             .select_related("business")
             .order_by("created_at", "id")
         )
+        # The person just checked in (?last=<pk>), with a button to undo it.
+        last = self.request.GET.get("last", "")
+        just_checked_in = next(
+            (r for r in registrations if str(r.pk) == last and r.status == RegStatus.ATTENDED),
+            None,
+        )
         return super().get_context_data(
             session=self.session,
             registrations=registrations,
             attended=sum(1 for r in registrations if r.status == RegStatus.ATTENDED),
-            can_check_in=self.session.status == Status.PUBLISHED,
+            can_check_in=services.check_in_open(self.session),
+            check_in_opens_at=services.check_in_opens_at(self.session),
+            check_in_minutes=int(services.CHECK_IN_OPENS_BEFORE.total_seconds() // 60),
+            check_in_later=self.session.status == Status.PUBLISHED
+            and not services.check_in_open(self.session),
+            just_checked_in=just_checked_in,
             can_cancel=self.session.status == Status.PUBLISHED
             and timezone.now() < self.session.starts_at,
             can_mark_done=self.session.status == Status.PUBLISHED
@@ -597,7 +609,14 @@ class SessionCheckInView(LoginRequiredMixin, FormView):
         messages.success(
             self.request, _("%(name)s is checked in.") % {"name": registration.attendee_name}
         )
-        return redirect("mentoring:session-check-in", pk=self.session.pk)
+        return _back_to_check_in(self.session.pk, last=registration)
+
+
+def _back_to_check_in(session_pk: int, *, last: Registration | None = None):
+    """The check-in page again (its code field on top and focused), naming the person
+    just checked in so that the host can undo it."""
+    url = reverse("mentoring:session-check-in", args=[session_pk])
+    return redirect(f"{url}?last={last.pk}" if last is not None else url)
 
 
 class RegistrationCheckInView(LoginRequiredMixin, View):
@@ -612,11 +631,31 @@ class RegistrationCheckInView(LoginRequiredMixin, View):
             services.registration_check_in(registration=registration, actor=request.user)
         except TrainingError as error:
             _flash_error(request, error)
+            return _back_to_check_in(registration.session_id)
+        messages.success(
+            request, _("%(name)s is checked in.") % {"name": registration.attendee_name}
+        )
+        return _back_to_check_in(registration.session_id, last=registration)
+
+
+class RegistrationCheckInUndoView(LoginRequiredMixin, View):
+    """Undo a check-in (the wrong person, a mistyped code): the host and staff."""
+
+    def post(self, request, pk):
+        registration = get_object_or_404(
+            Registration.objects.filter(session__in=selectors.sessions_editable_by(request.user)),
+            pk=pk,
+        )
+        try:
+            services.registration_check_in_undo(registration=registration, actor=request.user)
+        except TrainingError as error:
+            _flash_error(request, error)
         else:
             messages.success(
-                request, _("%(name)s is checked in.") % {"name": registration.attendee_name}
+                request,
+                _("The check-in of %(name)s is undone.") % {"name": registration.attendee_name},
             )
-        return redirect("mentoring:session-check-in", pk=registration.session_id)
+        return _back_to_check_in(registration.session_id)
 
 
 # After the session: feedback and certificates ----------------------------------------

@@ -138,8 +138,21 @@ class Actor:
     def link(self, name: str, **params) -> Locator:
         return self.page.get_by_role("link", name=self.t(name, **params), exact=True)
 
+    def open_menu(self) -> None:
+        """Open the header's menu when it is folded behind its button (a phone)."""
+        toggle = self.page.locator(".menu-toggle")
+        if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+            toggle.click()
+
+    def open_filters(self) -> None:
+        """Open a list's filters when they are folded behind "Filters (n)" (a phone)."""
+        toggle = self.page.locator(".filters-toggle")
+        if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+            toggle.click()
+
     def nav(self, name: str) -> Locator:
         """A link of the site's main navigation (its name may end with an unread count)."""
+        self.open_menu()
         navigation = self.page.get_by_role("navigation", name=self.t("Main navigation"))
         text = re.escape(self.t(name))
         return navigation.get_by_role("link", name=re.compile(rf"^{text}(\s+\d+.*)?$"))

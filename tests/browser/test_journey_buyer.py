@@ -112,6 +112,7 @@ def test_buyer_finds_a_product_and_gets_a_reply(journey, catalogue):
     expect(results.get_by_role("link", name=JAM)).to_be_visible()
     expect(results.get_by_role("link", name=CHILLI)).to_have_count(0)
 
+    buyer.open_filters()
     buyer.page.get_by_role("combobox", name=buyer.t("Certification")).select_option(
         Certification.Kind.HALAL
     )

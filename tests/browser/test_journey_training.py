@@ -139,6 +139,12 @@ def test_seats_waiting_list_check_in_and_certificate(journey, people):
     third.fits_phone()
     third.shot("ticket")
 
+    # The day comes: check-in opens an hour before the start.
+    soon = timezone.now() + timedelta(minutes=30)
+    TrainingSession.objects.filter(pk=session.pk).update(
+        starts_at=soon, ends_at=soon + timedelta(hours=3), registration_deadline=soon
+    )
+
     # At the door, the host checks the third owner in by the code on the ticket.
     host.link("Participants and check-in").click()
     by_code = host.page.locator("form").filter(has=host.field("Ticket code"))

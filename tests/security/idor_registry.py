@@ -597,6 +597,7 @@ REGISTRY: dict[str, list[Case]] = {
     "mentoring:registration-ticket": [Case(_pk("registration"), see=HER_SIDE, marker=M_ATTENDEE)],
     "mentoring:registration-cancel": [Case(_pk("registration"), ("post",), see=HER_SIDE)],
     "mentoring:registration-check-in": [Case(_pk("registration"), ("post",), see=HOST)],
+    "mentoring:registration-check-in-undo": [Case(_pk("registration"), ("post",), see=HOST)],
     "mentoring:registration-feedback": [
         Case(
             _pk("attended"),
