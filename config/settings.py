@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "mentoring",
     "marketplace",
     "backoffice",
+    "pages",
 ]
 # The demo data and its seed_demo command: development, tests and the benchmark only.
 # It imports the apps above; none of them imports it.

@@ -34,6 +34,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("backoffice.urls")),
+    path("", include("pages.urls")),
     path("notifications/", include("notifications.urls")),
     path("umkm/", include("umkm.urls")),
     path("mentoring/", include("mentoring.urls")),

@@ -43,7 +43,7 @@ from core import pdf_safety, uploads
 from marketplace.models import Inquiry, InquiryMessage
 from mentoring.models import SessionMaterial, TrainingSession
 from umkm import csv_io
-from umkm.models import Business, Certification, Product, ProductImage
+from umkm.models import Business, BusinessPhoto, Certification, Product, ProductImage
 
 from ..factories import (
     BusinessFactory,
@@ -235,6 +235,20 @@ def business_logo() -> Submission:
     )
 
 
+def business_photo() -> Submission:
+    owner, business = owner_with_business()
+    client = signed_in(owner)
+    url = reverse("umkm:business-edit", args=[business.slug])
+    data = {**form_data(client.get(url).context["form"]), "add_photo_alt": "Our workshop"}
+    return Submission(
+        client,
+        url,
+        data,
+        "add_photo",
+        lambda: [p.image.name for p in BusinessPhoto.objects.filter(business=business)],
+    )
+
+
 def certificate_document() -> Submission:
     owner, business = owner_with_business()
     data = {"kind": "halal", "number": "ID-0001", "issuer": "BPJPH", "issued_on": "2024-03-01"}
@@ -357,6 +371,26 @@ def admin_business_logo() -> Submission:
     return _admin_change(BusinessFactory(), "logo")
 
 
+def admin_business_photo() -> Submission:
+    business = BusinessFactory()
+    client = signed_in(superuser())
+    url = reverse("admin:umkm_business_change", args=[business.pk])
+    data = admin_data(client, url)
+    # One more row in the profile photo inline.
+    prefix = next(key for key in data if key.endswith("-TOTAL_FORMS") and "photos" in key)
+    prefix = prefix.removesuffix("-TOTAL_FORMS")
+    index = int(data[f"{prefix}-TOTAL_FORMS"])
+    data[f"{prefix}-TOTAL_FORMS"] = str(index + 1)
+    data[f"{prefix}-{index}-alt_text"] = "Workshop"
+    return Submission(
+        client,
+        url,
+        data,
+        f"{prefix}-{index}-image",
+        lambda: [p.image.name for p in BusinessPhoto.objects.filter(business=business)],
+    )
+
+
 def admin_certificate_document() -> Submission:
     return _admin_change(CertificationFactory(), "document")
 
@@ -405,6 +439,7 @@ class Path_:
 
 PATHS = {
     "business-logo": Path_("umkm.forms.BusinessForm.logo", "image", business_logo),
+    "business-photo": Path_("umkm.forms.BusinessForm.add_photo", "image", business_photo),
     "certificate": Path_("umkm.forms.CertificationForm.document", "document", certificate_document),
     "product-photo": Path_("umkm.forms.ProductImageForm.image", "image", product_photo),
     "session-material": Path_(
@@ -417,6 +452,7 @@ PATHS = {
         "marketplace.forms.inquiries.ReplyForm.attachment", "document", reply_attachment
     ),
     "admin-business-logo": Path_("admin:umkm.Business.logo", "image", admin_business_logo),
+    "admin-business-photo": Path_("admin:umkm.BusinessPhoto.image", "image", admin_business_photo),
     "admin-certificate": Path_(
         "admin:umkm.Certification.document", "document", admin_certificate_document
     ),
@@ -430,6 +466,7 @@ CSV_IMPORT = "umkm.forms.CsvImportForm.file"
 # Model fields and where their uploads come in.
 MODEL_FIELDS = {
     "umkm.Business.logo": "business-logo, admin-business-logo",
+    "umkm.BusinessPhoto.image": "business-photo, admin-business-photo",
     "umkm.Certification.document": "certificate, admin-certificate",
     "umkm.ProductImage.image": "product-photo, admin-product-photo",
     "umkm.ProductImage.thumb_small": "made by the thumbnail task from the checked photo",
