@@ -6,10 +6,10 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.forms import AdminLoginForm
-from accounts.views import HomeView
 from core import files
 from marketplace.sitemaps import SITEMAPS
 from marketplace.views.catalogue import robots_txt
+from marketplace.views.home import HomeView
 
 from . import health
 from .security import with_inline_assets
