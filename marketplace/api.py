@@ -305,6 +305,8 @@ class ProductSerializer(serializers.ModelSerializer):
 
 class SupplierSerializer(serializers.ModelSerializer):
     description = serializers.CharField(read_only=True)
+    story = serializers.CharField(read_only=True)
+    production_capacity = serializers.CharField(source="capacity", read_only=True)
     verified = serializers.BooleanField(source="is_verified", read_only=True)
     logo = serializers.ImageField(read_only=True, allow_null=True)
     listed_products = serializers.IntegerField(read_only=True)
@@ -321,6 +323,12 @@ class SupplierSerializer(serializers.ModelSerializer):
             "description",
             "description_en",
             "description_id",
+            "story",
+            "story_en",
+            "story_id",
+            "production_capacity",
+            "capacity_en",
+            "capacity_id",
             "legal_form",
             "scale",
             "sector",

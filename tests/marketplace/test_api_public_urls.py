@@ -35,3 +35,14 @@ def test_supplier_urls_are_the_public_supplier_pages(api, shop):
     for item in items:
         assert item["url"] == f"http://testserver/catalogue/s/{item['slug']}/"
         assert "/umkm/" not in item["url"]
+
+
+def test_a_supplier_tells_its_story_and_capacity(api, shop):
+    from umkm.models import Business
+
+    Business.objects.filter(pk=shop.riau.pk).update(
+        story_en="Since 2016.", story_id="Sejak 2016.", capacity_en="2 t a month"
+    )
+    data = api.get(f"/api/v1/suppliers/{shop.riau.slug}/", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert data["story"] == "Since 2016." and data["story_id"] == "Sejak 2016."
+    assert data["production_capacity"] == "2 t a month"
