@@ -158,3 +158,9 @@ def test_a_too_long_text_is_refused_and_changes_nothing():
         services.page_update(page=page, by=StaffFactory(), body_en="x" * 10_001)
     page.refresh_from_db()
     assert page.body_en == before
+
+
+def test_the_pages_are_in_the_sitemap(client):
+    xml = client.get("/sitemap-pages.xml").content.decode()
+    for path in FOOTER_PATHS:
+        assert f"<loc>https://jembatan.test{path}</loc>" in xml
