@@ -132,3 +132,21 @@ def test_buyer_pages_in_chromium(browser, live_server, catalogue, device):
         page.screenshot(path=str(folder / "05-about.png"), full_page=True)
     finally:
         context.close()
+
+
+def test_the_gallery_works_without_javascript(browser, live_server, catalogue):
+    _business, products = catalogue
+    context = browser.new_context(viewport={"width": 360, "height": 780}, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/catalogue/p/{products[0].slug}/?lang=en")
+        assert page.locator("a.pgallery-thumb").count() == 4  # links, not yet buttons
+        assert page.locator("#photo-3").bounding_box()["x"] >= 360  # off to the right
+        page.locator("a.pgallery-thumb").nth(2).click()
+        page.wait_for_url("**#photo-3")
+        box = page.locator("#photo-3").bounding_box()
+        assert 0 <= box["x"] < 40 and box["width"] >= 300, box  # in view, full width
+        assert page.url.split("#")[0].endswith(f"/catalogue/p/{products[0].slug}/?lang=en")
+        page.screenshot(path=str(ARTIFACTS / "buyer_pages" / "phone-no-js-photo-3.png"))
+    finally:
+        context.close()
