@@ -13,6 +13,8 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from core.formatting import format_value
+
 from .kinds import KINDS
 from .models import Notification, NotificationPreference
 
@@ -117,7 +119,9 @@ def notification_create(
     spec = KINDS[kind]
     context = context or {}
     with translation.override(recipient.language):
-        values = {key: str(value) for key, value in context.items()}
+        # Dates, times and numbers in the site's style, times in the recipient's zone.
+        zone = getattr(recipient, "timezone", None)
+        values = {key: format_value(value, zone=zone) for key, value in context.items()}
         title = str(spec.title) % values
         body = str(spec.body) % values
     wants_email = email_enabled(user=recipient, kind=kind) and bool(recipient.email)
@@ -192,6 +196,7 @@ def _render_email(notification: Notification) -> EmailMultiAlternatives:
         context = {
             "notification": notification,
             "recipient": recipient,
+            "language_code": recipient.language,
             "link": absolute_url(notification.get_absolute_url()),
             "preferences_link": absolute_url("/notifications/preferences/"),
             "site_url": settings.SITE_URL,

@@ -17,6 +17,7 @@ from demo.loaders.bulk import (
 )
 from demo.loaders.marketplace import marketplace_summary, seed_marketplace
 from demo.loaders.mentoring import mentoring_summary, seed_mentoring
+from demo.loaders.outcomes import outcomes_summary, seed_outcomes
 from demo.loaders.umkm import seed_businesses, seed_categories, seed_summary
 
 
@@ -83,6 +84,7 @@ class Command(BaseCommand):
                 seed_mentoring()
                 seed_marketplace()
                 backdate_fresh_businesses(businesses)
+                seed_outcomes()
             if products:
                 # Scale mode: businesses, mentors, trainings and inquiries grow with N.
                 started = time.monotonic()
@@ -106,6 +108,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo: {seed_summary()}.")
         self.stdout.write(f"Mentoring: {mentoring_summary()}.")
         self.stdout.write(f"Marketplace: {marketplace_summary()}.")
+        self.stdout.write(f"Outcomes: {outcomes_summary()}.")
         if products:
             self.stdout.write(f"Benchmark products: {added} added in {seconds:.1f} s.")
             self.stdout.write(

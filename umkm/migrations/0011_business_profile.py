@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('umkm', '0009_product_sample_price_needs_samples'),
+        ('umkm', '0010_business_verification_note'),
     ]
 
     operations = [
