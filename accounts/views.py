@@ -3,7 +3,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.utils import translation
 from django.utils.decorators import method_decorator
@@ -11,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.decorators.cache import never_cache
-from django.views.generic import TemplateView, UpdateView
+from django.views.generic import UpdateView
 from django.views.i18n import set_language
 
 from . import services
@@ -51,17 +50,6 @@ class SignupView(AllauthSignupView):
                 if name in form.fields:
                     form.fields[name].widget.render_value = True
         return super().form_invalid(form)
-
-
-class HomeView(TemplateView):
-    """The landing page for visitors; signed-in people go to their own start page."""
-
-    template_name = "home.html"
-
-    def get(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            return redirect(request.user.landing_url())
-        return super().get(request, *args, **kwargs)
 
 
 class ProfileView(LoginRequiredMixin, UpdateView):

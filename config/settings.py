@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "marketplace",
     "outcomes",
     "backoffice",
+    "pages",
 ]
 # The demo data and its seed_demo command: development, tests and the benchmark only.
 # It imports the apps above; none of them imports it.

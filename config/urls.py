@@ -6,10 +6,11 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.forms import AdminLoginForm
-from accounts.views import HomeView, SignupView
+from accounts.views import SignupView
 from core import files
 from marketplace.sitemaps import SITEMAPS
 from marketplace.views.catalogue import robots_txt
+from marketplace.views.home import HomeView
 
 from . import health
 from .security import with_inline_assets
@@ -36,6 +37,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("backoffice.urls")),
+    path("", include("pages.urls")),
     path("notifications/", include("notifications.urls")),
     path("umkm/", include("umkm.urls")),
     path("mentoring/", include("mentoring.urls")),

@@ -44,6 +44,10 @@ MAX_SHELF_LIFE_DAYS = 3650  # ten years: salt, honey, dried goods
 MAX_WEIGHT_GRAMS = 100_000_000  # a hundred tonnes per unit
 MAX_SEATS = 1000  # seats of one training session
 MAX_SESSION_DAYS = 31  # a longer "session" is a typo in the end date
+# A supplier's public profile: photos of the workshop, team and products being made;
+# its production capacity as a short line in each language.
+MAX_BUSINESS_PHOTOS = 6
+CAPACITY_TEXT = 200
 
 # Texts people write, by kind: a reason or comment, a description or message, notes.
 SHORT_TEXT = 2000

@@ -38,6 +38,9 @@ IMAGE_MAX_BYTES = 10 * MB
 IMAGE_MAX_PIXELS = 40_000_000
 DOCUMENT_MAX_BYTES = 5 * MB
 LOGO_MAX_SIZE = (800, 800)
+# A business's profile photo is shown at most about 1200 px wide (two device pixels a
+# CSS pixel); it has no thumbnails of its own, so it is stored at that size.
+BUSINESS_PHOTO_MAX_SIZE = (1600, 1200)
 JPEG_QUALITY = 85
 # Long side of each thumbnail, by ProductImage field.
 THUMBNAIL_SIZES = {"thumb_large": 1200, "thumb_small": 400}
@@ -98,6 +101,21 @@ def clean_logo_upload(
     )
     img = _decode(data, formats=PHOTO_FORMATS, max_pixels=max_pixels)
     return _reencode(img, fit=LOGO_MAX_SIZE)
+
+
+def clean_business_photo_upload(
+    upload: IO[bytes],
+    *,
+    max_bytes: int = IMAGE_MAX_BYTES,
+    max_pixels: int = IMAGE_MAX_PIXELS,
+) -> ContentFile:
+    """A photo of the business (workshop, team): the photo rules, then shrunk to fit
+    1600 × 1200 (never enlarged), so the profile page never sends a camera original."""
+    data = _read_limited(
+        upload, max_bytes=max_bytes, message=MSG_PHOTO_TOO_LARGE, code="file_too_large"
+    )
+    img = _decode(data, formats=PHOTO_FORMATS, max_pixels=max_pixels)
+    return _reencode(img, fit=BUSINESS_PHOTO_MAX_SIZE)
 
 
 def clean_document_upload(

@@ -172,7 +172,10 @@ class LookupMixin:
 # and their certificates a page); a dict answers the same, labels still lazy.
 UNIT_LABELS = dict(Product.Unit.choices)
 KIND_LABELS = dict(Certification.Kind.choices)
-PRODUCT_URL = "umkm:product-detail"  # Product.get_absolute_url()
+# The public pages a buyer can open (not the owner's management pages under /umkm/).
+PRODUCT_URL = "marketplace:product"
+SUPPLIER_URL = "marketplace:supplier"
+_SLUG_MARK = "slug-goes-here"
 
 
 class CategoryRefSerializer(serializers.ModelSerializer):
@@ -288,18 +291,22 @@ class ProductSerializer(serializers.ModelSerializer):
         return str(UNIT_LABELS.get(obj.unit, obj.unit))
 
     def get_url(self, obj) -> str:
-        """``build_absolute_uri(obj.get_absolute_url())``, reversed once per response:
-        only the primary key differs between the items of a page."""
+        """The public product page, reversed once per response: only the slug differs
+        between the items of a page."""
         parts = self.context.get("_product_url")
         if parts is None:
-            url = self.context["request"].build_absolute_uri(reverse(PRODUCT_URL, args=[0]))
-            head, _zero, tail = url.rpartition("0")
+            url = self.context["request"].build_absolute_uri(
+                reverse(PRODUCT_URL, args=[_SLUG_MARK])
+            )
+            head, _mark, tail = url.rpartition(_SLUG_MARK)
             parts = self.context["_product_url"] = (head, tail)
-        return f"{parts[0]}{obj.pk}{parts[1]}"
+        return f"{parts[0]}{obj.slug}{parts[1]}"
 
 
 class SupplierSerializer(serializers.ModelSerializer):
     description = serializers.CharField(read_only=True)
+    story = serializers.CharField(read_only=True)
+    production_capacity = serializers.CharField(source="capacity", read_only=True)
     verified = serializers.BooleanField(source="is_verified", read_only=True)
     logo = serializers.ImageField(read_only=True, allow_null=True)
     listed_products = serializers.IntegerField(read_only=True)
@@ -316,6 +323,12 @@ class SupplierSerializer(serializers.ModelSerializer):
             "description",
             "description_en",
             "description_id",
+            "story",
+            "story_en",
+            "story_id",
+            "production_capacity",
+            "capacity_en",
+            "capacity_id",
             "legal_form",
             "scale",
             "sector",
@@ -334,7 +347,8 @@ class SupplierSerializer(serializers.ModelSerializer):
         ]
 
     def get_url(self, obj) -> str:
-        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
+        """The public supplier page."""
+        return self.context["request"].build_absolute_uri(reverse(SUPPLIER_URL, args=[obj.slug]))
 
 
 class TrainingSerializer(serializers.ModelSerializer):

@@ -12,6 +12,9 @@ from django.db import connection
 from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from accounts.models import User
+from core import cache_versions
+from mentoring.models import TrainingSession
 from mentoring.readiness.selectors import export_ready_q
 from mentoring.selectors import businesses_mentored_by
 from notifications.models import Notification
@@ -492,3 +495,79 @@ def buying_requests_visible_to(user) -> QuerySet[BuyingRequest]:
     return BuyingRequest.objects.filter(
         Q(category_id__in=business_category_ids(business)) | Q(Exists(quoted))
     )
+
+
+# Home page ---------------------------------------------------------------------------
+
+HOME_CACHE_SECONDS = 600  # and a new catalogue version (any listing change) at once
+FEATURED_PRODUCTS = 8
+
+
+def _home_key(name: str) -> str:
+    return f"home:{name}:{cache_versions.version(cache_versions.CATALOGUE)}"
+
+
+def featured_products(*, limit: int = FEATURED_PRODUCTS) -> list[Product]:
+    """The newest listed products that have a photo, verified suppliers first (two
+    queries: the products, then their photos)."""
+    with_photo = Exists(ProductImage.objects.filter(product=OuterRef("pk")))
+    return list(
+        public_products()
+        .filter(with_photo)
+        .select_related("business", "category")
+        .prefetch_related(
+            Prefetch("images", queryset=ProductImage.objects.order_by("position", "id"))
+        )
+        .order_by(F("business__verified_at").desc(nulls_last=True), "-listed_at", "-id")[:limit]
+    )
+
+
+def home_categories() -> list[tuple[Category, int]]:
+    """Top-level categories with how many listed products each holds (its own and its
+    subcategories'), largest first; empty ones left out. Two grouped queries, cached
+    on the catalogue version."""
+    key = _home_key("categories")
+    cached = cache.get(key)
+    if cached is None:
+        counts = {}
+        rows = (
+            public_products()
+            .values("category__parent_id", "category_id")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        for row in rows:
+            top = row["category__parent_id"] or row["category_id"]
+            counts[top] = counts.get(top, 0) + row["n"]
+        tops = Category.objects.filter(parent__isnull=True, pk__in=counts).order_by(
+            "position", "name_en"
+        )
+        cached = sorted(((top, counts[top.pk]) for top in tops), key=lambda pair: -pair[1])
+        cache.set(key, cached, HOME_CACHE_SECONDS)
+    return cached
+
+
+def programme_figures() -> dict[str, int]:
+    """The live figures of the home page: four queries, cached on the catalogue version
+    (and for ten minutes, for the mentors and trainings that do not change it)."""
+    key = _home_key("figures")
+    figures = cache.get(key)
+    if figures is None:
+        suppliers = public_businesses().aggregate(
+            total=Count("pk"), verified=Count("pk", filter=Q(verified_at__isnull=False))
+        )
+        now = timezone.now()
+        figures = {
+            "products": public_products().count(),
+            "suppliers": suppliers["total"],
+            "verified": suppliers["verified"],
+            "mentors": User.objects.filter(
+                role=User.Role.MENTOR, mentor_approved_at__isnull=False, is_active=True
+            ).count(),
+            "trainings": TrainingSession.objects.filter(
+                Q(status=TrainingSession.Status.DONE)
+                | Q(status=TrainingSession.Status.PUBLISHED, ends_at__lt=now)
+            ).count(),
+        }
+        cache.set(key, figures, HOME_CACHE_SECONDS)
+    return figures

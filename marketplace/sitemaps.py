@@ -58,7 +58,14 @@ class SupplierSitemap(_ModelSitemap):
 
 class StaticSitemap(_SiteSitemap):
     def items(self):
-        return ["marketplace:catalogue"]
+        # The catalogue and the footer's pages (pages/, reversed by name: no import).
+        return [
+            "marketplace:catalogue",
+            "pages:about",
+            "pages:contact",
+            "pages:privacy",
+            "pages:terms",
+        ]
 
     def location(self, item):
         return reverse(item)

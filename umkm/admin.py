@@ -11,6 +11,7 @@ from . import services
 from .forms import BasePriceTierFormSet
 from .models import (
     Business,
+    BusinessPhoto,
     Category,
     Certification,
     PriceTier,
@@ -81,6 +82,55 @@ class CertificationInline(admin.TabularInline):
         return formset
 
 
+class BusinessPhotoInlineFormSet(BaseInlineFormSet):
+    """Profile photos go through the site's services: at most six, checked and
+    re-encoded, files removed with the photo."""
+
+    by = None  # the staff member, set per request by ``BusinessPhotoInline.get_formset``
+
+    def save_new(self, form, commit=True):
+        return services.business_photo_add(
+            business=self.instance,
+            upload=form.cleaned_data["image"],
+            alt_text=form.cleaned_data.get("alt_text", ""),
+            by=self.by,
+        )
+
+    def save_existing(self, form, obj, commit=True):
+        if "image" in form.changed_data:  # a new picture in place of the old one
+            stored = BusinessPhoto.objects.get(pk=obj.pk)
+            services.business_photo_delete(photo=stored, by=self.by)
+            return services.business_photo_add(
+                business=self.instance,
+                upload=form.cleaned_data["image"],
+                alt_text=form.cleaned_data.get("alt_text", ""),
+                by=self.by,
+            )
+        if "alt_text" in form.changed_data:
+            return services.business_photo_update(
+                photo=obj, alt_text=form.cleaned_data["alt_text"], by=self.by
+            )
+        return obj
+
+    def delete_existing(self, obj, commit=True):
+        stored = BusinessPhoto.objects.get(pk=obj.pk)  # with its stored file
+        services.business_photo_delete(photo=stored, by=self.by)
+
+
+class BusinessPhotoInline(admin.TabularInline):
+    model = BusinessPhoto
+    form = checked_uploads_form(image=uploads.clean_business_photo_upload)
+    formset = BusinessPhotoInlineFormSet
+    extra = 0
+    max_num = BusinessPhoto.MAX_PER_BUSINESS
+    fields = ["image", "alt_text"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.by = request.user  # a class made for this request
+        return formset
+
+
 @admin.register(Business)
 class BusinessAdmin(ServiceAdminMixin, admin.ModelAdmin):
     form = checked_uploads_form(logo=uploads.clean_logo_upload)
@@ -105,7 +155,7 @@ class BusinessAdmin(ServiceAdminMixin, admin.ModelAdmin):
         "created_at",
         "updated_at",
     ]
-    inlines = [CertificationInline]
+    inlines = [CertificationInline, BusinessPhotoInline]
     actions = ["verify"]
 
     def save_model(self, request, obj, form, change):

@@ -2,10 +2,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.uploads import clean_document_upload, clean_logo_upload
+from core.uploads import clean_business_photo_upload, clean_document_upload, clean_logo_upload
 
 from .models import (
     Business,
+    BusinessPhoto,
     Category,
     Certification,
     PriceTier,
@@ -50,8 +51,12 @@ class BusinessForm(forms.ModelForm):
             "address",
             "founded_year",
             "employees",
+            "capacity_id",
+            "capacity_en",
             "description_id",
             "description_en",
+            "story_id",
+            "story_en",
             "logo",
             "phone",
             "whatsapp",
@@ -63,13 +68,68 @@ class BusinessForm(forms.ModelForm):
         widgets = {
             "description_id": forms.Textarea(attrs={"rows": 4}),
             "description_en": forms.Textarea(attrs={"rows": 4}),
+            "story_id": forms.Textarea(attrs={"rows": 6}),
+            "story_en": forms.Textarea(attrs={"rows": 6}),
         }
+
+    # The profile photos buyers see (workshop, team, production), one more per save;
+    # the service checks and re-encodes the picture (``business_photo_add``).
+    add_photo = forms.FileField(
+        label=_("Add a photo of your business"),
+        required=False,
+        help_text=_("Your workshop, team or production: JPEG, PNG or WebP, at most 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    add_photo_alt = forms.CharField(
+        label=_("What the photo shows"),
+        required=False,
+        max_length=BusinessPhoto._meta.get_field("alt_text").max_length,
+    )
+    remove_photos = forms.ModelMultipleChoiceField(
+        label=_("Remove photos"),
+        queryset=BusinessPhoto.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    PHOTO_FIELDS = ("add_photo", "add_photo_alt", "remove_photos")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            photos = self.instance.photos.all()
+            self.fields["remove_photos"].queryset = photos
+            self.fields["remove_photos"].label_from_instance = lambda photo: (
+                photo.alt_text or _("Photo %(number)d") % {"number": photo.position + 1}
+            )
+        else:
+            del self.fields["remove_photos"]
+
+    def profile_fields(self, names) -> dict:
+        """The cleaned values of the business's own fields among ``names``."""
+        return {name: self.cleaned_data[name] for name in names if name in self.Meta.fields}
 
     def clean_nib(self):
         nib = (self.cleaned_data.get("nib") or "").replace(" ", "")
         if nib and Business.objects.exclude(pk=self.instance.pk).filter(nib=nib).exists():
             raise ValidationError(_("Another business is already registered with this NIB."))
         return nib
+
+    def clean_add_photo(self):
+        photo = self.cleaned_data.get("add_photo")
+        return clean_business_photo_upload(photo) if photo else None
+
+    def clean(self):
+        data = super().clean()
+        if data.get("add_photo") and self.instance.pk:
+            kept = self.instance.photos.count() - len(data.get("remove_photos") or [])
+            if kept >= BusinessPhoto.MAX_PER_BUSINESS:
+                self.add_error(
+                    "add_photo",
+                    _("A business has at most %(max)d photos. Remove one to add another.")
+                    % {"max": BusinessPhoto.MAX_PER_BUSINESS},
+                )
+        return data
 
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")

@@ -15,8 +15,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.bounds import (
+    CAPACITY_TEXT,
     LONG_TEXT,
     MAX_BUSINESS_FIGURE_IDR,
+    MAX_BUSINESS_PHOTOS,
     MAX_EMPLOYEES,
     MAX_LEAD_TIME_DAYS,
     MAX_PRICE_IDR,
@@ -261,6 +263,32 @@ class Business(Bilingual, models.Model):
         max_length=LONG_TEXT,
         validators=text_limit(LONG_TEXT),
     )
+    story_id = models.TextField(
+        _("story (Indonesian)"),
+        blank=True,
+        max_length=LONG_TEXT,
+        validators=text_limit(LONG_TEXT),
+        help_text=_("How the business started, who makes the products and how."),
+    )
+    story_en = models.TextField(
+        _("story (English)"),
+        blank=True,
+        max_length=LONG_TEXT,
+        validators=text_limit(LONG_TEXT),
+        help_text=_("Buyers abroad read this one."),
+    )
+    capacity_id = models.CharField(
+        _("production capacity (Indonesian)"),
+        max_length=CAPACITY_TEXT,
+        blank=True,
+        help_text=_("e.g. 2 ton keripik per bulan, 3 jalur produksi"),
+    )
+    capacity_en = models.CharField(
+        _("production capacity (English)"),
+        max_length=CAPACITY_TEXT,
+        blank=True,
+        help_text=_("e.g. 2 tonnes of chips a month, 3 production lines"),
+    )
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     whatsapp = models.CharField(_("WhatsApp"), max_length=30, blank=True)
@@ -389,8 +417,51 @@ class Business(Bilingual, models.Model):
         return self.localised("description")
 
     @property
+    def story(self) -> str:
+        return self.localised("story")
+
+    @property
+    def capacity(self) -> str:
+        return self.localised("capacity")
+
+    @property
     def years_in_business(self) -> int:
         return max(0, timezone.localdate().year - self.founded_year)
+
+
+def business_photo_upload_to(instance, filename: str) -> str:
+    return f"businesses/{instance.business_id}/{filename}"
+
+
+class BusinessPhoto(models.Model):
+    """A photo on the supplier's public profile: the workshop, the team, production."""
+
+    MAX_PER_BUSINESS = MAX_BUSINESS_PHOTOS
+
+    business = models.ForeignKey(
+        Business, verbose_name=_("business"), on_delete=models.CASCADE, related_name="photos"
+    )
+    image = models.ImageField(
+        _("image"), upload_to=business_photo_upload_to, width_field="width", height_field="height"
+    )
+    width = models.PositiveIntegerField(_("width"), default=0)
+    height = models.PositiveIntegerField(_("height"), default=0)
+    alt_text = models.CharField(
+        _("description of the photo"),
+        max_length=200,
+        blank=True,
+        help_text=_("What the photo shows, for people who cannot see it."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("business photo")
+        verbose_name_plural = _("business photos")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.alt_text or f"{self.business} #{self.position}"
 
 
 class CertificationQuerySet(models.QuerySet):

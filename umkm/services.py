@@ -25,6 +25,7 @@ from notifications.services import notification_create
 from .models import (
     EXPORT_FIELDS,
     Business,
+    BusinessPhoto,
     CatalogueWord,
     Certification,
     PriceTier,
@@ -969,6 +970,7 @@ def business_delete(*, business: Business, by: User) -> None:
         files += [c.document for c in business.certifications.all() if c.document]
         if business.logo:
             files.append(business.logo)
+        files += [photo.image for photo in business.photos.all() if photo.image]
         was_listed = business.products.filter(is_listed=True).exists()
         business.delete()
         for file in files:
@@ -1006,3 +1008,66 @@ def product_image_update(*, image: ProductImage, alt_text: str, by: User) -> Pro
         image.save(update_fields=["alt_text"])
         _photos_changed(product)
     return image
+
+
+# A supplier's profile photos -----------------------------------------------------------
+
+
+def _clean_photo_alt_text(alt_text: str) -> str:
+    alt_text = (alt_text or "").strip()
+    try:
+        ProhibitNullCharactersValidator()(alt_text)
+        BusinessPhoto._meta.get_field("alt_text").run_validators(alt_text)
+    except ValidationError as exc:
+        raise ValidationError({"alt_text": exc.error_list}) from None
+    return alt_text
+
+
+def business_photo_add(
+    *, business: Business, upload, by: User, alt_text: str = ""
+) -> BusinessPhoto:
+    """Store a checked, re-encoded photo on the business's public profile (the owner
+    or staff); at most ``BusinessPhoto.MAX_PER_BUSINESS``, the new one last."""
+    from django.db.models import Max
+
+    _check_can_edit(by, business)
+    too_many = ValidationError(
+        _("A business has at most %(max)d photos.") % {"max": BusinessPhoto.MAX_PER_BUSINESS},
+        code="too_many_photos",
+    )
+    if business.photos.count() >= BusinessPhoto.MAX_PER_BUSINESS:
+        raise too_many  # before decoding anything
+    alt_text = _clean_photo_alt_text(alt_text)
+    content = uploads.clean_business_photo_upload(upload)
+    photo = BusinessPhoto(business=business, alt_text=alt_text)
+    # Stored before the transaction (as product photos): no row lock while uploading.
+    photo.image.save(content.name, content, save=False)
+    try:
+        with transaction.atomic():
+            Business.objects.select_for_update().filter(pk=business.pk).first()
+            if business.photos.count() >= BusinessPhoto.MAX_PER_BUSINESS:
+                raise too_many
+            last = business.photos.aggregate(last=Max("position"))["last"]
+            photo.position = 0 if last is None else last + 1
+            photo.save()
+    except Exception:
+        photo.image.storage.delete(photo.image.name)
+        raise
+    return photo
+
+
+def business_photo_update(*, photo: BusinessPhoto, alt_text: str, by: User) -> BusinessPhoto:
+    """Change what a profile photo is described as."""
+    _check_can_edit(by, photo.business)
+    photo.alt_text = _clean_photo_alt_text(alt_text)
+    photo.save(update_fields=["alt_text"])
+    return photo
+
+
+def business_photo_delete(*, photo: BusinessPhoto, by: User) -> None:
+    """Remove a profile photo (the owner or staff); its file goes after commit."""
+    _check_can_edit(by, photo.business)
+    with transaction.atomic():
+        image = photo.image
+        photo.delete()
+        _delete_file_on_commit(image)

@@ -102,15 +102,16 @@ class BusinessCreateView(RoleRequiredMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
-        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        fields = form.profile_fields(form.Meta.fields)
         if not fields["logo"]:
             del fields["logo"]
         try:
-            services.business_create(owner=self.request.user, **fields)
+            business = services.business_create(owner=self.request.user, **fields)
         except ValidationError as exc:
             form.add_error(None, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("Your business profile is saved."))
+        _save_profile_photos(self.request, form, business)
         return redirect("umkm:dashboard")
 
 
@@ -130,7 +131,7 @@ class BusinessEditView(LoginRequiredMixin, FormView):
         return super().get_context_data(business=self.business, **kwargs)
 
     def form_valid(self, form):
-        fields = {name: form.cleaned_data[name] for name in form.changed_data}
+        fields = form.profile_fields(form.changed_data)
         if "logo" in fields and not fields["logo"]:
             fields["logo"] = ""  # "clear" ticked
         was_verified = self.business.is_verified
@@ -142,12 +143,36 @@ class BusinessEditView(LoginRequiredMixin, FormView):
             _add_service_errors(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, _("Your business profile is saved."))
+        if not _save_profile_photos(self.request, form, business):
+            return redirect("umkm:business-edit", slug=business.slug)
         if was_verified and not business.is_verified:
             messages.info(
                 self.request,
                 _("The NIB changed, so staff will verify your business again."),
             )
         return redirect("umkm:business-detail", slug=business.slug)
+
+
+def _save_profile_photos(request, form, business) -> bool:
+    """The photos removed and the one added with the profile form; False (with the
+    reason shown) when the new photo is refused: the rest of the profile is saved."""
+    for photo in form.cleaned_data.get("remove_photos") or []:
+        services.business_photo_delete(photo=photo, by=request.user)
+    upload = form.cleaned_data.get("add_photo")
+    if not upload:
+        return True
+    try:
+        services.business_photo_add(
+            business=business,
+            upload=upload,
+            alt_text=form.cleaned_data.get("add_photo_alt", ""),
+            by=request.user,
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, _("The photo was not added: %(reason)s") % {"reason": message})
+        return False
+    return True
 
 
 class BusinessDetailView(LoginRequiredMixin, DetailView):

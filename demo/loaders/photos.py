@@ -3,13 +3,20 @@
 A gradient in the colours of the product's top category, the silhouette of its kind of
 product (pouch, jar, bottle, cake, basket …), and its English name on a light band.
 Each view (product, packaging, close-up, detail) moves and tints the picture.
+
+So that the catalogue does not look like one pack repeated, each product gets its own
+look from its name: the category's colours turned a little around the colour wheel, a
+backdrop (plain, stripes, dots, a table edge or a tiled wall), the size and place of
+the silhouette and how many items stand in the picture.
 """
 
 from __future__ import annotations
 
+import colorsys
 import functools
 import io
 import math
+import zlib
 
 from umkm.models import Category
 
@@ -49,6 +56,31 @@ SHAPES = {
     "essential-oils": "bottle",
 }
 PHOTO_SIZE = (800, 600)
+
+
+def _turned(colour: tuple, turn: float, saturation: float = 1.0) -> tuple:
+    """``colour`` turned by ``turn`` of the colour wheel, its saturation scaled."""
+    hue, lightness, sat = colorsys.rgb_to_hls(*(c / 255 for c in colour))
+    r, g, b = colorsys.hls_to_rgb((hue + turn) % 1.0, lightness, min(1.0, sat * saturation))
+    return (round(r * 255), round(g * 255), round(b * 255))
+
+
+def _backdrop(draw, style: int, width: int, height: int, colour: tuple) -> None:
+    """A quiet pattern behind the product: the product's own from its name."""
+    if style == 1:  # diagonal stripes
+        for x in range(-height, width, 48):
+            draw.line([(x, 0), (x + height, height)], fill=colour, width=14)
+    elif style == 2:  # dots
+        for y in range(20, height, 56):
+            for x in range(20 + (y // 56 % 2) * 28, width, 56):
+                draw.ellipse((x - 6, y - 6, x + 6, y + 6), fill=colour)
+    elif style == 3:  # a table edge
+        draw.rectangle((0, int(height * 0.62), width, height), fill=colour)
+    elif style == 4:  # tiles
+        for x in range(0, width, 80):
+            draw.line([(x, 0), (x, height)], fill=colour, width=3)
+        for y in range(0, height, 80):
+            draw.line([(0, y), (width, y)], fill=colour, width=3)
 
 
 def _mix(a: tuple, b: tuple, t: float) -> tuple:
@@ -225,6 +257,14 @@ def _drawn_photo(title: str, slug: str, top: str, unit: str, size: str, variant:
     from PIL import Image, ImageDraw, ImageFont
 
     pale, mid, dark = PALETTES.get(top, PALETTES["crafts"])
+    # The product's own look, the same every time it is drawn.
+    seed = zlib.crc32(f"{slug}:{title}".encode())
+    turn = ((seed % 11) - 5) * 0.022  # up to about 40 degrees either way
+    saturation = 0.7 + (seed >> 4) % 4 * 0.1
+    pale, mid, dark = (_turned(c, turn, saturation) for c in (pale, mid, dark))
+    style = (seed >> 8) % 5
+    size_factor = 0.85 + (seed >> 12) % 4 * 0.08
+    shift = ((seed >> 16) % 5 - 2) * 0.05
     shape = SHAPES.get(slug, "pouch")
     if size.startswith("jar"):
         shape = "jar"
@@ -241,9 +281,13 @@ def _drawn_photo(title: str, slug: str, top: str, unit: str, size: str, variant:
         Image.new("RGB", (width, height), end), Image.new("RGB", (width, height), start), mask
     )
     draw = ImageDraw.Draw(image)
+    _backdrop(draw, style, width, height, _mix(start, end, 0.55))
     # A soft "table" shadow and the silhouette.
-    scale = (0.62, 0.5, 0.8, 0.55)[variant % 4] * height
-    cx = width / 2 + (0, -0.16, 0, 0.17)[variant % 4] * width
+    scale = (0.62, 0.5, 0.8, 0.55)[variant % 4] * height * size_factor
+    cx = (
+        width / 2
+        + ((0, -0.16, 0, 0.17)[variant % 4] + (shift if variant % 4 in (0, 2) else 0)) * width
+    )
     cy = height * 0.42
     draw.ellipse(
         (cx - scale * 0.45, cy + scale * 0.4, cx + scale * 0.45, cy + scale * 0.55),
@@ -252,11 +296,11 @@ def _drawn_photo(title: str, slug: str, top: str, unit: str, size: str, variant:
     _draw_shape(
         draw, shape, cx, cy, scale, fill=mid, accent=dark, light=_mix(pale, (255,) * 3, 0.5)
     )
-    if variant % 4 in (1, 3):  # a second, smaller item next to the first
+    if variant % 4 in (1, 3) or (variant == 0 and seed % 3 == 0):  # a second, smaller item
         _draw_shape(
             draw,
             shape,
-            cx + (0.31 if variant % 4 == 1 else -0.33) * width,
+            cx + (0.31 if variant % 4 in (0, 1) else -0.33) * width,
             cy + 40,
             scale * 0.6,
             fill=_mix(mid, dark, 0.3),
@@ -286,4 +330,37 @@ def _drawn_photo(title: str, slug: str, top: str, unit: str, size: str, variant:
     )
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=88)  # re-encoded on upload anyway
+    return buffer.getvalue()
+
+
+def logo_picture(name: str, *, sector: str = "") -> bytes:
+    """A business's logo: its initials in a circle, in colours of its own (PNG)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    seed = zlib.crc32(name.encode())
+    top = {
+        "food": "food-beverages",
+        "crafts": "crafts",
+        "fashion": "fashion",
+        "furniture": "furniture",
+        "agriculture": "agriculture",
+        "cosmetics": "herbal-cosmetics",
+    }.get(sector, "crafts")
+    pale, mid, dark = PALETTES[top]
+    turn = ((seed % 11) - 5) * 0.03
+    pale, mid, dark = (_turned(c, turn) for c in (pale, mid, dark))
+    words = [w for w in name.replace("-", " ").split() if w[:1].isalpha()]
+    initials = "".join(w[0] for w in words[:2]).upper() or "U"
+    size = 240
+    image = Image.new("RGB", (size, size), (255, 255, 255))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((12, 12, size - 12, size - 12), fill=mid, outline=dark, width=8)
+    draw.arc((40, 40, size - 40, size - 40), 200, 340, fill=pale, width=6)
+    font = ImageFont.load_default(size=96)
+    box = draw.textbbox((0, 0), initials, font=font)
+    x = (size - (box[2] - box[0])) / 2 - box[0]
+    y = (size - (box[3] - box[1])) / 2 - box[1]
+    draw.text((x, y), initials, font=font, fill=(255, 255, 255))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
     return buffer.getvalue()

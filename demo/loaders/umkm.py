@@ -42,7 +42,7 @@ from .accounts import (
     demo_user,
 )
 from .files import read_csv, read_yaml
-from .photos import PHOTO_VIEWS, product_photo
+from .photos import PHOTO_VIEWS, logo_picture, product_photo
 
 BULK_SLUG_PREFIX = "bulk-"
 BULK_SLUG_RE = r"^bulk-[0-9]{7}-"
@@ -119,6 +119,10 @@ class BusinessSpec:
     active: bool = True
     mentored: bool = False
     certs: str = ""
+    story_id: str = ""
+    story_en: str = ""
+    capacity_id: str = ""
+    capacity_en: str = ""
 
 
 @functools.cache
@@ -440,6 +444,44 @@ def _seed_products(
                 services.product_archive(product=product, actor=owner)
 
 
+WORKSHOP_VIEWS = [
+    ("Our production kitchen", "Dapur produksi kami"),
+    ("Packing for shipment", "Pengemasan untuk pengiriman"),
+    ("The team", "Tim kami"),
+]
+
+
+def _seed_profile(business: Business, spec: BusinessSpec, *, owner: User) -> None:
+    """The supplier profile: a drawn logo for every business, and the story, capacity
+    and workshop photos of those with a story in businesses.yaml (idempotent: what a
+    business already has is kept)."""
+    fields = {}
+    if not business.logo:
+        fields["logo"] = SimpleUploadedFile(
+            "logo.png", logo_picture(business.name, sector=business.sector), "image/png"
+        )
+    for name in ("story_id", "story_en", "capacity_id", "capacity_en"):
+        if getattr(spec, name) and not getattr(business, name):
+            fields[name] = getattr(spec, name).strip()
+    if fields:
+        services.business_update(business=business, by=owner, **fields)
+    if not spec.story_en or business.photos.exists():
+        return
+    category = Category.objects.filter(parent__isnull=False).order_by("position", "pk")
+    line_category = (
+        Product.objects.filter(business=business).values_list("category", flat=True).first()
+    )
+    category = category.filter(pk=line_category).first() if line_category else category.first()
+    for k, (english, _indonesian) in enumerate(WORKSHOP_VIEWS):
+        data = product_photo(title=f"{business.name}: {english}", category=category, variant=k)
+        services.business_photo_add(
+            business=business,
+            upload=SimpleUploadedFile(f"workshop-{k}.jpg", data, "image/jpeg"),
+            alt_text=english,
+            by=owner,
+        )
+
+
 def seed_businesses(*, owners: int = 31) -> list[Business]:
     """Create the demo businesses (the demo owner's and ``owners`` more), idempotently.
 
@@ -506,6 +548,7 @@ def seed_businesses(*, owners: int = 31) -> list[Business]:
                 reviewer=mentor if spec.mentored else staff,
                 certificates=certificates,
             )
+            _seed_profile(business, spec, owner=owner)
             businesses.append(business)
         Notification.objects.filter(
             pk__gt=last_notification, email_status=Notification.EmailStatus.PENDING

@@ -5,6 +5,7 @@ import json
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -15,13 +16,14 @@ from django.views import View
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from core import uploads
 from core.pagination import CachedCountPaginator
 from marketplace import selectors
 from marketplace.caching import cache_anonymous_response
 from marketplace.forms.catalogue import CatalogueFilterForm
 from marketplace.models import ShortlistItem
 from mentoring.selectors import active_mentors_of
-from umkm.models import Certification
+from umkm.models import Certification, ProductImage
 
 PAGE_SIZE = 24
 
@@ -38,6 +40,28 @@ def _ld_json(data: dict) -> str:
     text = json.dumps(data, ensure_ascii=False)
     # Safe: JSON with every < and > escaped (test_security_web checks a </script> name).
     return mark_safe(text.replace("<", "\\u003c").replace(">", "\\u003e"))  # noqa: S308  # nosec B308
+
+
+def _fitted(width: int, height: int, long_side: int) -> tuple[int, int]:
+    """The size of a thumbnail made to fit ``long_side`` (never enlarged), from the
+    stored photo's size; 4:3 when the size is not known (the frame is 4:3 anyway)."""
+    if width <= 0 or height <= 0:
+        return long_side, long_side * 3 // 4
+    scale = min(1.0, long_side / max(width, height))
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def gallery_slides(images) -> list[dict]:
+    """Each photo with the declared sizes of its two thumbnails (``core.uploads``)."""
+    large, small = uploads.THUMBNAIL_SIZES["thumb_large"], uploads.THUMBNAIL_SIZES["thumb_small"]
+    return [
+        {
+            "image": image,
+            "large": _fitted(image.width, image.height, large),
+            "small": _fitted(image.width, image.height, small),
+        }
+        for image in images
+    ]
 
 
 def _is_saved(user, product) -> bool:
@@ -145,6 +169,7 @@ class ProductPublicView(View):
             "product": product,
             "business": business,
             "images": images,
+            "slides": gallery_slides(images),
             "tiers": list(product.price_tiers.all()),
             "certifications": certifications,
             "related": selectors.related_products(product),
@@ -160,6 +185,50 @@ class ProductPublicView(View):
         return render(request, self.template_name, context)
 
 
+def organization_ld(business, *, url: str, certifications, photos) -> dict:
+    """schema.org ``Organization`` of a supplier: what its public page shows."""
+    ld = {
+        "@context": "https://schema.org",
+        "@type": "Organization",
+        "name": business.name,
+        "url": url,
+        "foundingDate": str(business.founded_year),
+        "address": {
+            "@type": "PostalAddress",
+            "addressLocality": business.city,
+            "addressRegion": business.province,
+            "addressCountry": "ID",
+        },
+        "numberOfEmployees": {"@type": "QuantitativeValue", "value": business.employees},
+    }
+    if business.description:
+        ld["description"] = business.description
+    if business.logo:
+        ld["logo"] = _absolute(business.logo.url)
+    images = [_absolute(photo.image.url) for photo in photos if photo.image]
+    if images:
+        ld["image"] = images
+    if business.website:
+        ld["sameAs"] = [business.website]
+    credentials = []
+    for cert in certifications:
+        credential = {
+            "@type": "EducationalOccupationalCredential",
+            "credentialCategory": "certificate",
+            "name": str(cert.get_kind_display()),
+            "identifier": cert.number,
+            "dateCreated": cert.issued_on.isoformat(),
+        }
+        if cert.expires_on:
+            credential["expires"] = cert.expires_on.isoformat()
+        if cert.issuer:
+            credential["recognizedBy"] = {"@type": "Organization", "name": cert.issuer}
+        credentials.append(credential)
+    if credentials:
+        ld["hasCredential"] = credentials
+    return ld
+
+
 @method_decorator(cache_anonymous_response, name="get")
 class SupplierView(View):
     template_name = "marketplace/supplier_detail.html"
@@ -170,14 +239,19 @@ class SupplierView(View):
             selectors.public_products()
             .filter(business=business)
             .select_related("business", "category")
-            .prefetch_related("images")
-            .order_by("-listed_at")
+            .prefetch_related(
+                Prefetch("images", queryset=ProductImage.objects.order_by("position", "id"))
+            )
+            .order_by("-listed_at", "-id")
         )
         page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
         trainings_completed = (
             business.registrations.filter(status="attended").values("session").distinct().count()
         )
-        certifications = selectors.valid_certifications().filter(business=business)
+        certifications = list(
+            selectors.valid_certifications().filter(business=business).order_by("kind", "pk")
+        )
+        photos = list(business.photos.all())
         canonical = _absolute(reverse("marketplace:supplier", args=[business.slug]))
         context = {
             "business": business,
@@ -185,10 +259,17 @@ class SupplierView(View):
             "page_obj": page,
             "trainings_completed": trainings_completed,
             "certifications": certifications,
+            "photos": photos,
             "stats": selectors.supplier_stats(business),
             "mentor_names": [mentor.get_full_name() for mentor in active_mentors_of(business)],
             "canonical": canonical,
             "alternates": [(code, f"{canonical}?lang={code}") for code, _n in settings.LANGUAGES],
+            "og_image": _absolute(business.logo.url) if business.logo else "",
+            "ld_json": _ld_json(
+                organization_ld(
+                    business, url=canonical, certifications=certifications, photos=photos
+                )
+            ),
         }
         return render(request, self.template_name, context)
 

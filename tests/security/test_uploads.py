@@ -42,8 +42,9 @@ from PIL import Image
 from core import pdf_safety, uploads
 from marketplace.models import Inquiry, InquiryMessage
 from mentoring.models import SessionMaterial, TrainingSession
+from outcomes.models import Shipment
 from umkm import csv_io
-from umkm.models import Business, Certification, Product, ProductImage
+from umkm.models import Business, BusinessPhoto, Certification, Product, ProductImage
 
 from ..factories import (
     BusinessFactory,
@@ -61,7 +62,18 @@ from ..support.pdfs import PAGES, catalog, pdf_file
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = ("accounts", "umkm", "mentoring", "marketplace", "notifications", "config")
+OUR_APPS = (
+    "accounts",
+    "backoffice",
+    "core",
+    "umkm",
+    "mentoring",
+    "marketplace",
+    "notifications",
+    "outcomes",
+    "pages",
+    "config",
+)
 HTML = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 MB = 1024 * 1024
@@ -235,6 +247,20 @@ def business_logo() -> Submission:
     )
 
 
+def business_photo() -> Submission:
+    owner, business = owner_with_business()
+    client = signed_in(owner)
+    url = reverse("umkm:business-edit", args=[business.slug])
+    data = {**form_data(client.get(url).context["form"]), "add_photo_alt": "Our workshop"}
+    return Submission(
+        client,
+        url,
+        data,
+        "add_photo",
+        lambda: [p.image.name for p in BusinessPhoto.objects.filter(business=business)],
+    )
+
+
 def certificate_document() -> Submission:
     owner, business = owner_with_business()
     data = {"kind": "halal", "number": "ID-0001", "issuer": "BPJPH", "issued_on": "2024-03-01"}
@@ -285,6 +311,25 @@ def session_material() -> Submission:
         {"title": "Slides"},
         "file",
         lambda: [m.file.name for m in SessionMaterial.objects.filter(session=session)],
+    )
+
+
+def shipment_document() -> Submission:
+    owner, business = owner_with_business()
+    data = {
+        "shipped_on": (timezone.localdate() - timedelta(days=3)).isoformat(),
+        "buyer_country": "NL",
+        "products": "Keripik nanas",
+        "value_usd": "1200.00",
+        "incoterm": "FOB",
+        "document_kind": "invoice",
+    }
+    return Submission(
+        signed_in(owner),
+        reverse("outcomes:shipment-create", args=[business.slug]),
+        data,
+        "document",
+        lambda: [s.document.name for s in Shipment.objects.filter(business=business)],
     )
 
 
@@ -357,6 +402,26 @@ def admin_business_logo() -> Submission:
     return _admin_change(BusinessFactory(), "logo")
 
 
+def admin_business_photo() -> Submission:
+    business = BusinessFactory()
+    client = signed_in(superuser())
+    url = reverse("admin:umkm_business_change", args=[business.pk])
+    data = admin_data(client, url)
+    # One more row in the profile photo inline.
+    prefix = next(key for key in data if key.endswith("-TOTAL_FORMS") and "photos" in key)
+    prefix = prefix.removesuffix("-TOTAL_FORMS")
+    index = int(data[f"{prefix}-TOTAL_FORMS"])
+    data[f"{prefix}-TOTAL_FORMS"] = str(index + 1)
+    data[f"{prefix}-{index}-alt_text"] = "Workshop"
+    return Submission(
+        client,
+        url,
+        data,
+        f"{prefix}-{index}-image",
+        lambda: [p.image.name for p in BusinessPhoto.objects.filter(business=business)],
+    )
+
+
 def admin_certificate_document() -> Submission:
     return _admin_change(CertificationFactory(), "document")
 
@@ -405,8 +470,10 @@ class Path_:
 
 PATHS = {
     "business-logo": Path_("umkm.forms.BusinessForm.logo", "image", business_logo),
+    "business-photo": Path_("umkm.forms.BusinessForm.add_photo", "image", business_photo),
     "certificate": Path_("umkm.forms.CertificationForm.document", "document", certificate_document),
     "product-photo": Path_("umkm.forms.ProductImageForm.image", "image", product_photo),
+    "shipment-document": Path_("outcomes.forms.ShipmentForm.document", "document", shipment_document),
     "session-material": Path_(
         "mentoring.forms.trainings.MaterialForm.file", "document", session_material
     ),
@@ -417,6 +484,7 @@ PATHS = {
         "marketplace.forms.inquiries.ReplyForm.attachment", "document", reply_attachment
     ),
     "admin-business-logo": Path_("admin:umkm.Business.logo", "image", admin_business_logo),
+    "admin-business-photo": Path_("admin:umkm.BusinessPhoto.image", "image", admin_business_photo),
     "admin-certificate": Path_(
         "admin:umkm.Certification.document", "document", admin_certificate_document
     ),
@@ -430,11 +498,14 @@ CSV_IMPORT = "umkm.forms.CsvImportForm.file"
 # Model fields and where their uploads come in.
 MODEL_FIELDS = {
     "umkm.Business.logo": "business-logo, admin-business-logo",
+    "umkm.BusinessPhoto.image": "business-photo, admin-business-photo",
     "umkm.Certification.document": "certificate, admin-certificate",
     "umkm.ProductImage.image": "product-photo, admin-product-photo",
     "umkm.ProductImage.thumb_small": "made by the thumbnail task from the checked photo",
     "umkm.ProductImage.thumb_large": "made by the thumbnail task from the checked photo",
     "mentoring.SessionMaterial.file": "session-material, admin-session-material",
+    # Recorded on the site only: the outcomes admin is read-only.
+    "outcomes.Shipment.document": "shipment-document",
     # The admin shows a message's attachment but does not take one (written on the site).
     "marketplace.InquiryMessage.attachment": "inquiry-attachment, reply-attachment",
 }
@@ -474,6 +545,10 @@ def admin_file_fields() -> set[str]:
     request.user = superuser()
     found = set()
     for model, model_admin in admin.site._registry.items():
+        if not (
+            model_admin.has_add_permission(request) or model_admin.has_change_permission(request)
+        ):
+            continue  # a read-only admin takes no file
         forms_ = [(model, model_admin.get_form(request))]
         forms_ += [
             (inline.model, inline.get_formset(request).form)
