@@ -473,7 +473,9 @@ PATHS = {
     "business-photo": Path_("umkm.forms.BusinessForm.add_photo", "image", business_photo),
     "certificate": Path_("umkm.forms.CertificationForm.document", "document", certificate_document),
     "product-photo": Path_("umkm.forms.ProductImageForm.image", "image", product_photo),
-    "shipment-document": Path_("outcomes.forms.ShipmentForm.document", "document", shipment_document),
+    "shipment-document": Path_(
+        "outcomes.forms.ShipmentForm.document", "document", shipment_document
+    ),
     "session-material": Path_(
         "mentoring.forms.trainings.MaterialForm.file", "document", session_material
     ),
