@@ -10,6 +10,7 @@ from accounts.views import HomeView
 from core import files
 from marketplace.sitemaps import SITEMAPS
 from marketplace.views.catalogue import robots_txt
+from notifications.views import WhatsAppWebhookView
 
 from . import health
 from .security import with_inline_assets
@@ -35,6 +36,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("backoffice.urls")),
     path("notifications/", include("notifications.urls")),
+    path("webhooks/whatsapp/", WhatsAppWebhookView.as_view(), name="whatsapp-webhook"),
     path("umkm/", include("umkm.urls")),
     path("mentoring/", include("mentoring.urls")),
     path("catalogue/", include("marketplace.urls")),
