@@ -30,6 +30,7 @@ from .mentoring import (
 )
 from .notifications import (
     NotificationFactory,
+    WhatsAppNumberFactory,
 )
 from .umkm import (
     BusinessFactory,
@@ -70,4 +71,5 @@ __all__ = [
     "SubCategoryFactory",
     "TrainingSessionFactory",
     "UserFactory",
+    "WhatsAppNumberFactory",
 ]

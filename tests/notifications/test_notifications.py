@@ -539,7 +539,7 @@ def test_preferences_page_turns_email_off_per_kind(client, owner):
     # A mentor's kind is not an owner's choice (issue 15).
     assert 'name="mentor_approved"' not in response.text
     owner_kinds = re.findall(r'name="(\w+)" value="email"', response.text)
-    data = {kind: "email" for kind in owner_kinds}
+    data = dict.fromkeys(owner_kinds, "email")
     data["welcome"] = "none"  # only in the notification centre
     response = client.post(reverse("notifications:preferences"), data)
     assert response.status_code == 302
