@@ -59,10 +59,14 @@ def delivery_figures(*, now: datetime | None = None, days: int = FIGURES_DAYS) -
     }
 
 
-def whatsapp_failed():
-    """WhatsApp messages that failed for good (their email went instead), newest first."""
+def whatsapp_failed(*, now: datetime | None = None, days: int = FIGURES_DAYS):
+    """WhatsApp messages of the last ``days`` days that failed for good (their email
+    went instead, if the person has an address), newest first."""
+    since = (now or timezone.now()) - timedelta(days=days)
     return (
-        Notification.objects.filter(whatsapp_status=Notification.WhatsAppStatus.FAILED)
+        Notification.objects.filter(
+            whatsapp_status=Notification.WhatsAppStatus.FAILED, created_at__gte=since
+        )
         .select_related("recipient")
         .order_by("-created_at", "-pk")
     )
