@@ -17,6 +17,7 @@ from demo.loaders.bulk import (
 )
 from demo.loaders.marketplace import marketplace_summary, seed_marketplace
 from demo.loaders.mentoring import mentoring_summary, seed_mentoring
+from demo.loaders.notifications import seed_whatsapp_numbers
 from demo.loaders.umkm import seed_businesses, seed_categories, seed_summary
 
 
@@ -83,6 +84,7 @@ class Command(BaseCommand):
                 seed_mentoring()
                 seed_marketplace()
                 backdate_fresh_businesses(businesses)
+            seed_whatsapp_numbers()
             if products:
                 # Scale mode: businesses, mentors, trainings and inquiries grow with N.
                 started = time.monotonic()
