@@ -120,11 +120,14 @@ class WhatsAppNumberView(LoginRequiredMixin, View):
             except ValidationError as exc:
                 _add_errors(form, exc)
             else:
-                messages.success(
-                    request,
-                    _("We sent a six-digit code to %(number)s by WhatsApp. Enter it below.")
-                    % {"number": number.phone},
-                )
+                if number.is_confirmed:
+                    messages.info(request, _("This number is already confirmed."))
+                else:
+                    messages.success(
+                        request,
+                        _("We sent a six-digit code to %(number)s by WhatsApp. Enter it below.")
+                        % {"number": number.phone},
+                    )
                 return redirect(reverse("notifications:preferences") + "#whatsapp")
         return _preferences_page(request, number_form=form, status=400)
 

@@ -70,7 +70,8 @@ def _taken_by_other(*, user, phone_number: str) -> bool:
 
 def whatsapp_number_add(*, user, number: str, now: datetime | None = None) -> WhatsAppNumber:
     """Add or change a person's number: it waits for the six-digit code we send it as
-    an authentication template. The number in use before stays off until confirmed."""
+    an authentication template. The number in use before stays off until the new one is
+    confirmed. The number already confirmed, typed again, changes nothing."""
     if not channel_on():
         raise ValidationError(MSG_CHANNEL_OFF, code="off")
     normalised = phone.normalise(number)
@@ -80,6 +81,8 @@ def whatsapp_number_add(*, user, number: str, now: datetime | None = None) -> Wh
     code = f"{secrets.randbelow(10**6):06d}"
     with transaction.atomic():
         current = WhatsAppNumber.objects.select_for_update().filter(user=user).first()
+        if current is not None and current.is_confirmed and current.phone == normalised:
+            return current  # nothing to confirm again
         if (
             current is not None
             and current.status == WhatsAppNumber.Status.PENDING

@@ -210,3 +210,11 @@ def test_staff_read_every_template_to_register(cast):
     listing = client.get("/admin/notifications/whatsappnumber/")
     assert listing.status_code == 200
     assert TEMPLATES in listing.text
+
+
+def test_the_confirmed_number_typed_again_changes_nothing(cast, fake_graph):
+    WhatsAppNumberFactory(user=cast.owner, phone="+6281234567890")
+    response = signed_in(cast.owner).post(NUMBER, {"number": "0812 3456 7890"}, follow=True)
+    assert "already confirmed" in response.text
+    assert WhatsAppNumber.objects.get(user=cast.owner).status == "confirmed"
+    assert fake_graph.sent == []
