@@ -432,3 +432,46 @@ def test_removing_the_number_sends_waiting_messages_by_email(
     notification.refresh_from_db()
     assert (notification.whatsapp_status, notification.email_status) == ("skipped", "sent")
     assert not NotificationPreference.objects.filter(user=wa_owner, email=True).exists()
+
+
+def test_an_unreachable_api_is_retried_later(fake_graph, wa_owner, settings):
+    with mock.patch.object(whatsapp, "whatsapp_enqueue"):
+        notification = _notify(wa_owner)
+    fake_graph.stop()  # nothing listens any more
+    with pytest.raises(whatsapp.DeliveryFailed):
+        whatsapp.notification_deliver_whatsapp(notification_id=notification.pk)
+    notification.refresh_from_db()
+    assert (notification.whatsapp_status, notification.whatsapp_error_code) == (
+        "pending",
+        "network",
+    )
+
+
+def test_a_bad_token_fails_with_metas_code_and_the_email_goes(
+    fake_graph, wa_owner, settings, django_capture_on_commit_callbacks
+):
+    settings.WHATSAPP_ACCESS_TOKEN = "expired"
+    services.preferences_update(user=wa_owner, channels_by_kind={"welcome": (False, True)})
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = _notify(wa_owner)
+    notification.refresh_from_db()
+    assert (notification.whatsapp_status, notification.whatsapp_error_code) == ("failed", "190")
+    assert notification.email_status == "sent"
+
+
+def test_client_reads_an_http_429_without_a_json_body_as_retryable(fake_graph, settings):
+    from notifications.whatsapp import client
+
+    class TooMany:
+        status_code = 429
+        reason_phrase = "Too Many Requests"
+
+        def json(self):
+            raise ValueError
+
+    with (
+        mock.patch("httpx.post", return_value=TooMany()),
+        pytest.raises(client.GraphError) as exc,
+    ):
+        client.send_text(to="+6281234567890", text="hi")
+    assert exc.value.retryable and exc.value.code == "http429"
