@@ -37,7 +37,7 @@ lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
-	$(VENV)/bin/bandit -q -c pyproject.toml -r accounts backoffice config core demo mentoring marketplace notifications umkm
+	$(VENV)/bin/bandit -q -c pyproject.toml -r accounts backoffice config core demo mentoring marketplace notifications outcomes umkm
 
 migrations-check: install-dev
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run

@@ -1,3 +1,4 @@
+from allauth.account.views import SignupView as AllauthSignupView
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -15,6 +16,41 @@ from django.views.i18n import set_language
 
 from . import services
 from .forms import ProfileForm
+from .models import User
+
+PASSWORD_FIELDS = ("password1", "password2")
+
+
+class SignupView(AllauthSignupView):
+    """allauth's sign-up page, which keeps what was typed.
+
+    - ``?role=buyer`` (the "Contact supplier" button) preselects that role; the choice
+      then travels in the form itself, so a page with errors keeps it, and ``next``
+      still brings the new buyer back to the supplier.
+    - After a validation error the passwords stay filled in, so that a taken email
+      address or a missing name does not cost the person their password twice — but
+      only over HTTPS (the page is ``never_cache``, as allauth sets it) and only when
+      the passwords themselves were accepted: a password that was refused (too short,
+      too common, not the same twice) must be typed again anyway, and Django's default
+      of never writing a password into a page stays for plain HTTP.
+    """
+
+    def get_initial(self) -> dict:
+        initial = super().get_initial()
+        role = self.request.GET.get("role", "")
+        if role in User.Role.values:
+            initial["role"] = role
+        return initial
+
+    def form_invalid(self, form):
+        keep = self.request.is_secure() and not any(
+            form.has_error(name) for name in PASSWORD_FIELDS if name in form.fields
+        )
+        if keep:
+            for name in PASSWORD_FIELDS:
+                if name in form.fields:
+                    form.fields[name].widget.render_value = True
+        return super().form_invalid(form)
 
 
 class HomeView(TemplateView):

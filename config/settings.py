@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "umkm",
     "mentoring",
     "marketplace",
+    "outcomes",
     "backoffice",
 ]
 # The demo data and its seed_demo command: development, tests and the benchmark only.
@@ -122,6 +123,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
             ],
+            # One date and number style everywhere (core/formatting.py), in every
+            # template, email and PDF without a {% load %}.
+            "builtins": ["core.templatetags.formatting"],
         },
     },
 ]
@@ -186,6 +190,9 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Jembatan UMKM] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+# Tell people by email when their password or email address changed (branded, in
+# their language: accounts.adapter.AccountAdapter).
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 
 # Language and time.
 LANGUAGE_CODE = "id"
@@ -194,6 +201,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Jakarta")
 USE_I18N = True
 USE_TZ = True
+# "5 Dec 2026" / "5 Des 2026", times with their zone: core/formats/<language>/formats.py.
+FORMAT_MODULE_PATH = ["core.formats"]
 
 # Static and media files: whitenoise serves static files; nothing from a CDN.
 STATIC_URL = "/static/"
@@ -342,7 +351,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "mentoring.tasks.sweep_mentorships",
         "schedule": crontab(minute=5),
     },
+    # Follow-up surveys that fell due, and reminders of unanswered ones (idempotent).
+    "outcomes-follow-ups": {
+        "task": "outcomes.tasks.sweep_follow_ups",
+        "schedule": crontab(hour=8, minute=10),
+    },
     # Training reminders 24 h and 1 h before the start (idempotent, catches up).
+    # The programme dashboard's figures, computed ahead of the page (shown with the time).
+    "programme-snapshots": {
+        "task": "backoffice.tasks.refresh_programme_snapshots",
+        "schedule": 600.0,
+    },
     "trainings-sweep": {
         "task": "mentoring.tasks.sweep_trainings",
         "schedule": 300.0,

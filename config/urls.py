@@ -6,7 +6,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.forms import AdminLoginForm
-from accounts.views import HomeView
+from accounts.views import HomeView, SignupView
 from core import files
 from marketplace.sitemaps import SITEMAPS
 from marketplace.views.catalogue import robots_txt
@@ -32,6 +32,8 @@ urlpatterns = [
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path("admin/", admin.site.urls),
+    # Before allauth's: the sign-up page that preselects the role and keeps passwords.
+    path("accounts/signup/", SignupView.as_view(), name="account_signup"),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("backoffice.urls")),
@@ -40,6 +42,7 @@ urlpatterns = [
     path("umkm/", include("umkm.urls")),
     path("mentoring/", include("mentoring.urls")),
     path("catalogue/", include("marketplace.urls")),
+    path("outcomes/", include("outcomes.urls")),
     path("api/v1/", include("marketplace.urls.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(

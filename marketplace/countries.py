@@ -1,5 +1,7 @@
 """The destination countries an inquiry or a buying request may name."""
 
+import unicodedata
+
 from django.utils.translation import gettext_lazy as _
 
 # ISO 3166-1 alpha-2 codes of the markets Indonesian exporters deal with most, with
@@ -85,8 +87,25 @@ COUNTRIES = [
 COUNTRY_NAMES = dict(COUNTRIES)
 
 
+OTHER_COUNTRY = "ZZ"
+
+
 def country_name(code: str) -> str:
     return str(COUNTRY_NAMES.get(code, code))
+
+
+def _by_name(name: str) -> str:
+    """Sort key of a name: without accents and case ("Åland" with the A's, "Türkiye"
+    with the T's)."""
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+
+
+def countries_by_name() -> list[tuple[str, str]]:
+    """The destination countries sorted by their name in the active language, "Other"
+    last: a form's choices (a callable, so each page sorts in its own language)."""
+    rows = [(code, str(name)) for code, name in COUNTRIES if code != OTHER_COUNTRY]
+    rows.sort(key=lambda row: _by_name(row[1]))
+    return [*rows, (OTHER_COUNTRY, str(COUNTRY_NAMES[OTHER_COUNTRY]))]
 
 
 # Where a buyer's company is based (``BuyerProfile.country``): every country, since a
@@ -346,6 +365,8 @@ BUYER_COUNTRIES: dict[str, str] = {
     "AX": "Åland Islands",
 }
 BUYER_COUNTRY_CHOICES = list(BUYER_COUNTRIES.items())
+# The same sorted by name for the form (the model keeps its choices, and migrations).
+BUYER_COUNTRIES_BY_NAME = sorted(BUYER_COUNTRY_CHOICES, key=lambda row: _by_name(row[1]))
 
 
 def buyer_country_name(code: str) -> str:

@@ -22,9 +22,13 @@ from .models import BuyingRequest, ExchangeRate, Inquiry, InquiryMessage, Quote
 FACET_CACHE_SECONDS = 120  # whole anonymous pages: 60 s, marketplace/caching.py
 RATE_CACHE_KEY = "marketplace:idr_per_usd"
 RATE_CACHE_SECONDS = 300
-# Unanswered inquiries: the hourly job reminds the supplier, then staff once
+# The time a supplier has to answer an inquiry: past it, an unanswered inquiry counts
+# against the public response rate, the hourly job reminds the supplier, then staff once
 # (``marketplace.services``, which imports these; selectors never import services).
-REMIND_UNANSWERED_AFTER = timedelta(hours=48)
+REPLY_WINDOW = timedelta(hours=48)
+REMIND_UNANSWERED_AFTER = REPLY_WINDOW
+# The public response figures appear once this many inquiries are past the window.
+MIN_INQUIRIES_FOR_FIGURES = 3
 STAFF_REMINDER_KEY = "inquiry-staff-reminder:{pk}"  # one staff reminder per inquiry
 FINAL_OUTCOMES = {Inquiry.Outcome.NO_DEAL, Inquiry.Outcome.DEAL_WON}
 
@@ -315,30 +319,50 @@ def related_products(product: Product, *, limit: int = 4):
 
 @dataclass(frozen=True)
 class SupplierStats:
-    inquiries: int
-    response_rate: int | None  # percent of inquiries answered
-    median_reply_hours: float | None
+    """A supplier's public response figures (``supplier_stats``). Stable shape: pages,
+    the API and the supplier profile read these names."""
+
+    inquiries: int  # inquiries counted: past the reply window, not spam, not quote threads
+    response_rate: int | None  # percent answered within the window; None until enough
+    median_reply_hours: float | None  # median first reply of those answered; None until enough
+    window_hours: int = int(REPLY_WINDOW.total_seconds() // 3600)
+    minimum: int = MIN_INQUIRIES_FOR_FIGURES
+
+    @property
+    def shown(self) -> bool:
+        """Enough inquiries are past the reply window for the figures to mean something."""
+        return self.inquiries >= self.minimum
 
 
-def supplier_stats(business: Business) -> SupplierStats:
-    """Response rate and median first-reply time from real inquiries (not spam)."""
+def supplier_stats(business: Business, *, now=None) -> SupplierStats:
+    """Response rate and median first-reply time from real inquiries (not spam, not the
+    threads a quote opened), counting only those older than ``REPLY_WINDOW``: a supplier
+    is not judged on an inquiry still inside the time it has to answer. The rate is the
+    share of them answered within the window. Both figures stay None until at least
+    ``MIN_INQUIRIES_FOR_FIGURES`` inquiries count. The one source of these figures for
+    every page and the API."""
     from .models import Inquiry
 
+    now = now or timezone.now()
     rows = list(
-        Inquiry.objects.filter(business=business, quote__isnull=True)  # quotes answer at once
+        Inquiry.objects.filter(
+            business=business,
+            quote__isnull=True,  # quotes answer at once
+            created_at__lte=now - REPLY_WINDOW,
+        )
         .exclude(status=Inquiry.Status.SPAM)
         .values_list("created_at", "first_reply_at")
     )
-    if not rows:
-        return SupplierStats(0, None, None)
-    replies = sorted(
-        (reply - created).total_seconds() / 3600 for created, reply in rows if reply is not None
-    )
+    if len(rows) < MIN_INQUIRIES_FOR_FIGURES:
+        return SupplierStats(len(rows), None, None)
+    delays = [reply - created for created, reply in rows if reply is not None]
+    in_time = sum(delay <= REPLY_WINDOW for delay in delays)
+    hours = sorted(delay.total_seconds() / 3600 for delay in delays)
     median = None
-    if replies:
-        mid = len(replies) // 2
-        median = replies[mid] if len(replies) % 2 else (replies[mid - 1] + replies[mid]) / 2
-    return SupplierStats(len(rows), round(100 * len(replies) / len(rows)), median)
+    if hours:
+        mid = len(hours) // 2
+        median = hours[mid] if len(hours) % 2 else (hours[mid - 1] + hours[mid]) / 2
+    return SupplierStats(len(rows), round(100 * in_time / len(rows)), median)
 
 
 # Staff work queues -------------------------------------------------------------------

@@ -805,7 +805,7 @@ def buying_request_create(
             "unit": _unit_label(unit),
             "title": buying_request.title,
             "category": category.name_en or category.name_id,
-            "date": valid_until.isoformat(),
+            "date": valid_until,
         }
         for business in buying_request_matching_businesses(category=category):
             notification_create(
@@ -924,7 +924,9 @@ def quote_create(
             context={
                 "business": business.name,
                 "title": locked.title,
-                "price": price_usd,
+                # US dollars as everywhere: "1,250.50" in both languages (the
+                # sentence writes "US$"; core.formatting); numbers in the reader's style.
+                "price": f"{Decimal(price_usd):,.2f}",
                 "incoterm": incoterm,
                 "moq": moq,
                 "days": lead_time_days,

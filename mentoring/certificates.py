@@ -15,9 +15,11 @@ from urllib.parse import urlencode
 import segno
 from django.conf import settings
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from fpdf import FPDF
+
+from core.formatting import format_date
 
 from .models import Registration
 
@@ -82,7 +84,7 @@ def certificate_pdf(registration: Registration) -> bytes:
     session = registration.session
     code = registration.certificate_code
     starts = timezone.localtime(session.starts_at)
-    date = formats.date_format(starts, "j F Y")
+    date = format_date(starts)
     host = session.host.get_full_name()
 
     pdf = FPDF(orientation="landscape", unit="mm", format="A4")

@@ -273,6 +273,51 @@ _KINDS += [
     ),
 ]
 
+_KINDS += [
+    # Programme outcomes (context: business, months, date, link, country, value, reason)
+    Kind(
+        key="outcome_survey",
+        label=_("A follow-up survey about your business"),
+        title=_("How is %(business)s doing %(months)s months on?"),
+        body=_(
+            "Please answer five short questions about %(business)s: revenue, workers, "
+            "exports and certificates. The link works until %(date)s and only for your "
+            "business."
+        ),
+        roles=frozenset({OWNER}),
+    ),
+    Kind(
+        key="outcome_survey_reminder",
+        label=_("A reminder of the follow-up survey"),
+        title=_("Reminder: the follow-up survey of %(business)s"),
+        body=_(
+            "You have not answered the %(months)s-month survey of %(business)s yet. It "
+            "takes two minutes; the link works until %(date)s."
+        ),
+        roles=frozenset({OWNER}),
+    ),
+    Kind(
+        key="shipment_verified",
+        label=_("Your export shipment is verified"),
+        title=_("Shipment to %(country)s verified"),
+        body=_(
+            "Disperindag verified the shipment of %(date)s (US$ %(value)s). It counts as "
+            "an export of %(business)s."
+        ),
+        roles=frozenset({OWNER}),
+    ),
+    Kind(
+        key="shipment_rejected",
+        label=_("Your export shipment was not accepted"),
+        title=_("Shipment to %(country)s not accepted"),
+        body=_(
+            "Disperindag could not verify the shipment of %(date)s (US$ %(value)s).\n"
+            "Reason: %(reason)s\nYou can record it again with the right document."
+        ),
+        roles=frozenset({OWNER}),
+    ),
+]
+
 KINDS: dict[str, Kind] = {kind.key: kind for kind in _KINDS}
 
 

@@ -97,7 +97,14 @@ class BusinessAdmin(ServiceAdminMixin, admin.ModelAdmin):
     raw_id_fields = ["owner"]
     # The slug is made from the name when the business is added and then stays: links
     # in emails, bookmarks and the sitemap point at it.
-    readonly_fields = ["slug", "verified_at", "verified_by", "created_at", "updated_at"]
+    readonly_fields = [
+        "slug",
+        "verified_at",
+        "verified_by",
+        "verification_note",
+        "created_at",
+        "updated_at",
+    ]
     inlines = [CertificationInline]
     actions = ["verify"]
 

@@ -220,5 +220,22 @@ class ReviewForm(forms.Form):
     )
 
 
+class VerifyBusinessForm(forms.Form):
+    """Staff confirm they checked the papers; a reason is needed (by the service) when
+    the NIB document is missing."""
+
+    confirm = forms.BooleanField(
+        label=_("I have compared the NIB document with the NIB number and the business."),
+        error_messages={"required": _("Tick the box to confirm you checked the documents.")},
+    )
+    reason = forms.CharField(
+        label=_("Reason for verifying without the NIB document"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Only when the NIB document is missing, e.g. checked in the OSS register."),
+    )
+
+
 class CsvImportForm(forms.Form):
     file = forms.FileField(label=_("CSV file"), help_text=_("Use the template; at most 2 MB."))

@@ -282,6 +282,12 @@ class Business(Bilingual, models.Model):
         blank=True,
         related_name="+",
     )
+    verification_note = models.TextField(
+        _("verification note"),
+        blank=True,
+        max_length=500,
+        help_text=_("Why staff verified the business without its NIB document, if they did."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

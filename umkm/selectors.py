@@ -8,10 +8,12 @@ from django.utils import timezone
 from .models import Business, Certification, Product, ProductImage
 
 
-def products_for_owner_list(business: Business):
-    """The owner's product list: one query for products, one for first photos."""
+def products_for_owner_list(business: Business, *, status: str = ""):
+    """The owner's product list, of one status if given (a ``Product.Status`` value):
+    one query for products, one for first photos."""
+    products = business.products.filter(status=status) if status else business.products.all()
     return (
-        business.products.select_related("category", "business")
+        products.select_related("category", "business")
         .annotate(image_count=Count("images"))
         .prefetch_related(
             Prefetch("images", queryset=ProductImage.objects.order_by("position", "id"))
@@ -32,12 +34,32 @@ def status_counts(business: Business) -> dict[str, int]:
 EXPIRY_HORIZON_DAYS = 30  # staff see verified certificates expiring within this many days
 
 
+def nib_documents(business: Business):
+    """The business's NIB certificates with an uploaded document (what staff check
+    before verifying), the newest first."""
+    return (
+        business.certifications.filter(kind=Certification.Kind.NIB)
+        .exclude(document="")
+        .order_by("-issued_on", "-pk")
+    )
+
+
 def businesses_awaiting_verification():
-    """Active businesses no staff member has verified yet, oldest first."""
+    """Active businesses no staff member has verified yet, oldest first; each with its
+    uploaded NIB documents (``nib_documents``) for the queue row's links."""
     return (
         Business.objects.active()
         .filter(verified_at__isnull=True)
         .select_related("owner")
+        .prefetch_related(
+            Prefetch(
+                "certifications",
+                queryset=Certification.objects.filter(kind=Certification.Kind.NIB)
+                .exclude(document="")
+                .order_by("-issued_on", "-pk"),
+                to_attr="nib_documents",
+            )
+        )
         .order_by("created_at", "pk")
     )
 

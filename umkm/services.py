@@ -33,6 +33,7 @@ from .models import (
     ProductTransition,
     validate_tiers_do_not_overlap,
 )
+from .selectors import nib_documents
 
 logger = logging.getLogger(__name__)
 
@@ -66,13 +67,39 @@ def business_create(*, owner: User, **fields) -> Business:
     return business
 
 
-def business_verify(*, business: Business, staff: User) -> bool:
-    """Record who verified the business and when; tell the owner. False if already."""
+MSG_NIB_DOCUMENT_MISSING = _(
+    "The NIB document has not been uploaded. Ask the owner to upload it, or write down "
+    "why you verify the business without it."
+)
+VERIFICATION_NOTE_MAX = 500
+
+
+def business_verify(*, business: Business, staff: User, reason: str = "") -> bool:
+    """Record who verified the business and when; tell the owner. False if already.
+
+    Buyers rely on the "Verified by Disperindag" badge: a business whose NIB document
+    was never uploaded is refused unless staff write down why they verify it anyway
+    (``reason``, kept on the business). Every door (the staff page, the admin, the demo)
+    comes through here.
+    """
+    if not (staff.is_authenticated and staff.is_staff):
+        raise PermissionDenied
     if not business.nib:
         raise ValidationError(_("A business needs its NIB before it can be verified."))
+    reason = " ".join(reason.split())
+    if len(reason) > VERIFICATION_NOTE_MAX:
+        raise ValidationError(
+            {
+                "reason": _("Keep the reason under %(max)d characters.")
+                % {"max": VERIFICATION_NOTE_MAX}
+            },
+            code="too_long",
+        )
+    if not reason and not nib_documents(business).exists():
+        raise ValidationError({"reason": MSG_NIB_DOCUMENT_MISSING}, code="nib_document_missing")
     with transaction.atomic():
         updated = Business.objects.filter(pk=business.pk, verified_at__isnull=True).update(
-            verified_at=timezone.now(), verified_by=staff
+            verified_at=timezone.now(), verified_by=staff, verification_note=reason
         )
         if not updated:
             return False
@@ -133,7 +160,7 @@ def certifications_warn_expiring(*, today: date | None = None) -> int:
                 kind="certification_expiring",
                 context={
                     "certificate": cert.get_kind_display(),
-                    "date": cert.expires_on.isoformat(),
+                    "date": cert.expires_on,
                     "days": days_left,
                 },
                 url=reverse("umkm:certification-list", args=[cert.business.slug]),

@@ -8,8 +8,9 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
@@ -27,6 +28,7 @@ from .forms import (
     ProductForm,
     ProductImageForm,
     ReviewForm,
+    VerifyBusinessForm,
 )
 from .models import EXPORT_FIELDS, Business, Certification, Product, ProductImage
 
@@ -165,19 +167,55 @@ class BusinessDetailView(LoginRequiredMixin, DetailView):
         return context
 
 
+def _queue_back(request) -> str:
+    """Where the confirm page returns to: its ``next`` (GET link or POSTed form) if it
+    stays on this site, else nothing."""
+    target = request.POST.get("next") or request.GET.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
+
+
 class BusinessVerifyView(StaffRequiredMixin, View):
+    """Staff verify a business in two steps: this page shows its NIB and documents and
+    asks for an explicit confirmation (and a reason when the NIB document is missing);
+    only the confirmed POST verifies, through ``business_verify``."""
+
+    template_name = "umkm/business_verify.html"
+
+    def get(self, request, slug):
+        business = get_object_or_404(Business.objects.select_related("owner"), slug=slug)
+        return self._render(request, business, VerifyBusinessForm())
+
     def post(self, request, slug):
-        business = get_object_or_404(Business, slug=slug)
+        business = get_object_or_404(Business.objects.select_related("owner"), slug=slug)
+        form = VerifyBusinessForm(request.POST)
+        if not form.is_valid():
+            return self._render(request, business, form, status=400)
         try:
-            if services.business_verify(business=business, staff=request.user):
-                messages.success(request, _("%(name)s is verified.") % {"name": business.name})
-            else:
-                messages.info(
-                    request, _("%(name)s was already verified.") % {"name": business.name}
-                )
+            verified = services.business_verify(
+                business=business, staff=request.user, reason=form.cleaned_data["reason"]
+            )
         except ValidationError as exc:
-            _form_errors(request, exc)
+            _add_service_errors(form, exc)
+            return self._render(request, business, form, status=400)
+        if verified:
+            messages.success(request, _("%(name)s is verified.") % {"name": business.name})
+        else:
+            messages.info(request, _("%(name)s was already verified.") % {"name": business.name})
         return redirect(safe_next(request, business.get_absolute_url()))
+
+    def _render(self, request, business, form, status=200):
+        context = {
+            "business": business,
+            "form": form,
+            "documents": list(selectors.nib_documents(business)),
+            "certifications": business.certifications.order_by("kind", "-issued_on"),
+            "next": _queue_back(request),
+        }
+        return render(request, self.template_name, context, status=status)
 
 
 class StaffVerificationQueueView(StaffRequiredMixin, TemplateView):
@@ -210,6 +248,11 @@ class CertificationListView(LoginRequiredMixin, FormView):
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "business": self.business}
+
+    def get_initial(self):
+        # ?kind=halal (a readiness item's link): the form opens with that kind chosen.
+        kind = self.request.GET.get("kind", "")
+        return {"kind": kind} if kind in Certification.Kind.values else {}
 
     def post(self, request, *args, **kwargs):
         if not self.can_edit:
@@ -323,12 +366,20 @@ class ProductListView(LoginRequiredMixin, ListView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
-        return selectors.products_for_owner_list(self.business)
+        # ?status=… (the dashboard's "products by status" links): a known status
+        # filters; anything else shows every product, with a message.
+        asked = self.request.GET.get("status", "")
+        self.status = asked if asked in Product.Status.values else ""
+        if asked and not self.status:
+            messages.warning(self.request, _("Unknown product status; showing all products."))
+        return selectors.products_for_owner_list(self.business, status=self.status)
 
     def get_context_data(self, **kwargs):
         # Each row's readiness comes from {% product_checklists %} (readiness).
         context = super().get_context_data(**kwargs)
         context["business"] = self.business
+        context["status"] = self.status
+        context["status_choices"] = Product.Status.choices
         context["can_edit"] = (
             Business.objects.editable_by(self.request.user).filter(pk=self.business.pk).exists()
         )

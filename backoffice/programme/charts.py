@@ -43,6 +43,11 @@ class Panel:
     title: str
     charts: list[Chart]
     table: Table
+    total_rows: int = 0  # the rows of the full table, when ``table`` shows only the first
+
+    @property
+    def cut(self) -> bool:
+        return self.total_rows > len(self.table.rows)
 
 
 def _svg(chart_id: str, title: str, desc: str, height: float, body: SafeString) -> SafeString:
@@ -225,8 +230,19 @@ def _join(parts: list[SafeString]) -> SafeString:
     return format_html_join("", "{}", ((part,) for part in parts))
 
 
-def programme_panels(programme, *, prefix: str = "chart", only=None) -> dict[str, Panel]:
-    """The dashboard's charts with their tables, by table key (``only`` some of them)."""
+def first_rows(table: Table, rows: int | None) -> Table:
+    """The table with its first ``rows`` rows only (all of them when ``rows`` is None)."""
+    if rows is None or len(table.rows) <= rows:
+        return table
+    return Table(table.key, table.title, table.columns, table.rows[:rows])
+
+
+def programme_panels(
+    programme, *, prefix: str = "chart", only=None, rows_shown: int | None = None
+) -> dict[str, Panel]:
+    """The dashboard's charts with their tables, by table key (``only`` some of them).
+    The bar charts' tables keep their first ``rows_shown`` rows (the largest ones): a
+    table as long as the number of cities would make the page grow with the data."""
     from django.utils import formats
 
     wanted = set(PANELS if only is None else only)
@@ -259,7 +275,8 @@ def programme_panels(programme, *, prefix: str = "chart", only=None) -> dict[str
         table = programme.table(key)
         title = str(table.title)
         svg = bar_chart(f"{prefix}-{key}", title, [(row[0], row[1]) for row in table.rows])
-        panels[key] = Panel(key, title, [Chart(title, svg)], table)
+        shown = first_rows(table, rows_shown)
+        panels[key] = Panel(key, title, [Chart(title, svg)], shown, len(table.rows))
     if "readiness" in wanted:
         table = programme.table("readiness")
         title = str(table.title)

@@ -387,7 +387,7 @@ class Programme:
             )
         )
 
-    @property
+    @cached_property
     def products(self) -> dict:
         groups = self.product_groups
         return {
@@ -605,7 +605,7 @@ class Programme:
     # The funnel (one query) --------------------------------------------------------
 
     @cached_property
-    def funnel(self) -> list[FunnelStep]:
+    def funnel_counts(self) -> dict[str, int]:
         """Businesses registered by the end of the period that reached each step and
         every step before it, by the end of the period."""
         end = self.end
@@ -640,9 +640,13 @@ class Programme:
         for (key, _label), step in zip(FUNNEL_STEPS[1:], reached, strict=True):
             condition &= step
             aggregates[key] = Count("pk", filter=condition)
-        counts = Business.objects.filter(scope_q(self.filters), created_at__lt=end).aggregate(
+        return Business.objects.filter(scope_q(self.filters), created_at__lt=end).aggregate(
             **aggregates
         )
+
+    @cached_property
+    def funnel(self) -> list[FunnelStep]:
+        counts = self.funnel_counts
         steps, before = [], None
         for key, label in FUNNEL_STEPS:
             count = counts[key]
@@ -797,6 +801,11 @@ class Programme:
                 row.gain = round(statistics.fmean(gains[pk]), 1)
         return sorted(table.values(), key=lambda r: (-r.hours, -r.mentees, r.name.lower(), r.pk))
 
+    @cached_property
+    def mentor_count(self) -> int:
+        """How many mentors the whole table has (a snapshot keeps only the first ones)."""
+        return len(self.mentors)
+
     # Chart series ------------------------------------------------------------------
 
     @cached_property
@@ -838,12 +847,18 @@ class Programme:
         ]
 
     @cached_property
-    def categories(self) -> list[tuple[str, int]]:
-        """Products listed today by top-level category, the largest first (named from
-        the small category table)."""
+    def category_counts(self) -> list[tuple[int, int]]:
+        """(category id, products listed today) of the filtered businesses."""
         counts: dict[int, int] = {}
         for _business, category, now, _listed, _previous in self.product_groups:
             counts[category] = counts.get(category, 0) + now
+        return sorted(counts.items())
+
+    @cached_property
+    def categories(self) -> list[tuple[str, int]]:
+        """Products listed today by top-level category, the largest first (named from
+        the small category table)."""
+        counts = dict(self.category_counts)
         english = (get_language() or "id").startswith("en")
         categories = Category.objects.order_by().values_list("pk", "parent", "name_id", "name_en")
         parents, names = {}, {}

@@ -3,7 +3,8 @@
 A period is a range of whole days in the viewer's time zone. Calendar periods (this
 month, quarter, year) run from their first day up to today and are compared with the
 same part of the previous month, quarter or year (1–14 March with 1–14 February); a
-whole past month (the printed report) with the whole previous month. A custom range is
+whole month, quarter or year (the printed report, or "this month" on its last day) with
+the whole previous one (November with all 31 days of October). A custom range is
 compared with the range of the same number of days just before it.
 """
 
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from umkm.models import Business
+from umkm.regions import PROVINCES
 
 MONTH, QUARTER, YEAR, CUSTOM = "month", "quarter", "year", "custom"
 PERIOD_CHOICES = [
@@ -81,8 +83,10 @@ class Period:
 
 def date_range_label(start: dt.date, end: dt.date) -> str:
     if start == end:
-        return formats.date_format(start, "j F Y")
-    return f"{formats.date_format(start, 'j F Y')} – {formats.date_format(end, 'j F Y')}"
+        return formats.date_format(start, "DATE_FORMAT")
+    return (
+        f"{formats.date_format(start, 'DATE_FORMAT')} – {formats.date_format(end, 'DATE_FORMAT')}"
+    )
 
 
 def calendar_period(kind: str, *, today: dt.date) -> Period:
@@ -106,8 +110,14 @@ def month_period(year: int, month: int) -> Period:
 
 
 def _with_previous_unit(kind: str, start: dt.date, end: dt.date, months: int) -> Period:
+    """The previous unit: whole when this one is whole (all of October for all of
+    November, not 1–30 October), else its same first days, capped at its last day."""
     previous_start = add_months(start, -months)
-    previous_end = min(previous_start + (end - start), start - dt.timedelta(days=1))
+    day_before = start - dt.timedelta(days=1)
+    if end == add_months(start, months) - dt.timedelta(days=1):
+        previous_end = day_before
+    else:
+        previous_end = min(previous_start + (end - start), day_before)
     return Period(kind, start, end, previous_start, previous_end)
 
 
@@ -157,18 +167,20 @@ def default_filters(*, today: dt.date | None = None) -> Filters:
 
 
 def city_choices() -> list[tuple[str, str]]:
-    cities = Business.objects.active().order_by("city").values_list("city", flat=True).distinct()
-    return [(city, city) for city in cities if city]
+    """Every city and regency a business can be in (the fixed list of ``umkm.regions``,
+    which grows with the map, not with the number of businesses: no query)."""
+    cities = sorted({city for cities in PROVINCES.values() for city in cities})
+    return [(city, city) for city in cities]
 
 
-def mentor_choices() -> list[tuple[str, str]]:
-    """Approved mentors (also those whose account was closed: their history counts)."""
-    mentors = (
-        User.objects.filter(role=User.Role.MENTOR, mentor_approved_at__isnull=False)
-        .order_by("full_name", "email")
-        .values_list("pk", "full_name", "email")
-    )
-    return [(str(pk), name or email) for pk, name, email in mentors]
+def approved_mentor(text: str) -> User | None:
+    """The approved mentor (also one whose account was closed: their history counts)
+    whose email address, or number (as the dashboard's own links carry it), is ``text``."""
+    mentors = User.objects.filter(role=User.Role.MENTOR, mentor_approved_at__isnull=False)
+    if text.isascii() and text.isdigit():
+        number = int(text)
+        return mentors.filter(pk=number).first() if number < 2**63 else None
+    return mentors.filter(email__iexact=text).first()
 
 
 class DateInput(forms.DateInput):
@@ -210,17 +222,33 @@ class ProgrammeFilterForm(forms.Form):
         choices=[("", _("All sectors")), *Business.Sector.choices],
         error_messages={"invalid_choice": _("Choose a sector from the list.")},
     )
-    mentor = forms.ChoiceField(
+    # A mentor is typed (their email address), not chosen from a list: a list of every
+    # mentor would make the page grow with the programme (2,500 mentors at a million
+    # products). The dashboard's links carry the mentor's number instead.
+    mentor = forms.CharField(
         label=_("Mentor"),
         required=False,
-        error_messages={"invalid_choice": _("Choose a mentor from the list.")},
+        max_length=254,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("mentor's email address")}
+        ),
     )
 
     def __init__(self, *args, today: dt.date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
         self.fields["city"].choices = [("", _("All cities")), *city_choices()]
-        self.fields["mentor"].choices = [("", _("All mentors")), *mentor_choices()]
+        self.mentor = None
+
+    def clean_mentor(self) -> str:
+        text = self.cleaned_data["mentor"].strip()
+        if text:
+            self.mentor = approved_mentor(text)
+            if self.mentor is None:
+                raise forms.ValidationError(
+                    _("No approved mentor has this email address."), code="unknown_mentor"
+                )
+        return text
 
     def clean(self):
         data = super().clean()
@@ -257,13 +285,13 @@ class ProgrammeFilterForm(forms.Form):
             period = custom_period(data["start"], data["end"])
         else:
             period = calendar_period(kind, today=self.today)
-        mentor_id = int(data["mentor"]) if data.get("mentor") else None
+        mentor = self.mentor
         return Filters(
             period=period,
             city=data.get("city") or "",
             sector=data.get("sector") or "",
-            mentor_id=mentor_id,
-            mentor_name=dict(self.fields["mentor"].choices).get(data.get("mentor") or "", ""),
+            mentor_id=mentor.pk if mentor else None,
+            mentor_name=(mentor.full_name or mentor.email) if mentor else "",
         )
 
 

@@ -9,7 +9,12 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.countries import BUYER_COUNTRIES, BUYER_COUNTRY_CHOICES, buyer_country_name
+from marketplace.countries import (
+    BUYER_COUNTRIES,
+    BUYER_COUNTRIES_BY_NAME,
+    BUYER_COUNTRY_CHOICES,
+    buyer_country_name,
+)
 from marketplace.models import MSG_COMPANY_NAME, BuyerProfile
 from umkm.models import Category
 
@@ -21,7 +26,7 @@ country_name = buyer_country_name
 class BuyerProfileForm(forms.ModelForm):
     country = forms.ChoiceField(
         label=capfirst(BuyerProfile._meta.get_field("country").verbose_name),
-        choices=[("", _("Choose a country")), *COUNTRY_CHOICES],
+        choices=[("", _("Choose a country")), *BUYER_COUNTRIES_BY_NAME],
         help_text=_("Where your company is based."),
     )
     website = forms.URLField(

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from core import idempotency
 from core.bounds import MAX_PRICE_USD, MAX_QUANTITY
 from core.uploads import clean_document_upload
-from marketplace.countries import COUNTRIES
+from marketplace.countries import countries_by_name
 from marketplace.models import (
     INCOTERM_CHOICES,
     INQUIRY_MAX_QUANTITY,
@@ -79,6 +79,11 @@ def _attachment_field() -> forms.FileField:
     )
 
 
+def _destination_choices() -> list[tuple[str, str]]:
+    """Countries by their name in the page's language (evaluated at each render)."""
+    return [("", "—"), *countries_by_name()]
+
+
 def _message_field(label) -> forms.CharField:
     return forms.CharField(
         label=label,
@@ -121,7 +126,7 @@ class InquiryForm(HoneypotMixin, AttachmentMixin, forms.Form):
     )
     incoterm = forms.ChoiceField(label=_("Incoterm"), choices=INCOTERM_CHOICES, initial="FOB")
     destination_country = forms.ChoiceField(
-        label=_("Destination country"), choices=[("", "—"), *COUNTRIES]
+        label=_("Destination country"), choices=_destination_choices
     )
     destination_port = forms.CharField(
         label=_("Destination port (optional)"), required=False, max_length=100
@@ -213,7 +218,7 @@ class BuyingRequestForm(HoneypotMixin, forms.Form):
     unit = forms.ChoiceField(label=_("Unit"), choices=Product.Unit.choices)
     target_price_usd = _price_field(_("Target price per unit (USD, optional)"), required=False)
     destination_country = forms.ChoiceField(
-        label=_("Destination country"), choices=[("", "—"), *COUNTRIES]
+        label=_("Destination country"), choices=_destination_choices
     )
     valid_until = forms.DateField(
         label=_("Valid until"),

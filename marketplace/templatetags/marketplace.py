@@ -5,12 +5,12 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from core.formatting import format_number, format_rupiah, format_usd
 from marketplace.models import Inquiry
 from marketplace.selectors import current_rate
 from umkm.models import Product
@@ -34,6 +34,15 @@ def unit_label(unit: str):
 def unit_label_filter(product):
     """``{{ product|unit_label }}``: ``product.get_unit_display`` without its cost."""
     return unit_label(product.unit)
+
+
+@register.filter
+def quantity(value, unit: str = ""):
+    """``{{ inquiry.quantity|quantity:inquiry.unit }}`` → "2,400 pack" / "2.400 pak": the
+    number in the language's style and the unit's translated label."""
+    if value is None or value == "":
+        return ""
+    return f"{format_number(value)} {unit_label(unit)}".strip()
 
 
 @register.simple_tag(takes_context=True)
@@ -76,30 +85,30 @@ def price(context, product):
     usd, idr = product.fob_usd, product.price_idr
     if _prefers_usd(context):
         if usd is not None:
-            return format_html("US$ {} <small>FOB</small>", f"{usd:,.2f}")
+            return format_html("{} <small>FOB</small>", format_usd(usd))
         if idr is not None and (rate := _rate(context)):
             value = (idr / rate).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
             return format_html(
-                '<span class="approx">≈ US$ {} <small>({})</small></span>',
-                f"{value:,.2f}",
+                '<span class="approx">≈ {} <small>({})</small></span>',
+                format_usd(value),
                 _("approx."),
             )
     else:
         if idr is not None:
-            return format_html("Rp {}", intcomma(int(idr)))
+            return format_rupiah(idr)
         if usd is not None and (rate := _rate(context)):
             value = int((usd * rate).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
             return format_html(
-                '<span class="approx">≈ Rp {} <small>({})</small></span>',
-                intcomma(value),
+                '<span class="approx">≈ {} <small>({})</small></span>',
+                format_rupiah(value),
                 _("approx."),
             )
     # No rate to convert with: the price in the currency the supplier gave, rather than
     # hiding it.
     if usd is not None:
-        return format_html("US$ {} <small>FOB</small>", f"{usd:,.2f}")
+        return format_html("{} <small>FOB</small>", format_usd(usd))
     if idr is not None:
-        return format_html("Rp {}", intcomma(int(idr)))
+        return format_rupiah(idr)
     return "—"
 
 

@@ -37,6 +37,9 @@ from marketplace.models import BuyingRequest, Inquiry, InquiryMessage, Quote
 from notifications.models import Notification
 from umkm.models import Business, Product
 
+# The inbox's state of a thread whose last message is the buyer's (supplier's side).
+NEEDS_REPLY = "needs_reply"
+
 WRITER_ROLES = (
     InquiryMessage.Role.BUYER,
     InquiryMessage.Role.SUPPLIER,
@@ -170,11 +173,17 @@ class InquiryListView(LoginRequiredMixin, ListView):
         supplier_side = not user.is_buyer
         for row in rows:
             row.is_unread = urls[row.pk] in unread
-            row.viewer_status = services.inquiry_status_for(inquiry=row, user=user)
+            # One state per row: on the supplier's side, a thread whose last word is
+            # the buyer's "needs a reply" (not also "answered" or "not answered yet").
             row.needs_reply = (
                 supplier_side
                 and row.status in (Inquiry.Status.OPEN, Inquiry.Status.REPLIED)
                 and row.last_role == InquiryMessage.Role.BUYER
+            )
+            row.viewer_status = (
+                NEEDS_REPLY
+                if row.needs_reply
+                else services.inquiry_status_for(inquiry=row, user=user)
             )
         query = self.request.GET.copy()
         query.pop("page", None)

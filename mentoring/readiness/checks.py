@@ -96,13 +96,35 @@ FROM_PRODUCT = Path("business__", "business")
 
 @dataclass(frozen=True)
 class Fix:
-    """Where the owner fixes a missing item: a URL name and its arguments."""
+    """Where the owner fixes a missing item: a URL name and its arguments, and the exact
+    place on that page — the form field (``anchor``, e.g. ``id_hs_code``) or a form
+    preset by ``query`` (the certificate form with the kind chosen)."""
 
     url_name: str
     args: Callable[[Subject], tuple] = lambda subject: ()
+    anchor: str = ""
+    query: str = ""
 
     def url(self, subject: Subject) -> str:
-        return reverse(self.url_name, args=self.args(subject))
+        url = reverse(self.url_name, args=self.args(subject))
+        if self.query:
+            url = f"{url}?{self.query}"
+        return f"{url}#{self.anchor}" if self.anchor else url
+
+
+@dataclass(frozen=True)
+class FixFirst:
+    """The fix of the first step still missing: ``steps`` are (done?, fix) pairs, and
+    the last fix applies when every earlier step is done."""
+
+    steps: tuple[tuple[Callable[[Subject], bool], Fix], ...]
+    otherwise: Fix
+
+    def url(self, subject: Subject) -> str:
+        for done, fix in self.steps:
+            if not done(subject):
+                return fix.url(subject)
+        return self.otherwise.url(subject)
 
 
 @dataclass(frozen=True)
@@ -113,7 +135,7 @@ class Check:
     on: frozenset  # the checklists it appears on
     passes: Callable[[Subject], bool]
     condition: Callable[[Path, date], Q]  # the same in SQL; product checks filter products
-    fix: Fix | None = None
+    fix: Fix | FixFirst | None = None
     food_only: bool = False  # only on food checklists (see CHECKLISTS)
     action_item: bool = True  # a mentor may tie an action item to this gap
 
@@ -144,9 +166,25 @@ ONLY_PRODUCTS = frozenset({PRODUCT})
 ONLY_BUSINESSES = frozenset({BUSINESS})
 BOTH = frozenset({PRODUCT, BUSINESS})
 
-EDIT_PRODUCT = Fix("umkm:product-edit", lambda s: (s.product.pk,))
-EDIT_BUSINESS = Fix("umkm:business-edit", lambda s: (s.business.slug,))
-CERTIFICATES = Fix("umkm:certification-list", lambda s: (s.business.slug,))
+
+def _edit_product(field: str) -> Fix:
+    """The product's edit form, at ``field``."""
+    return Fix("umkm:product-edit", lambda s: (s.product.pk,), anchor=f"id_{field}")
+
+
+def _edit_business(field: str) -> Fix:
+    """The business profile form, at ``field``."""
+    return Fix("umkm:business-edit", lambda s: (s.business.slug,), anchor=f"id_{field}")
+
+
+def _add_certificate(kind: str) -> Fix:
+    """The "Add a certificate" form of the legal papers page, with ``kind`` chosen."""
+    return Fix(
+        "umkm:certification-list",
+        lambda s: (s.business.slug,),
+        anchor="add-certificate",
+        query=f"kind={kind}",
+    )
 
 
 def _photos(at: Path, today: date) -> Q:
@@ -172,7 +210,10 @@ CHECKS: tuple[Check, ...] = (
         ONLY_PRODUCTS,
         passes=lambda s: bool(s.product.name_en and s.product.description_en),
         condition=lambda at, today: ~Q(name_en="") & ~Q(description_en=""),
-        fix=EDIT_PRODUCT,
+        fix=FixFirst(
+            steps=((lambda s: bool(s.product.name_en), _edit_product("name_en")),),
+            otherwise=_edit_product("description_en"),
+        ),
     ),
     Check(
         "photos",
@@ -190,7 +231,7 @@ CHECKS: tuple[Check, ...] = (
         ONLY_PRODUCTS,
         passes=lambda s: bool(s.product.hs_code),
         condition=lambda at, today: ~Q(hs_code=""),
-        fix=EDIT_PRODUCT,
+        fix=_edit_product("hs_code"),
     ),
     Check(
         "fob",
@@ -199,7 +240,7 @@ CHECKS: tuple[Check, ...] = (
         ONLY_PRODUCTS,
         passes=lambda s: s.product.fob_usd is not None,
         condition=lambda at, today: Q(fob_usd__isnull=False),
-        fix=EDIT_PRODUCT,
+        fix=_edit_product("fob_usd"),
     ),
     Check(
         "moq",
@@ -208,7 +249,7 @@ CHECKS: tuple[Check, ...] = (
         ONLY_PRODUCTS,
         passes=lambda s: s.product.moq is not None,
         condition=lambda at, today: Q(moq__isnull=False),
-        fix=EDIT_PRODUCT,
+        fix=_edit_product("moq"),
     ),
     Check(
         "capacity",
@@ -221,7 +262,7 @@ CHECKS: tuple[Check, ...] = (
         condition=lambda at, today: Q(
             capacity_per_month__isnull=False, lead_time_days__isnull=False
         ),
-        fix=EDIT_PRODUCT,
+        fix=_edit_product("capacity_per_month"),
     ),
     # The business: its papers, its mentor and training, and what buyers need of it.
     Check(
@@ -231,7 +272,7 @@ CHECKS: tuple[Check, ...] = (
         ONLY_BUSINESSES,
         passes=lambda s: bool(s.business.description_en),
         condition=lambda at, today: ~Q(**{at("description_en"): ""}),
-        fix=EDIT_BUSINESS,
+        fix=_edit_business("description_en"),
     ),
     Check(
         "nib",
@@ -240,7 +281,11 @@ CHECKS: tuple[Check, ...] = (
         BOTH,
         passes=lambda s: bool(s.business.nib) and s.business.is_verified,
         condition=lambda at, today: Q(**{at("verified_at__isnull"): False}) & ~Q(**{at("nib"): ""}),
-        fix=EDIT_BUSINESS,
+        # No number yet: the profile's NIB field; else the NIB document staff check.
+        fix=FixFirst(
+            steps=((lambda s: bool(s.business.nib), _edit_business("nib")),),
+            otherwise=_add_certificate(Certification.Kind.NIB),
+        ),
     ),
     Check(
         "food_permit",
@@ -249,7 +294,7 @@ CHECKS: tuple[Check, ...] = (
         BOTH,
         passes=lambda s: bool(s.facts.valid_kinds & FOOD_PERMITS),
         condition=lambda at, today: _valid_certificate(at, today, kind__in=FOOD_PERMITS),
-        fix=CERTIFICATES,
+        fix=_add_certificate(Certification.Kind.PIRT),
         food_only=True,
     ),
     Check(
@@ -259,7 +304,7 @@ CHECKS: tuple[Check, ...] = (
         BOTH,
         passes=lambda s: Certification.Kind.HALAL in s.facts.valid_kinds,
         condition=lambda at, today: _valid_certificate(at, today, kind=Certification.Kind.HALAL),
-        fix=CERTIFICATES,
+        fix=_add_certificate(Certification.Kind.HALAL),
         food_only=True,
     ),
     Check(
@@ -271,6 +316,7 @@ CHECKS: tuple[Check, ...] = (
         condition=lambda at, today: Q(
             Exists(Mentorship.objects.active().filter(business=at.ref()))
         ),
+        fix=Fix("mentoring:mentor-directory"),  # where an owner asks a mentor
         action_item=False,  # a mentee has one by definition
     ),
     Check(
@@ -309,7 +355,7 @@ CHECKS: tuple[Check, ...] = (
         condition=lambda at, today: (
             (~Q(**{at("phone"): ""}) | ~Q(**{at("whatsapp"): ""})) & ~Q(**{at("contact_email"): ""})
         ),
-        fix=EDIT_BUSINESS,
+        fix=_edit_business("phone"),
     ),
 )
 

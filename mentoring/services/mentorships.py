@@ -304,7 +304,7 @@ def mentoring_log_create(
             context=_context(
                 mentorship,
                 mode=MentoringLog.Mode(log.mode).label,  # lazy: the owner's language
-                date=log.date.isoformat(),
+                date=log.date,
                 notes=log.notes[:1000],
             ),
             url=_url(mentorship),
@@ -442,7 +442,7 @@ def action_items_remind_overdue(*, now: datetime | None = None) -> int:
             created = notification_create(
                 recipient=item.mentorship.business.owner,
                 kind="action_item_overdue",
-                context={"item": item.title, "date": item.due_on.isoformat()},
+                context={"item": item.title, "date": item.due_on},
                 url=_url(item.mentorship),
                 dedupe_key=f"action-item-overdue:{pk}",
             )

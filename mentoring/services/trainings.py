@@ -16,16 +16,16 @@ from __future__ import annotations
 import base64
 import re
 import secrets
-import zoneinfo
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from core.formatting import format_datetime
 from core.idempotency import AlreadySubmitted
 from notifications.models import Notification
 from notifications.services import batched_delivery, notification_create
@@ -130,13 +130,9 @@ def _seats_taken(session: TrainingSession) -> int:
 
 
 def _local_datetime(value: datetime, user) -> str:
-    """``value`` written in ``user``'s time zone and language, e.g. 6 Januari 2025, 09:00 WIB."""
-    try:
-        zone = zoneinfo.ZoneInfo(user.timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = timezone.get_default_timezone()
+    """``value`` written in ``user``'s time zone and language, e.g. 6 Jan 2025, 09:00 WIB."""
     with translation.override(user.language):
-        return formats.date_format(value.astimezone(zone), "j F Y, H:i T")
+        return format_datetime(value, user.timezone)
 
 
 def _notify_registrant(registration: Registration, kind: str, **extra) -> Notification | None:

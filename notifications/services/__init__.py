@@ -16,6 +16,8 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from core.formatting import format_value
+
 from ..kinds import KINDS, kinds_for
 from ..links import absolute_url
 from ..models import Notification, NotificationPreference
@@ -142,7 +144,9 @@ def notification_create(
     )
     language = whatsapp_templates.language_for(recipient)
     with translation.override(recipient.language):
-        values = {key: str(value) for key, value in context.items()}
+        # Dates, times and numbers in the site's style, times in the recipient's zone.
+        zone = getattr(recipient, "timezone", None)
+        values = {key: format_value(value, zone=zone) for key, value in context.items()}
         title = str(spec.title) % values
         body = str(spec.body) % values
         params = whatsapp_templates.params_for(kind, values, language) if wants_whatsapp else []
@@ -238,6 +242,7 @@ def _render_email(notification: Notification) -> EmailMultiAlternatives:
         context = {
             "notification": notification,
             "recipient": recipient,
+            "language_code": recipient.language,
             "link": absolute_url(notification.get_absolute_url()),
             "preferences_link": absolute_url("/notifications/preferences/"),
             "site_url": settings.SITE_URL,

@@ -435,8 +435,11 @@ def test_report_month_is_the_whole_month_against_the_whole_month_before():
         ({"period": "fortnight"}, "period from the list"),
         ({"city": "Atlantis"}, "city from the list"),
         ({"sector": "mining"}, "sector from the list"),
-        ({"mentor": "abc"}, "mentor from the list"),
-        ({"mentor": "999999"}, "mentor from the list"),
+        ({"mentor": "abc"}, "No approved mentor has this email address."),
+        ({"mentor": "999999"}, "No approved mentor has this email address."),
+        ({"mentor": "9" * 30}, "No approved mentor has this email address."),
+        ({"mentor": "²"}, "No approved mentor has this email address."),
+        ({"mentor": "x" * 300}, "at most 254 characters"),
     ],
 )
 def test_bad_filters_fall_back_to_the_defaults(march_2026, params, message):

@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from backoffice.models import ProgrammeSnapshot
 from backoffice.programme.periods import calendar_period
 
 from ..factories import (
@@ -65,9 +66,9 @@ TABLES = [
     "categories",
     "readiness",
 ]
-# The dashboard's query budget: session, user, the filter form's choices (2), the
-# figures (22 aggregate queries, in a transaction that on PostgreSQL also switches JIT
-# off: BEGIN, SET LOCAL, COMMIT) and the navigation's unread count. 27 on PostgreSQL.
+# The dashboard's query budget: session, user, the mentor filter's look-up, the
+# figures (22 aggregate queries when they are computed and stored, the first time of the
+# day for these filters; then one read of the stored row) and the navigation's unread count.
 MAX_QUERIES = 30
 
 
@@ -137,9 +138,7 @@ def test_dashboard_shows_every_figure_for_the_period(staff_client, march_2026):
     # Shown to people with the change: 4 businesses against 2 before.
     assert '"businesses" data-value="4">4</span>' in content
     assert "+2 (+100.0%)" in content
-    assert "1 March 2026 – 31 March 2026, compared with 29 January 2026 – 28 February 2026" in (
-        content
-    )
+    assert "1 Mar 2026 – 31 Mar 2026, compared with 29 Jan 2026 – 28 Feb 2026" in (content)
     # The per-mentor table and the definitions.
     assert "Mentor Satu" in content
     assert "How these are counted" in content
@@ -170,7 +169,7 @@ def test_dashboard_default_is_this_month(staff_client):
         ("period=custom&start=2015-01-01&end=2026-03-01", "at most five years"),
         ("period=custom&start=yesterday&end=2026-03-01", "Enter the start date as YYYY-MM-DD."),
         ("city=Atlantis", "Choose a city from the list."),
-        ("mentor=abc", "Choose a mentor from the list."),
+        ("mentor=abc", "No approved mentor has this email address."),
         ("sector=%3Cscript%3E", "Choose a sector from the list."),
     ],
 )
@@ -200,7 +199,10 @@ def test_filters_narrow_the_figures(staff_client, march_2026):
     assert figures(content)["mentoring_hours"] == "2.5"
     assert "mentees of Mentor Satu" in content
     # The form keeps what was chosen.
-    assert f'<option value="{march_2026.m1.pk}" selected>Mentor Satu</option>' in content
+    assert f'name="mentor" value="{march_2026.m1.pk}"' in content
+    # A mentor can also be typed as their email address.
+    by_email = staff_client.get(f"/staff/?{MARCH}&mentor={march_2026.m1.email.upper()}")
+    assert "mentees of Mentor Satu" in by_email.content.decode()
 
 
 def test_filters_persist_into_the_export_links(staff_client, march_2026):
@@ -360,7 +362,7 @@ def test_monthly_report(staff_client, march_2026):
     assert response.status_code == 200
     content = response.content.decode()
     assert "Jembatan UMKM programme report — March 2026" in content
-    assert "compared with 1 February 2026 – 28 February 2026" in content
+    assert "compared with 1 Feb 2026 – 28 Feb 2026" in content
     # The headline figures with their change, the funnel, top mentors, two charts.
     assert '<td class="num" data-figure="businesses">4</td>' in content
     assert '<td class="num" data-figure="deals_value_usd">US$1,700</td>' in content
@@ -399,6 +401,9 @@ def test_report_in_indonesian_by_default(client):
 # --------------------------------------------------------------------------- queries
 
 
+CITIES = ["Pekanbaru", "Dumai", "Siak", "Kampar"]
+
+
 def grow(count: int) -> None:
     """``count`` businesses with a bit of everything the dashboard counts."""
     now = timezone.now()
@@ -406,7 +411,7 @@ def grow(count: int) -> None:
     session = DoneSessionFactory(host=mentors[0], starts_at=now - dt.timedelta(hours=5))
     request = BuyingRequestFactory()
     for i in range(count):
-        business = BusinessFactory(verified_at=now, city=f"Kota {i % 4}", sector="food")
+        business = BusinessFactory(verified_at=now, city=CITIES[i % 4], sector="food")
         mentorship = MentorshipFactory(
             mentor=mentors[i % 2], business=business, readiness_at_start=20
         )
@@ -427,19 +432,26 @@ def grow(count: int) -> None:
     "url",
     [
         "/staff/",
-        "/staff/?city=Kota+1&sector=food",
+        "/staff/?city=Dumai&sector=food",
         "/staff/report/",
         "/staff/export/mentors.csv",
         "/staff/export/figures.xlsx",
     ],
 )
 def test_query_count_does_not_grow_with_the_data(staff_client, url, django_assert_max_num_queries):
+    """Both ways a page gets its figures cost the same number of queries at any size:
+    computing them (the first request of the day for these filters, or the beat job)
+    and reading the stored ones (every request after)."""
     grow(3)
-    small = count_queries(staff_client, url)
+    computing = count_queries(staff_client, url)
+    reading = count_queries(staff_client, url)
+    ProgrammeSnapshot.objects.all().delete()
     grow(27)
     with django_assert_max_num_queries(MAX_QUERIES):
         assert staff_client.get(url).status_code == 200
-    assert count_queries(staff_client, url) == small
+    assert count_queries(staff_client, url) == reading
+    ProgrammeSnapshot.objects.all().delete()
+    assert count_queries(staff_client, url) == computing
 
 
 def test_query_count_with_a_mentor_filter(staff_client, django_assert_max_num_queries):

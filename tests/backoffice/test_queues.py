@@ -340,7 +340,7 @@ def test_verify_a_business_from_the_queue(
     business = BusinessFactory(name="Lempuk Durian")
     url = f"/umkm/business/{business.slug}/verify/"
     with django_capture_on_commit_callbacks(execute=True):
-        response = staff_client.post(url, {"next": QUEUES}, follow=True)
+        response = staff_client.post(url, {"next": QUEUES, **CONFIRMED}, follow=True)
     assert response.redirect_chain == [(QUEUES, 302)]
     assert "Lempuk Durian is verified." in messages_of(response)
     assert "Lempuk Durian" not in section(response.content.decode(), "businesses")
@@ -352,7 +352,7 @@ def test_verify_a_business_from_the_queue(
     # A second click changes nothing and says so.
     verified_at = business.verified_at
     with django_capture_on_commit_callbacks(execute=True):
-        response = staff_client.post(url, {"next": QUEUES}, follow=True)
+        response = staff_client.post(url, {"next": QUEUES, **CONFIRMED}, follow=True)
     assert response.redirect_chain == [(QUEUES, 302)]
     assert "Lempuk Durian was already verified." in messages_of(response)
     business.refresh_from_db()
@@ -529,9 +529,14 @@ def rows(db):
     }
 
 
+# The confirm step of a business's verification, for a business without its NIB
+# document (the factories upload none): the box ticked and the reason recorded.
+CONFIRMED = {"confirm": "on", "reason": "Checked in the OSS register"}
+
+
 def action_urls(rows) -> list[tuple[str, dict]]:
     return [
-        (f"/umkm/business/{rows['business'].slug}/verify/", {"next": QUEUES}),
+        (f"/umkm/business/{rows['business'].slug}/verify/", {"next": QUEUES, **CONFIRMED}),
         (f"/umkm/certifications/{rows['certification'].pk}/verify/", {"next": QUEUES}),
         (f"/staff/mentors/{rows['mentor'].pk}/approve/", {"next": QUEUES}),
         (f"/staff/queues/inquiries/{rows['unanswered'].pk}/remind/", {"next": QUEUES}),
@@ -590,7 +595,9 @@ def test_only_staff_can_act(client, actor, rows, django_capture_on_commit_callba
 
 def test_actions_are_post_only(staff_client, rows):
     for url, _data in action_urls(rows):
-        assert staff_client.get(url).status_code == 405, url
+        # A business's verification opens its confirm page (documents and a form).
+        expected = 200 if url.startswith("/umkm/business/") else 405
+        assert staff_client.get(url).status_code == expected, url
     assert_nothing_changed(rows)
 
 
@@ -654,8 +661,8 @@ def fill_queues(n: int) -> None:
 
 
 # session, user, 8 queues × (rows + total when they overflow), staff reminders, emails,
-# the unread badge.
-QUERY_BUDGET = 21
+# the unread badge, the NIB documents of the businesses' rows.
+QUERY_BUDGET = 22
 
 
 @pytest.mark.parametrize("n", [3, 30])

@@ -130,6 +130,8 @@ def test_buyer_finds_a_product_and_gets_a_reply(journey, catalogue):
     buyer.shot("product")
     buyer.link("Contact supplier").click()
     buyer.expect_path("/accounts/signup/")
+    # The sign-up came for the buyer role: it is already chosen.
+    expect(buyer.page.get_by_role("radio", name=buyer.t("Buyer"))).to_be_checked()
     buyer.sign_up(
         email=BUYER_EMAIL,
         full_name="Emma Lindqvist",

@@ -1,10 +1,10 @@
 """Staff: work queues and the programme dashboard.
 
-A Disperindag officer reads the dashboard's figures, verifies a business and
-approves a mentor from the work queues, and finds both figures one higher on the
-dashboard; the mentor is told by email. Arranged in the database: the officer, one
-verified business and one approved mentor already in the programme, a business
-waiting for verification and a mentor waiting for approval.
+A Disperindag officer reads the dashboard's figures, verifies a business (after
+opening its documents and confirming) and approves a mentor from the work queues, and
+finds both figures one higher on the dashboard; the mentor is told by email. Arranged
+in the database: the officer, one verified business and one approved mentor already in
+the programme, a business waiting for verification and a mentor waiting for approval.
 """
 
 import re
@@ -14,10 +14,12 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from notifications.models import Notification
+from umkm.models import Certification
 
 from ..factories import (
     PASSWORD,
     BusinessFactory,
+    CertificationFactory,
     MentorFactory,
     OwnerFactory,
     PendingMentorFactory,
@@ -42,6 +44,14 @@ def programme(variant):
     MentorFactory(full_name="Dimas Prasetyo")
     owner = OwnerFactory(full_name="Usman Hakim", language=variant.language("owner"))
     business = BusinessFactory(owner=owner, name=WAITING_BUSINESS, nib="9120301234999")
+    # Its NIB document is uploaded (the row is not opened: the confirm page links it).
+    CertificationFactory(
+        business=business,
+        kind=Certification.Kind.NIB,
+        number=business.nib,
+        document=f"certificates/{business.pk}/nib.pdf",
+        verified_at=None,
+    )
     mentor = PendingMentorFactory(
         email="neneng@mentor.test",
         full_name=WAITING_MENTOR,
@@ -77,7 +87,17 @@ def test_staff_verifies_a_business_and_approves_a_mentor(journey, programme):
     expect(row).to_be_visible()
     staff.fits_phone()
     staff.shot("queues")
-    row.get_by_role("button", name=staff.t("Verify"), exact=True).click()
+    # Not one click: the row leads to a page with the documents and a confirmation.
+    expect(row.locator("[data-nib-document]")).to_be_visible()
+    row.get_by_role("link", name=staff.t("Check documents and verify"), exact=True).click()
+    expect(staff.page.locator("[data-nib-document]")).to_be_visible()
+    staff.fits_phone()
+    staff.shot("verify-confirm")
+    staff.page.get_by_label(
+        staff.t("I have compared the NIB document with the NIB number and the business.")
+    ).check()
+    staff.page.get_by_role("button", name=staff.t("Verify this business"), exact=True).click()
+    staff.expect_path("/staff/queues/")
     staff.expect_message("%(name)s is verified.", name=WAITING_BUSINESS)
     expect(businesses.get_by_text(WAITING_BUSINESS)).to_have_count(0)
     business.refresh_from_db()
@@ -99,8 +119,12 @@ def test_staff_verifies_a_business_and_approves_a_mentor(journey, programme):
         f"[Jembatan UMKM] {notice.title}"
     ]
 
-    # Both figures are one higher.
+    # The dashboard shows the figures as computed (with the time); computed again,
+    # both are one higher.
     staff.nav("Programme dashboard").click()
+    assert figure(staff, "verified") == verified
+    staff.page.get_by_role("button", name=staff.t("Compute again now")).click()
+    staff.expect_path("/staff/")
     assert figure(staff, "verified") == verified + 1
     assert figure(staff, "approved_mentors") == approved_mentors + 1
     staff.fits_phone()

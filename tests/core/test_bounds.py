@@ -232,14 +232,14 @@ def _late(**delta) -> datetime:
 TRAINING_CASES = {
     "session ends in the year 9999": Bad(
         field="ends_at",
-        english="Enter a date between Jan. 1, 2000 and Dec. 31, 2100.",
+        english="Enter a date between 1 Jan 2000 and 31 Dec 2100.",
         python={"ends_at": datetime(9999, 12, 31, 23, 59, tzinfo=ZoneInfo(PAGO_PAGO))},
         web={"ends_at": "9999-12-31T23:59"},
         admin=_split(ends_at="9999-12-31T23:59"),
     ),
     "registration closes in 1999": Bad(
         field="registration_deadline",
-        english="Enter a date between Jan. 1, 2000 and Dec. 31, 2100.",
+        english="Enter a date between 1 Jan 2000 and 31 Dec 2100.",
         python={"registration_deadline": datetime(1999, 6, 1, 9, 0, tzinfo=UTC)},
         web={"registration_deadline": "1999-06-01T09:00"},
         admin=_split(registration_deadline="1999-06-01T09:00"),
@@ -570,7 +570,7 @@ def _certificate_expected(bad: Bad, lang: str) -> list[str]:
 CERTIFICATE_CASES = {
     "issued in 1999": Bad(
         field="issued_on",
-        english="Enter a date between Jan. 1, 2000 and Dec. 31, 2100.",
+        english="Enter a date between 1 Jan 2000 and 31 Dec 2100.",
         python={"issued_on": date(1999, 6, 1)},
         web={"issued_on": "1999-06-01", "expires_on": ""},
     ),
@@ -723,9 +723,7 @@ def test_a_training_ending_in_9999_is_refused_and_the_session_is_unchanged(zone)
     before = TrainingSession.objects.values().get(pk=session.pk)
     edit = reverse("mentoring:session-edit", args=[session.pk])
     response = client.post(edit, {**_session_post(), "ends_at": "9999-12-31T23:59"})
-    assert form_errors(response, "ends_at") == [
-        "Enter a date between Jan. 1, 2000 and Dec. 31, 2100."
-    ]
+    assert form_errors(response, "ends_at") == ["Enter a date between 1 Jan 2000 and 31 Dec 2100."]
     with pytest.raises(training_services.TrainingError) as refused:
         training_services.session_update(
             session=session,

@@ -503,7 +503,8 @@ def test_contact_supplier_for_a_buyer_points_at_the_inquiry_form_when_there_is_o
 
 def test_contact_supplier_for_visitors_signs_up_then_returns(client, product):
     html = client.get(product_url(product)).content.decode()
-    match = re.search(r'href="/accounts/signup/\?next=([^"]+)" data-contact', html)
+    # The sign-up preselects the buyer role (issue 15), then returns to the supplier.
+    match = re.search(r'href="/accounts/signup/\?role=buyer&amp;next=([^"]+)" data-contact', html)
     assert match
     assert match.group(1).startswith("/catalogue/")
     assert f"/accounts/login/?next={match.group(1)}" in html

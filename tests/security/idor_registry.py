@@ -28,19 +28,23 @@ from mentoring.models import (
     TrainingSession,
 )
 from notifications.models import Notification
+from outcomes.models import Baseline
 from umkm.models import Certification, Product, ProductImage
 
 from ..factories import (
+    BaselineFactory,
     BusinessFactory,
     BuyerFactory,
     CategoryFactory,
     CertificationFactory,
+    FollowUpFactory,
     ListedProductFactory,
     MentorFactory,
     MentorshipFactory,
     OwnerFactory,
     PendingMentorFactory,
     ProductFactory,
+    ShipmentFactory,
     StaffFactory,
 )
 
@@ -116,6 +120,9 @@ M_REQUEST = "Mrk-buying-request"
 
 
 M_NOTIFICATION = "Mrk-notification"
+
+
+M_SHIPMENT = "Mrk-shipment-invoice"
 
 
 def pdf_with(marker: str) -> ContentFile:
@@ -310,6 +317,24 @@ class World:
             destination_country="NL",
             valid_until=timezone.localdate() + timedelta(days=30),
         )
+
+    # outcomes
+
+    @cached_property
+    def baseline(self) -> Baseline:
+        """Alice's baseline (the one a POST to her baseline page gave, if any)."""
+        found = Baseline.objects.filter(business=self.business).first()
+        return found or BaselineFactory(business=self.business)
+
+    @cached_property
+    def follow_up(self):
+        return FollowUpFactory(business=self.business)
+
+    @cached_property
+    def shipment(self):
+        document = pdf_with(M_SHIPMENT)
+        document.name = "invoice.pdf"
+        return ShipmentFactory(business=self.business, document=document)
 
     # notifications
 
@@ -669,6 +694,48 @@ REGISTRY: dict[str, list[Case]] = {
     "api:inquiry-detail": [
         Case(_pk("inquiry"), see=frozenset({"buyer"}), marker=M_INQUIRY, api=True)
     ],
+    # outcomes: Alice's baseline, follow-up and shipment
+    "outcomes:baseline": [
+        Case(
+            _slug("business"),
+            ("get", "post"),
+            see=HER_SIDE,
+            change=HER_EDITORS,
+            marker=M_BUSINESS,
+            data=lambda w: {
+                "revenue_band": "lt300m",
+                "women_paid": "1",
+                "men_paid": "1",
+                "women_unpaid": "0",
+                "men_unpaid": "0",
+                "export_status": "never",
+            },
+        )
+    ],
+    "outcomes:baseline-history": [
+        Case(lambda w: {"slug": w.baseline.business.slug}, see=STAFF, marker=M_BUSINESS)
+    ],
+    "outcomes:shipment-list": [Case(_slug("business"), see=HER_SIDE, marker=M_BUSINESS)],
+    "outcomes:shipment-create": [
+        Case(
+            _slug("business"),
+            ("get", "post"),
+            see=frozenset({"owner", "mentor"}),
+            marker=M_BUSINESS,
+            data=lambda w: {"buyer_country": "NL", "value_usd": "10", "incoterm": "FOB"},
+        )
+    ],
+    "outcomes:shipment-document": [Case(_pk("shipment"), see=HER_SIDE, marker=M_SHIPMENT)],
+    "outcomes:shipment-review": [
+        Case(_pk("shipment"), ("post",), see=STAFF, data=lambda w: {"action": "verify"})
+    ],
+    "outcomes:follow-up-phone": [
+        Case(_pk("follow_up"), ("get", "post"), see=STAFF, marker=M_BUSINESS)
+    ],
+    "outcomes:report-file": [
+        # Not an object id: the funders' report as a file, for staff only.
+        Case(lambda w: {"fmt": "pdf"}, see=STAFF, probe=False)
+    ],
 }
 
 
@@ -681,6 +748,8 @@ PUBLIC_BY_DESIGN = {
     "account_confirm_email": "allauth: the emailed key is the credential",
     "account_reset_password_from_key": "allauth: the emailed key is the credential",
     "accounts:language-link": "the argument is a language code; only sets the language cookie",
+    "outcomes:survey": "the signed, expiring token names the business; refused when expired, "
+    "altered or used for another business (tests/outcomes/test_follow_ups.py)",
 }
 
 

@@ -342,9 +342,10 @@ def test_missing_items_are_named_with_a_link_to_fix_them():
     assert len(readiness.items) == 11
     assert readiness.score == 18  # MOQ and capacity/lead time done: 2 of 11
     fix = {item.key: item.fix_url for item in readiness.missing}
-    assert fix["hs_code"] == f"/umkm/products/{product.pk}/edit/"
+    assert fix["hs_code"] == f"/umkm/products/{product.pk}/edit/#id_hs_code"
     assert fix["photos"] == f"/umkm/products/{product.pk}/photos/"
-    assert fix["halal"] == f"/umkm/business/{business.slug}/certifications/"
+    certs = f"/umkm/business/{business.slug}/certifications/"
+    assert fix["halal"] == f"{certs}?kind=halal#add-certificate"
 
 
 def test_expired_or_unverified_certificates_do_not_count():
@@ -386,11 +387,12 @@ def test_verifying_a_business_records_who_and_when_and_tells_the_owner(business)
     Business.objects.filter(pk=business.pk).update(verified_at=None)
     business.refresh_from_db()
     staff = StaffFactory()
-    assert services.business_verify(business=business, staff=staff) is True
+    reason = "Checked in the OSS register"  # the factory uploads no NIB document
+    assert services.business_verify(business=business, staff=staff, reason=reason) is True
     business.refresh_from_db()
     assert business.verified_by == staff and business.verified_at
     assert kinds_for(business.owner) == ["business_verified"]
-    assert services.business_verify(business=business, staff=staff) is False
+    assert services.business_verify(business=business, staff=staff, reason=reason) is False
     assert kinds_for(business.owner) == ["business_verified"]
 
 

@@ -18,6 +18,7 @@ from demo.loaders.bulk import (
 from demo.loaders.marketplace import marketplace_summary, seed_marketplace
 from demo.loaders.mentoring import mentoring_summary, seed_mentoring
 from demo.loaders.notifications import seed_whatsapp_numbers
+from demo.loaders.outcomes import outcomes_summary, seed_outcomes
 from demo.loaders.umkm import seed_businesses, seed_categories, seed_summary
 
 
@@ -84,6 +85,7 @@ class Command(BaseCommand):
                 seed_mentoring()
                 seed_marketplace()
                 backdate_fresh_businesses(businesses)
+                seed_outcomes()
             seed_whatsapp_numbers()
             if products:
                 # Scale mode: businesses, mentors, trainings and inquiries grow with N.
@@ -108,6 +110,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo: {seed_summary()}.")
         self.stdout.write(f"Mentoring: {mentoring_summary()}.")
         self.stdout.write(f"Marketplace: {marketplace_summary()}.")
+        self.stdout.write(f"Outcomes: {outcomes_summary()}.")
         if products:
             self.stdout.write(f"Benchmark products: {added} added in {seconds:.1f} s.")
             self.stdout.write(

@@ -350,30 +350,38 @@ def test_the_checklists_keep_their_items_labels_and_links(owner):
     )
     with translation.override("en"):
         items = {i.key: (str(i.label), i.fix_url) for i in product_readiness(product).items}
+    # Each link goes to the exact field or form that fixes the item (issue 15).
     edit = f"/umkm/products/{product.pk}/edit/"
     certs = "/umkm/business/keripik/certifications/"
+    profile = "/umkm/business/keripik/edit/"
     assert items == {
-        "english": ("English name and description", edit),
+        "english": ("English name and description", f"{edit}#id_name_en"),
         "photos": ("At least three photos", f"/umkm/products/{product.pk}/photos/"),
-        "hs_code": ("HS code", edit),
-        "fob": ("FOB price in USD", edit),
-        "moq": ("Minimum order quantity", edit),
-        "capacity": ("Monthly capacity and lead time", edit),
-        "nib": ("Verified NIB", "/umkm/business/keripik/edit/"),
-        "food_permit": ("A valid, verified PIRT or BPOM permit", certs),
-        "halal": ("A valid, verified Halal certificate", certs),
-        "mentor": ("A mentor", ""),
+        "hs_code": ("HS code", f"{edit}#id_hs_code"),
+        "fob": ("FOB price in USD", f"{edit}#id_fob_usd"),
+        "moq": ("Minimum order quantity", f"{edit}#id_moq"),
+        "capacity": ("Monthly capacity and lead time", f"{edit}#id_capacity_per_month"),
+        "nib": ("Verified NIB", f"{profile}#id_nib"),
+        "food_permit": (
+            "A valid, verified PIRT or BPOM permit",
+            f"{certs}?kind=pirt#add-certificate",
+        ),
+        "halal": ("A valid, verified Halal certificate", f"{certs}?kind=halal#add-certificate"),
+        "mentor": ("A mentor", "/mentoring/mentors/"),
         "training": ("At least one completed training", "/mentoring/trainings/"),
     }
     with translation.override("en"):
         items = {i.key: (str(i.label), i.fix_url) for i in business_readiness(business).items}
     assert items == {
-        "english": ("English description of the business", "/umkm/business/keripik/edit/"),
-        "nib": ("Verified NIB", "/umkm/business/keripik/edit/"),
-        "food_permit": ("A valid, verified PIRT or BPOM permit", certs),
-        "halal": ("A valid, verified Halal certificate", certs),
-        "mentor": ("A mentor", ""),
+        "english": ("English description of the business", f"{profile}#id_description_en"),
+        "nib": ("Verified NIB", f"{profile}#id_nib"),
+        "food_permit": (
+            "A valid, verified PIRT or BPOM permit",
+            f"{certs}?kind=pirt#add-certificate",
+        ),
+        "halal": ("A valid, verified Halal certificate", f"{certs}?kind=halal#add-certificate"),
+        "mentor": ("A mentor", "/mentoring/mentors/"),
         "training": ("At least one completed training", "/mentoring/trainings/"),
         "listed": ("At least one product listed", "/umkm/business/keripik/products/"),
-        "contact": ("Phone or WhatsApp and an email for buyers", "/umkm/business/keripik/edit/"),
+        "contact": ("Phone or WhatsApp and an email for buyers", f"{profile}#id_phone"),
     }
