@@ -21,6 +21,7 @@ from marketplace import selectors as marketplace_selectors
 from marketplace.services import buyer_display_name
 from mentoring import selectors as mentoring_selectors
 from mentoring.models import EXPIRE_AFTER
+from notifications import selectors as notifications_selectors
 from notifications.models import Notification
 from umkm import selectors as umkm_selectors
 
@@ -113,6 +114,14 @@ def staff_work_queues(*, now: datetime | None = None, limit: int | None = None) 
             marketplace_selectors.inquiries_marked_spam(),
             limit=limit,
             more_url=reverse("marketplace:inquiry-list") + "?status=spam",
+        ),
+        _queue(
+            "whatsapp_failed",
+            _("WhatsApp messages that failed"),
+            notifications_selectors.whatsapp_failed(now=now),
+            limit=limit,
+            more_url=reverse("admin:notifications_notification_changelist")
+            + "?whatsapp_status__exact=failed",
         ),
     ]
     by_key = {queue.key: queue for queue in queues}

@@ -409,6 +409,33 @@ SPECTACULAR_SETTINGS = {
 NOTIFICATIONS_SWEEP_AFTER_MINUTES = env.int("NOTIFICATIONS_SWEEP_AFTER_MINUTES", default=5)
 NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=6)
 
+# WhatsApp Business Cloud API (Meta's Graph API). All four credentials unset: the
+# channel is off and nothing else changes; set one, set all four.
+WHATSAPP_API_URL = env.str("WHATSAPP_API_URL", default="https://graph.facebook.com/v24.0").rstrip(
+    "/"
+)
+WHATSAPP_PHONE_NUMBER_ID = env.str("WHATSAPP_PHONE_NUMBER_ID", default="")
+WHATSAPP_ACCESS_TOKEN = env.str("WHATSAPP_ACCESS_TOKEN", default="")
+WHATSAPP_APP_SECRET = env.str("WHATSAPP_APP_SECRET", default="")
+WHATSAPP_VERIFY_TOKEN = env.str("WHATSAPP_VERIFY_TOKEN", default="")
+_whatsapp_missing = [
+    name
+    for name in (
+        "WHATSAPP_PHONE_NUMBER_ID",
+        "WHATSAPP_ACCESS_TOKEN",
+        "WHATSAPP_APP_SECRET",
+        "WHATSAPP_VERIFY_TOKEN",
+    )
+    if not globals()[name]
+]
+if 0 < len(_whatsapp_missing) < 4:
+    _fail(
+        f"{', '.join(_whatsapp_missing)} not set; the WhatsApp channel needs all four "
+        "WHATSAPP_ variables (or none, to keep it off)."
+    )
+if not WHATSAPP_API_URL.startswith(("http://", "https://")):
+    _fail("WHATSAPP_API_URL must start with https://, e.g. https://graph.facebook.com/v24.0.")
+
 # Security. Production (DJANGO_DEBUG=False) gets HTTPS-only cookies and HSTS; each can
 # be relaxed by its variable (e.g. behind a proxy that already redirects).
 # Trust X-Forwarded-Proto only behind a proxy that sets it (else anyone could claim https).

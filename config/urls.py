@@ -11,6 +11,7 @@ from core import files
 from marketplace.sitemaps import SITEMAPS
 from marketplace.views.catalogue import robots_txt
 from marketplace.views.home import HomeView
+from notifications.views import WhatsAppWebhookView
 
 from . import health
 from .security import with_inline_assets
@@ -39,6 +40,7 @@ urlpatterns = [
     path("", include("backoffice.urls")),
     path("", include("pages.urls")),
     path("notifications/", include("notifications.urls")),
+    path("webhooks/whatsapp/", WhatsAppWebhookView.as_view(), name="whatsapp-webhook"),
     path("umkm/", include("umkm.urls")),
     path("mentoring/", include("mentoring.urls")),
     path("catalogue/", include("marketplace.urls")),

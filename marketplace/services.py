@@ -12,9 +12,11 @@ the thread's ``last_message_at`` (which the buyer sees in their inbox order).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 from allauth.account.utils import has_verified_email
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,7 +24,7 @@ from django.core.files.base import File
 from django.core.validators import MinLengthValidator
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, QuerySet
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -61,6 +63,7 @@ from .selectors import (
 logger = logging.getLogger(__name__)
 
 INQUIRIES_PER_HOUR = 10
+MESSAGES_PER_HOUR = 60  # one author's messages in all threads, whatever the door
 BUYING_REQUESTS_PER_DAY = 5
 BUYING_REQUEST_MAX_DAYS = 180
 EXCERPT_CHARS = 600
@@ -80,6 +83,10 @@ MSG_REQUEST_LIMIT = _(
 MSG_NOT_AVAILABLE = _("This supplier or product is not available for inquiries.")
 MSG_CLOSED_THREAD = _("This conversation is closed; no new messages can be added.")
 MSG_EMPTY = _("Write a message.")
+MSG_MESSAGE_LIMIT = _(
+    "You have written %(limit)s messages in the last hour. Please wait a little before "
+    "writing the next one."
+)
 MSG_REQUEST_CLOSED = _("This buying request is closed; quotes are no longer accepted.")
 MSG_ALREADY_QUOTED = _("Your business has already sent a quote for this buying request.")
 
@@ -404,6 +411,8 @@ def inquiry_message_create(
     body = (body or "").strip()
     if not body:
         raise ValidationError({"body": MSG_EMPTY})
+    # The length limit holds for every door (web form, API, WhatsApp reply).
+    InquiryMessage._meta.get_field("body").run_validators(body)
     earlier = InquiryMessage.objects.filter(inquiry=inquiry, author=author)
 
     def same(message: InquiryMessage) -> bool:
@@ -429,6 +438,14 @@ def inquiry_message_create(
             raise ValidationError(MSG_CLOSED_THREAD, code="closed")
         if locked.status == Inquiry.Status.SPAM and role != InquiryMessage.Role.BUYER:
             raise PermissionDenied  # hidden from the supplier side meanwhile
+        since = timezone.now() - timedelta(hours=1)
+        if (
+            InquiryMessage.objects.filter(author=author, created_at__gte=since).count()
+            >= MESSAGES_PER_HOUR
+        ):
+            raise ValidationError(
+                MSG_MESSAGE_LIMIT, code="rate_limited", params={"limit": MESSAGES_PER_HOUR}
+            )
         message.inquiry = locked
         with first_wins(earlier, idempotency_key, same=same):
             message.save()
@@ -484,6 +501,40 @@ def inquiry_message_create(
             )
     inquiry.refresh_from_db(fields=["status", "first_reply_at", "last_message_at"])
     return message
+
+
+def inquiry_reply_from_notification(
+    *, notification: Notification, author: User, body: str, reference: str
+) -> InquiryMessage:
+    """An answer to an inquiry's notification given on another channel (a WhatsApp
+    reply): a message in that inquiry's thread, by ``inquiry_message_create`` and so
+    under the web's rules (who may write, length, rate limit, spam, closed threads),
+    the other side notified as usual. The channel's message id is the idempotency key:
+    the same reply delivered twice is stored once. Registered with the notification
+    core in ``MarketplaceConfig.ready``."""
+    try:
+        match = resolve(urlsplit(notification.url).path)
+    except Resolver404:
+        match = None
+    if match is None or match.view_name != "marketplace:inquiry-detail":
+        raise PermissionDenied
+    inquiry = (
+        Inquiry.objects.select_related("business__owner", "buyer")
+        .filter(pk=match.kwargs.get("pk"))
+        .first()
+    )
+    if inquiry is None:
+        raise PermissionDenied
+    key = "wa-" + hashlib.sha256(reference.encode()).hexdigest()[:60]
+    try:
+        return inquiry_message_create(
+            inquiry=inquiry, author=author, body=body, idempotency_key=key
+        )
+    except AlreadySubmitted as exc:
+        return exc.instance
+
+
+REPLYABLE_KINDS = ["inquiry_received", "inquiry_replied", "inquiry_advice", "inquiry_unanswered"]
 
 
 def inquiry_record_outcome(

@@ -10,13 +10,20 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+OWNER, MENTOR, BUYER, STAFF = "owner", "mentor", "buyer", "staff"
+EVERYONE = frozenset({OWNER, MENTOR, BUYER, STAFF})
+
 
 @dataclass(frozen=True)
 class Kind:
+    """``roles``: who can receive this kind (a user's ``role``, or ``staff`` for
+    ``is_staff``); the preferences page offers a person only the kinds of their role."""
+
     key: str
     label: Promise
     title: Promise
     body: Promise
+    roles: frozenset[str] = EVERYONE
 
 
 _KINDS = [
@@ -34,6 +41,7 @@ _KINDS = [
             "A Disperindag officer approved your mentor account. You can now take on "
             "businesses, review their products and run trainings."
         ),
+        roles=frozenset({MENTOR}),
     ),
 ]
 
@@ -46,6 +54,7 @@ _KINDS += [
             "A Disperindag officer checked your business papers. Buyers now see the "
             "verified badge on your business and products."
         ),
+        roles=frozenset({OWNER}),
     ),
     Kind(
         key="certification_expiring",
@@ -55,24 +64,28 @@ _KINDS += [
             "Your %(certificate)s expires in %(days)s days. Renew it and upload the new "
             "document, or it stops counting for export readiness."
         ),
+        roles=frozenset({OWNER}),
     ),
     Kind(
         key="product_submitted",
         label=_("A product waits for your review"),
         title=_("Please review %(product)s"),
         body=_("%(business)s submitted %(product)s for listing in the export catalogue."),
+        roles=frozenset({MENTOR, STAFF}),
     ),
     Kind(
         key="product_approved",
         label=_("Your product is listed"),
         title=_("%(product)s is listed"),
         body=_("%(reviewer)s approved %(product)s. It is now visible to buyers."),
+        roles=frozenset({OWNER}),
     ),
     Kind(
         key="product_changes_requested",
         label=_("Changes requested on your product"),
         title=_("Changes requested on %(product)s"),
         body=_("%(reviewer)s asks for changes before %(product)s can be listed:\n%(comment)s"),
+        roles=frozenset({OWNER}),
     ),
 ]
 
@@ -83,54 +96,63 @@ _KINDS += [
         label=_("A business asks you to mentor it"),
         title=_("%(business)s asks you to be its mentor"),
         body=_("%(owner)s wrote: %(message)s"),
+        roles=frozenset({MENTOR}),
     ),
     Kind(
         key="mentorship_request_reminder",
         label=_("Reminder of an unanswered mentoring request"),
         title=_("%(business)s is still waiting for your answer"),
         body=_("Please accept or decline the request. It expires after 14 days."),
+        roles=frozenset({MENTOR}),
     ),
     Kind(
         key="mentorship_accepted",
         label=_("Your mentor accepted"),
         title=_("%(mentor)s is now your mentor"),
         body=_("%(mentor)s accepted to mentor %(business)s."),
+        roles=frozenset({OWNER}),
     ),
     Kind(
         key="mentorship_declined",
         label=_("Your mentor declined"),
         title=_("%(mentor)s cannot mentor %(business)s"),
         body=_("Reason: %(reason)s\nYou can ask another mentor."),
+        roles=frozenset({OWNER}),
     ),
     Kind(
         key="mentorship_expired",
         label=_("A mentoring request expired"),
         title=_("Your request to %(mentor)s expired"),
         body=_("%(mentor)s did not answer within 14 days. You can ask another mentor."),
+        roles=frozenset({OWNER}),
     ),
     Kind(
         key="mentorship_assigned",
         label=_("A mentor was assigned"),
         title=_("%(mentor)s now mentors %(business)s"),
         body=_("Disperindag assigned %(mentor)s as mentor of %(business)s."),
+        roles=frozenset({OWNER, MENTOR}),
     ),
     Kind(
         key="mentorship_completed",
         label=_("A mentorship ended"),
         title=_("The mentorship of %(business)s is completed"),
         body=_("%(mentor)s marked the mentorship of %(business)s as completed."),
+        roles=frozenset({OWNER, MENTOR}),
     ),
     Kind(
         key="log_added",
         label=_("Your mentor logged a visit"),
         title=_("%(mentor)s logged a %(mode)s on %(date)s"),
         body=_("%(notes)s"),
+        roles=frozenset({OWNER}),
     ),
     Kind(
         key="action_item_overdue",
         label=_("An action item is overdue"),
         title=_("Overdue: %(item)s"),
         body=_("This action item was due on %(date)s. Tick it when it is done."),
+        roles=frozenset({OWNER}),
     ),
     # Trainings (context: session, date, business, attendee, reason)
     Kind(
@@ -138,48 +160,56 @@ _KINDS += [
         label=_("A new training is open"),
         title=_("New training: %(session)s"),
         body=_("%(session)s on %(date)s. Register your business while seats remain."),
+        roles=frozenset({OWNER}),
     ),
     Kind(
         key="training_registered",
         label=_("Your training seat is confirmed"),
         title=_("Seat confirmed: %(session)s"),
         body=_("%(attendee)s is registered for %(session)s on %(date)s."),
+        roles=frozenset({OWNER}),
     ),
     Kind(
         key="training_waitlisted",
         label=_("You are on a training's waiting list"),
         title=_("Waiting list: %(session)s"),
         body=_("All seats of %(session)s are taken; %(attendee)s is on the waiting list."),
+        roles=frozenset({OWNER}),
     ),
     Kind(
         key="training_promoted",
         label=_("A seat became free for you"),
         title=_("You have a seat: %(session)s"),
         body=_("A seat became free: %(attendee)s is now confirmed for %(session)s on %(date)s."),
+        roles=frozenset({OWNER}),
     ),
     Kind(
         key="training_changed",
         label=_("A training you joined changed"),
         title=_("Changed: %(session)s"),
         body=_("The time or place of %(session)s changed. It now starts on %(date)s."),
+        roles=frozenset({OWNER}),
     ),
     Kind(
         key="training_cancelled",
         label=_("A training you joined was cancelled"),
         title=_("Cancelled: %(session)s"),
         body=_("%(session)s on %(date)s is cancelled. Reason: %(reason)s"),
+        roles=frozenset({OWNER}),
     ),
     Kind(
         key="training_reminder",
         label=_("Training reminders"),
         title=_("Reminder: %(session)s starts %(when)s"),
         body=_("%(session)s starts on %(date)s."),
+        roles=frozenset({OWNER}),
     ),
     Kind(
         key="attendance_certificate_ready",
         label=_("Your certificate of attendance is ready"),
         title=_("Certificate ready: %(session)s"),
         body=_("Thank you for attending. Download the certificate for %(attendee)s."),
+        roles=frozenset({OWNER}),
     ),
 ]
 
@@ -192,12 +222,14 @@ _KINDS += [
             "%(buyer)s (%(country)s) asks %(business)s about %(subject)s: %(quantity)s "
             "%(unit)s, %(incoterm)s to %(destination)s.\n\n%(excerpt)s"
         ),
+        roles=frozenset({OWNER, MENTOR}),
     ),
     Kind(
         key="inquiry_replied",
         label=_("A new message in an inquiry"),
         title=_("%(author)s wrote about %(subject)s"),
         body=_("%(author)s wrote:\n\n%(excerpt)s"),
+        roles=frozenset({OWNER, BUYER}),
     ),
     Kind(
         key="inquiry_advice",
@@ -207,6 +239,7 @@ _KINDS += [
             "%(mentor)s left advice on the inquiry from %(buyer)s (the buyer does not see "
             "it):\n\n%(excerpt)s"
         ),
+        roles=frozenset({OWNER}),
     ),
     Kind(
         key="inquiry_unanswered",
@@ -216,6 +249,7 @@ _KINDS += [
             "%(buyer)s sent an inquiry to %(business)s %(hours)s hours ago and has no "
             "answer yet. Buyers expect an answer within two days."
         ),
+        roles=frozenset({OWNER, MENTOR}),
     ),
     Kind(
         key="buying_request_matched",
@@ -225,6 +259,7 @@ _KINDS += [
             "%(buyer)s (%(country)s) wants to buy %(quantity)s %(unit)s of %(title)s "
             "(%(category)s) until %(date)s. Send a quote if %(business)s can supply it."
         ),
+        roles=frozenset({OWNER}),
     ),
     Kind(
         key="quote_received",
@@ -234,6 +269,7 @@ _KINDS += [
             "%(business)s quotes US$ %(price)s per unit (%(incoterm)s), minimum order "
             "%(moq)s, lead time %(days)s days.\n\n%(excerpt)s"
         ),
+        roles=frozenset({BUYER}),
     ),
 ]
 
@@ -248,6 +284,7 @@ _KINDS += [
             "exports and certificates. The link works until %(date)s and only for your "
             "business."
         ),
+        roles=frozenset({OWNER}),
     ),
     Kind(
         key="outcome_survey_reminder",
@@ -257,6 +294,7 @@ _KINDS += [
             "You have not answered the %(months)s-month survey of %(business)s yet. It "
             "takes two minutes; the link works until %(date)s."
         ),
+        roles=frozenset({OWNER}),
     ),
     Kind(
         key="shipment_verified",
@@ -266,6 +304,7 @@ _KINDS += [
             "Disperindag verified the shipment of %(date)s (US$ %(value)s). It counts as "
             "an export of %(business)s."
         ),
+        roles=frozenset({OWNER}),
     ),
     Kind(
         key="shipment_rejected",
@@ -275,6 +314,7 @@ _KINDS += [
             "Disperindag could not verify the shipment of %(date)s (US$ %(value)s).\n"
             "Reason: %(reason)s\nYou can record it again with the right document."
         ),
+        roles=frozenset({OWNER}),
     ),
 ]
 
@@ -283,3 +323,16 @@ KINDS: dict[str, Kind] = {kind.key: kind for kind in _KINDS}
 
 def choices() -> list[tuple[str, Promise]]:
     return [(kind.key, kind.label) for kind in _KINDS]
+
+
+def roles_of(user) -> set[str]:
+    roles = {user.role} if getattr(user, "role", "") else set()
+    if getattr(user, "is_staff", False):
+        roles.add(STAFF)
+    return roles
+
+
+def kinds_for(user) -> list[Kind]:
+    """The kinds this person can receive, in the registry's order."""
+    roles = roles_of(user)
+    return [kind for kind in _KINDS if kind.roles & roles]

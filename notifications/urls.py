@@ -8,4 +8,15 @@ urlpatterns = [
     path("<int:pk>/open/", views.NotificationOpenView.as_view(), name="open"),
     path("read-all/", views.NotificationMarkAllReadView.as_view(), name="read-all"),
     path("preferences/", views.PreferencesView.as_view(), name="preferences"),
+    path("preferences/whatsapp/", views.WhatsAppNumberView.as_view(), name="whatsapp-number"),
+    path(
+        "preferences/whatsapp/confirm/",
+        views.WhatsAppConfirmView.as_view(),
+        name="whatsapp-confirm",
+    ),
+    path(
+        "preferences/whatsapp/remove/",
+        views.WhatsAppRemoveView.as_view(),
+        name="whatsapp-remove",
+    ),
 ]

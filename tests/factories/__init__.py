@@ -30,6 +30,7 @@ from .mentoring import (
 )
 from .notifications import (
     NotificationFactory,
+    WhatsAppNumberFactory,
 )
 from .outcomes import (
     AnsweredFollowUpFactory,
@@ -87,5 +88,6 @@ __all__ = [
     "TrainingSessionFactory",
     "UserFactory",
     "VerifiedShipmentFactory",
+    "WhatsAppNumberFactory",
     "invoice_pdf",
 ]

@@ -99,6 +99,8 @@ POSTERS = {
 CSRF_EXEMPT = {
     "api:token": "a password-for-token exchange that sets no cookie and reads none; "
     "a cross-site page cannot read the token it answers",
+    "whatsapp-webhook": "Meta's server posts it without cookies; only a valid "
+    "X-Hub-Signature-256 (HMAC of the body with the app secret) is accepted",
 }
 
 

@@ -17,6 +17,7 @@ from demo.loaders.bulk import (
 )
 from demo.loaders.marketplace import marketplace_summary, seed_marketplace
 from demo.loaders.mentoring import mentoring_summary, seed_mentoring
+from demo.loaders.notifications import seed_whatsapp_numbers
 from demo.loaders.outcomes import outcomes_summary, seed_outcomes
 from demo.loaders.umkm import seed_businesses, seed_categories, seed_summary
 
@@ -85,6 +86,7 @@ class Command(BaseCommand):
                 seed_marketplace()
                 backdate_fresh_businesses(businesses)
                 seed_outcomes()
+            seed_whatsapp_numbers()
             if products:
                 # Scale mode: businesses, mentors, trainings and inquiries grow with N.
                 started = time.monotonic()

@@ -1,4 +1,7 @@
-"""The only way code creates and delivers notifications."""
+"""The only way code creates and delivers notifications.
+
+Email lives here; the WhatsApp channel in ``notifications.services.whatsapp``.
+"""
 
 import logging
 import threading
@@ -15,16 +18,25 @@ from django.utils import timezone, translation
 
 from core.formatting import format_value
 
-from .kinds import KINDS
-from .models import Notification, NotificationPreference
+from ..kinds import KINDS, kinds_for
+from ..links import absolute_url
+from ..models import Notification, NotificationPreference
+from ..whatsapp import templates as whatsapp_templates
+from .whatsapp import (
+    confirmed_number,
+    notification_deliver_whatsapp,
+    notification_retry_whatsapp,
+    whatsapp_enqueue,
+    whatsapp_sweep,
+)
+
+__all__ = [
+    "absolute_url",
+    "notification_deliver_whatsapp",
+    "notification_retry_whatsapp",
+]
 
 logger = logging.getLogger(__name__)
-
-
-def absolute_url(path: str) -> str:
-    if path.startswith(("http://", "https://")):
-        return path
-    return f"{settings.SITE_URL}{path}"
 
 
 # Rows handed to one ``deliver_batch`` task: one broker message, one SMTP connection and
@@ -43,7 +55,7 @@ def notifications_enqueue(*, notification_ids: list[int]) -> None:
 
     If the broker is down the rows stay pending and the sweep will retry.
     """
-    from .tasks import deliver, deliver_batch
+    from ..tasks import deliver, deliver_batch
 
     for start in range(0, len(notification_ids), DELIVERY_BATCH_SIZE):
         chunk = notification_ids[start : start + DELIVERY_BATCH_SIZE]
@@ -92,9 +104,14 @@ def batched_delivery():
         transaction.on_commit(partial(notifications_enqueue, notification_ids=ids))
 
 
-def email_enabled(*, user, kind: str) -> bool:
+def channels_chosen(*, user, kind: str) -> tuple[bool, bool]:
+    """(email, WhatsApp) as the person chose for this kind; no choice means both."""
     pref = NotificationPreference.objects.filter(user=user, kind=kind).first()
-    return pref.email if pref else True
+    return (pref.email, pref.whatsapp) if pref else (True, True)
+
+
+def email_enabled(*, user, kind: str) -> bool:
+    return channels_chosen(user=user, kind=kind)[0]
 
 
 def notification_create(
@@ -118,13 +135,21 @@ def notification_create(
         return None
     spec = KINDS[kind]
     context = context or {}
+    email_chosen, whatsapp_chosen = channels_chosen(user=recipient, kind=kind)
+    # WhatsApp needs the channel on and a confirmed number; if it cannot be used, the
+    # email goes instead, even when the person chose WhatsApp only.
+    wants_whatsapp = whatsapp_chosen and confirmed_number(recipient) is not None
+    wants_email = bool(recipient.email) and (
+        email_chosen or (whatsapp_chosen and not wants_whatsapp)
+    )
+    language = whatsapp_templates.language_for(recipient)
     with translation.override(recipient.language):
         # Dates, times and numbers in the site's style, times in the recipient's zone.
         zone = getattr(recipient, "timezone", None)
         values = {key: format_value(value, zone=zone) for key, value in context.items()}
         title = str(spec.title) % values
         body = str(spec.body) % values
-    wants_email = email_enabled(user=recipient, kind=kind) and bool(recipient.email)
+        params = whatsapp_templates.params_for(kind, values, language) if wants_whatsapp else []
     try:
         with transaction.atomic():  # a savepoint: a racing duplicate leaves the caller intact
             notification = Notification.objects.create(
@@ -139,6 +164,12 @@ def notification_create(
                     if wants_email
                     else Notification.EmailStatus.SKIPPED
                 ),
+                whatsapp_status=(
+                    Notification.WhatsAppStatus.PENDING
+                    if wants_whatsapp
+                    else Notification.WhatsAppStatus.SKIPPED
+                ),
+                whatsapp_params=params,
             )
     except IntegrityError:
         if dedupe_key:
@@ -149,6 +180,8 @@ def notification_create(
             _batches.open[-1].append(notification.pk)
         else:
             transaction.on_commit(partial(notification_enqueue, notification.pk))
+    if wants_whatsapp:
+        transaction.on_commit(partial(whatsapp_enqueue, notification.pk))
     return notification
 
 
@@ -180,14 +213,27 @@ def notifications_mark_all_read(*, user) -> int:
     return Notification.objects.for_user(user).unread().update(read_at=timezone.now())
 
 
-def preferences_update(*, user, email_by_kind: dict[str, bool]) -> None:
+def preferences_update(
+    *,
+    user,
+    email_by_kind: dict[str, bool] | None = None,
+    channels_by_kind: dict[str, tuple[bool, bool]] | None = None,
+) -> None:
+    """Save the person's choice per kind: ``channels_by_kind`` maps a kind to (email,
+    WhatsApp); ``email_by_kind`` sets email alone. Kinds that are not the person's
+    (another role's) are ignored."""
+    allowed = {kind.key for kind in kinds_for(user)}
     with transaction.atomic():
-        for kind, email in email_by_kind.items():
-            if kind not in KINDS:
-                continue
-            NotificationPreference.objects.update_or_create(
-                user=user, kind=kind, defaults={"email": email}
-            )
+        for kind, email in (email_by_kind or {}).items():
+            if kind in allowed:
+                NotificationPreference.objects.update_or_create(
+                    user=user, kind=kind, defaults={"email": email}
+                )
+        for kind, (email, whatsapp) in (channels_by_kind or {}).items():
+            if kind in allowed:
+                NotificationPreference.objects.update_or_create(
+                    user=user, kind=kind, defaults={"email": email, "whatsapp": whatsapp}
+                )
 
 
 def _render_email(notification: Notification) -> EmailMultiAlternatives:
@@ -320,9 +366,11 @@ def _claim_batch(notification_ids: list[int]) -> list[Notification] | None:
 
 
 def notifications_sweep(*, now: datetime | None = None) -> int:
-    """Re-enqueue emails left pending (broker down at the time) or stuck mid-send."""
+    """Re-enqueue emails and WhatsApp messages left pending (broker down at the time) or
+    stuck mid-send. Returns how many emails it re-enqueued."""
     now = now or timezone.now()
     cutoff = now - timedelta(minutes=settings.NOTIFICATIONS_SWEEP_AFTER_MINUTES)
+    whatsapp_sweep(now=now, older_than=cutoff)
     # A claim older than the task time limit belongs to a worker that died.
     stale = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT * 2)
     Notification.objects.email_stale_claims(claimed_before=stale).update(
