@@ -2,6 +2,6 @@
 builders and forms as a browser sends them."""
 
 from .paths import ROOT
-from .queries import count_queries
+from .queries import captured_queries, count_queries
 
-__all__ = ["ROOT", "count_queries"]
+__all__ = ["ROOT", "captured_queries", "count_queries"]
