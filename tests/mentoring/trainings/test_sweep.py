@@ -1,5 +1,5 @@
-"""The training sweep: reminders 24 hours and one hour before, exactly once each, to
-confirmed registrants only, and the periodic task that runs it."""
+"""The training sweep, a service the periodic task runs: reminders 24 hours and one hour
+before, exactly once each, to confirmed registrants only; and the task itself."""
 
 from __future__ import annotations
 
