@@ -19,18 +19,45 @@ from .factories import (
     PendingMentorFactory,
     StaffFactory,
 )
+from .support.media import media_under
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
 # Tests that take ten seconds or more (seeding the whole demo, a 1,000-row import, the
-# browser journeys) start first, so the two workers finish together instead of one
-# waiting for the other's long test at the end.
-SLOW_FIRST = ("tests/demo/", "tests/browser/", "test_exactly_1000_rows")
+# API's hostile GET sweep, the browser journeys) start first, so the two workers finish
+# together instead of one waiting for the other's long test at the end.
+SLOW_FIRST = (
+    "tests/demo/",
+    "tests/browser/",
+    "test_exactly_1000_rows",
+    "test_every_get_endpoint_refuses_hostile",
+)
 
 
 def pytest_collection_modifyitems(config, items):
-    items.sort(key=lambda item: not any(mark in item.nodeid for mark in SLOW_FIRST))
+    """Slow tests first. Under pytest-xdist's worksteal each worker is handed a contiguous
+    share of this order (and gives away the end of its queue when another is idle), so
+    each share starts with its turn of the slow modules, dealt round-robin; a module's
+    slow tests stay together, so the demo seed module's shared seed is made once."""
+    slow, fast = [], []
+    for item in items:
+        (slow if any(mark in item.nodeid for mark in SLOW_FIRST) else fast).append(item)
+    modules: dict[str, list] = {}
+    for item in slow:
+        modules.setdefault(item.nodeid.split("::")[0], []).append(item)
+    workers = getattr(config, "workerinput", {}).get("workercount", 1)
+    firsts = [[] for _ in range(workers)]
+    for number, module in enumerate(modules.values()):
+        firsts[number % workers].extend(module)
+    ordered, left = [], len(items)
+    for worker, first in enumerate(firsts):
+        share = left // (workers - worker)  # what worksteal sends this worker first
+        rest = max(0, share - len(first))
+        ordered += first + fast[:rest]
+        fast = fast[rest:]
+        left -= len(first) + rest
+    items[:] = ordered + fast
 
 
 def require_service(available: bool, reason: str) -> None:
@@ -42,40 +69,11 @@ def require_service(available: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
-def _private_storages():
-    """The private storage objects: the configured one and those file fields hold."""
-    from django.apps import apps
-    from django.core.files.storage import FileSystemStorage, storages
-    from django.db.models import FileField
-
-    found = {id(storages["private"]): storages["private"]}
-    for model in apps.get_models():
-        for field in model._meta.get_fields():
-            # A field whose storage is a callable (the private store) keeps the instance
-            # it got at import time, which is no longer storages["private"] once a test
-            # has changed STORAGES (the handler is rebuilt): both are redirected.
-            private = getattr(field, "_storage_callable", None) is not None
-            if isinstance(field, FileField) and (
-                private or getattr(field.storage, "base_url", "") is None
-            ):
-                found[id(field.storage)] = field.storage
-    return [s for s in found.values() if isinstance(s, FileSystemStorage)]
-
-
 @pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
+def _media_root(tmp_path):
     """Uploads of a test go to its own folders, public and private alike."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    saved = []
-    for storage in _private_storages():
-        saved.append((storage, storage.__dict__.copy()))
-        storage._location = str(tmp_path / "private")
-        for cached in ("base_location", "location"):
-            storage.__dict__.pop(cached, None)
-    yield
-    for storage, state in saved:
-        storage.__dict__.clear()
-        storage.__dict__.update(state)
+    with media_under(tmp_path):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,6 @@
 """``seed_demo --products N`` scale mode: the rest of the site grows with the catalogue.
 
-The demo businesses are left out (they are ``test_seed_umkm``'s business and the slow
+The demo businesses are left out (they are ``test_seed_demo``'s business and the slow
 part); the benchmark rows only need the demo accounts and categories.
 """
 

@@ -14,8 +14,6 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.cache import cache
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -38,6 +36,7 @@ from ..factories import (
     SubCategoryFactory,
 )
 from ..support.catalogue import ALL, add_photos
+from ..support.queries import captured_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -271,7 +270,7 @@ def _make_products(count: int, category) -> None:
 
 
 def _queries(api, url, params=None) -> int:
-    with CaptureQueriesContext(connection) as queries:
+    with captured_queries() as queries:
         assert api.get(url, params or {}).status_code == 200
     return len(queries)
 

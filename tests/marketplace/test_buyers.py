@@ -11,8 +11,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -41,6 +39,7 @@ from ..factories import (
     ProductFactory,
     StaffFactory,
 )
+from ..support.queries import captured_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -352,11 +351,11 @@ def test_dashboard_queries_do_not_grow(client, buyer, django_assert_max_num_quer
     client.force_login(buyer)
     _fill_dashboard(buyer, 3)
     cache.clear()
-    with CaptureQueriesContext(connection) as few:
+    with captured_queries() as few:
         client.get(DASHBOARD)
     _fill_dashboard(buyer, 12)
     cache.clear()
-    with CaptureQueriesContext(connection) as many:
+    with captured_queries() as many:
         response = client.get(DASHBOARD)
     assert len(response.context["saved_items"]) == 8
     assert len(few.captured_queries) == len(many.captured_queries)
@@ -655,7 +654,7 @@ def test_admin_changelist_queries_do_not_grow(client, superuser, buyer):
         make_request(buyer, quotes=1)
     counts = {}
     for model in ("inquiry", "buyingrequest", "quote", "shortlistitem"):
-        with CaptureQueriesContext(connection) as context:
+        with captured_queries() as context:
             client.get(reverse(f"admin:marketplace_{model}_changelist"))
         counts[model] = len(context.captured_queries)
     for _ in range(10):
@@ -664,6 +663,6 @@ def test_admin_changelist_queries_do_not_grow(client, superuser, buyer):
         make_request(BuyerFactory(), quotes=2)
         ShortlistItem.objects.create(buyer=buyer, product=product)
     for model, expected in counts.items():
-        with CaptureQueriesContext(connection) as context:
+        with captured_queries() as context:
             client.get(reverse(f"admin:marketplace_{model}_changelist"))
         assert len(context.captured_queries) == expected, model

@@ -3,16 +3,15 @@ signed-in people, API tokens and anything personal never do."""
 
 import pytest
 from django.contrib import messages
-from django.db import connection
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
-from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 
 from marketplace.caching import cache_anonymous_response
 from umkm import services
 
 from ..factories import ListedProductFactory
+from ..support.queries import captured_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +98,7 @@ def test_signed_in_people_neither_get_nor_fill_the_cache(product, buyer, owner):
 
     other = Client()
     other.force_login(owner)
-    with CaptureQueriesContext(connection) as queries:
+    with captured_queries() as queries:
         other.get(f"/catalogue/p/{product.slug}/")
     assert len(queries) > 0
 
@@ -128,7 +127,7 @@ def test_api_token_and_session_requests_are_not_cached(product, buyer):
     url = "/api/v1/products/"
     Client().get(url)  # an anonymous entry exists
     token = Token.objects.create(user=buyer)
-    with CaptureQueriesContext(connection) as queries:
+    with captured_queries() as queries:
         response = Client().get(url, HTTP_AUTHORIZATION=f"Token {token.key}")
     assert response.status_code == 200
     assert len(queries) > 0
@@ -136,7 +135,7 @@ def test_api_token_and_session_requests_are_not_cached(product, buyer):
 
     session = Client()
     session.force_login(buyer)
-    with CaptureQueriesContext(connection) as queries:
+    with captured_queries() as queries:
         response = session.get(url)
     assert len(queries) > 0
     assert "private" in response["Cache-Control"]
@@ -215,7 +214,7 @@ def test_requests_with_a_session_or_messages_cookie_bypass_the_cache(product):
     for name in ("sessionid", "messages"):
         client = Client()
         client.cookies[name] = "something"
-        with CaptureQueriesContext(connection) as queries:
+        with captured_queries() as queries:
             client.get(CATALOGUE)
         assert len(queries) > 0, name
 

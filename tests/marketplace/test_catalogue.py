@@ -20,7 +20,6 @@ from xml.etree import ElementTree
 import pytest
 from django.core.cache import cache
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from marketplace.models import ExchangeRate, Inquiry
@@ -41,6 +40,7 @@ from ..factories import (
     ProductFactory,
 )
 from ..support.catalogue import ALL, add_photos
+from ..support.queries import captured_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -403,7 +403,7 @@ def test_a_typo_is_corrected_to_the_catalogue_word_on_postgresql(
 ):
     assert {"rattan", "basket", "coffee"} <= words()  # the trigger added them
     # "ratan" is in no product: it is read as "rattan", by full text, not row by row.
-    with CaptureQueriesContext(connection) as queries:
+    with captured_queries() as queries:
         response = client.get(CATALOGUE, {"q": "ratan kerajinan"})
     assert slugs(response) == {"woven-basket"}
     assert response.context["total"] == 1
@@ -929,7 +929,7 @@ def _listed_with_photos(count: int, **fields):
 
 def _queries(client, url, params=None) -> int:
     cache.clear()  # cold facets and exchange rate: the worst case
-    with CaptureQueriesContext(connection) as context:
+    with captured_queries() as context:
         response = client.get(url, params or {})
     assert response.status_code == 200
     return len(context.captured_queries)

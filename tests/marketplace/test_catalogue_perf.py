@@ -11,8 +11,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
-from django.test.utils import CaptureQueriesContext, override_script_prefix
+from django.test.utils import override_script_prefix
 from django.urls import reverse
 from django.utils import translation
 
@@ -22,6 +21,7 @@ from marketplace.templatetags import marketplace as price_tags
 from umkm.models import ProductImage
 
 from ..factories import CertificationFactory, ListedProductFactory, SubCategoryFactory
+from ..support.queries import captured_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ PRODUCTS_API = "/api/v1/products/"
 
 
 def _get(client, url, params=None):
-    with CaptureQueriesContext(connection) as queries:
+    with captured_queries() as queries:
         response = client.get(url, params or {}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     totals = [q["sql"] for q in queries if '"__count"' in q["sql"]]
@@ -164,7 +164,7 @@ def test_the_sidebar_is_cached_and_then_needs_no_category_query(client, settings
     first = _sidebar(client.get(CATALOGUE, HTTP_ACCEPT_LANGUAGE="en"))
     assert f'<option value="{category.slug}">' in first
     assert f'<option value="{category.parent.slug}">' in first
-    with CaptureQueriesContext(connection) as queries:
+    with captured_queries() as queries:
         second = client.get(CATALOGUE, HTTP_ACCEPT_LANGUAGE="en")
     assert _sidebar(second) == first
     assert not [q for q in queries if 'FROM "umkm_category"' in q["sql"]]

@@ -8,8 +8,6 @@ revocation of a feed link, and no join link anywhere.
 from datetime import UTC, timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
@@ -28,6 +26,7 @@ from ..factories import (
     RegistrationFactory,
     TrainingSessionFactory,
 )
+from ..support.queries import captured_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -203,11 +202,11 @@ def test_feed_and_calendar_queries_are_bounded(client):
     business = BusinessFactory()
     url = feed_url(business.owner)
     RegistrationFactory(business=business)
-    with CaptureQueriesContext(connection) as few:
+    with captured_queries() as few:
         client.get(url)
     for _ in range(8):
         RegistrationFactory(business=business)
-    with CaptureQueriesContext(connection) as many:
+    with captured_queries() as many:
         response = client.get(url)
     assert len(events(parse(response))) == 9
     assert len(many) == len(few) <= 3

@@ -30,7 +30,7 @@ from marketplace.services import inquiry_create
 from mentoring.models import TrainingSession
 from notifications.models import Notification
 
-from ..factories import PASSWORD, BusinessFactory, BuyerFactory, ListedProductFactory, MentorFactory
+from ..factories import PASSWORD, ListedProductFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -91,15 +91,21 @@ def _high_rates(settings):
     }
 
 
-class World:
-    def __init__(self):
-        self.product = ListedProductFactory(business=BusinessFactory(verified_at=timezone.now()))
-        self.business = self.product.business
-        self.buyer = BuyerFactory()
+class Targets:
+    """What the sweep aims at, on the shared cast: the business (verified) and its listed
+    product, a published training hosted by the unassigned mentor, and the buyer's
+    inquiry; the buyer signs in with a token."""
+
+    def __init__(self, cast):
+        self.business = cast.business
+        self.business.verified_at = timezone.now()
+        self.business.save(update_fields=["verified_at"])
+        self.product = ListedProductFactory(business=self.business)
+        self.buyer = cast.buyer
         self.token = Token.objects.create(user=self.buyer)
         starts = timezone.now() + timezone.timedelta(days=7)
         self.training = TrainingSession.objects.create(
-            host=MentorFactory(),
+            host=cast.unassigned_mentor,
             title="Pelatihan ekspor",
             topic="export",
             description_id="Cara mengekspor.",
@@ -149,8 +155,8 @@ class World:
 
 
 @pytest.fixture
-def world(db) -> World:
-    return World()
+def targets(cast) -> Targets:
+    return Targets(cast)
 
 
 def _schema() -> dict:
@@ -181,13 +187,13 @@ def _body_fields(schema: dict, method: str, path: str) -> list[str]:
     return list(schema["components"]["schemas"][name]["properties"])
 
 
-def _fill(path: str, world: World, value: str | None = None) -> str:
+def _fill(path: str, targets: Targets, value: str | None = None) -> str:
     """The path with its lookup filled: a real object's, or ``value``."""
     real = {
-        "/api/v1/products/{slug}/": world.product.slug,
-        "/api/v1/suppliers/{slug}/": world.business.slug,
-        "/api/v1/trainings/{id}/": str(world.training.pk),
-        "/api/v1/inquiries/{id}/": str(world.inquiry.pk),
+        "/api/v1/products/{slug}/": targets.product.slug,
+        "/api/v1/suppliers/{slug}/": targets.business.slug,
+        "/api/v1/trainings/{id}/": str(targets.training.pk),
+        "/api/v1/inquiries/{id}/": str(targets.inquiry.pk),
     }
     if "{" not in path:
         return path
@@ -231,18 +237,18 @@ def _problem(response, allowed: set[int], path: str) -> str | None:
     return None
 
 
-def _sweep_gets(world: World, who: str, values: list[str]) -> list[str]:
+def _sweep_gets(targets: Targets, who: str, values: list[str]) -> list[str]:
     schema = _schema()
     problems = []
     for method, path in _operations():
         if method != "GET":
             continue
-        client = world.client(who)
+        client = targets.client(who)
         anonymous_inquiries = who == "anonymous" and path.startswith(INQUIRIES)
         # The lookup: nothing can be found, and it looks as for a missing object.
         if "{" in path:
             for value in values:
-                response = client.get(_fill(path, world, value))
+                response = client.get(_fill(path, targets, value))
                 allowed = {401} if anonymous_inquiries else {404}
                 problem = _problem(response, allowed, path)
                 if problem is None and not anonymous_inquiries and response.json() != NOT_FOUND:
@@ -250,7 +256,7 @@ def _sweep_gets(world: World, who: str, values: list[str]) -> list[str]:
                 if problem:
                     problems.append(f"GET {path} lookup={value[:20]!r} ({who}): {problem}")
         # Each query parameter, and one nobody knows.
-        url = _fill(path, world)
+        url = _fill(path, targets)
         for name in [*_query_parameters(schema, method, path), "zzz"]:
             for value in values:
                 response = client.get(url, {name: value})
@@ -262,9 +268,9 @@ def _sweep_gets(world: World, who: str, values: list[str]) -> list[str]:
 
 
 @pytest.mark.parametrize("who", ["anonymous", "buyer"])
-def test_every_get_endpoint_refuses_hostile_lookups_and_query_values(world, who):
+def test_every_get_endpoint_refuses_hostile_lookups_and_query_values(targets, who):
     before = _row_counts()
-    problems = _sweep_gets(world, who, TEXT_VALUES)
+    problems = _sweep_gets(targets, who, TEXT_VALUES)
     assert not problems, "\n".join(problems)
     assert _row_counts() == before
 
@@ -274,7 +280,7 @@ def _post(client, path: str, body: bytes, **extra):
 
 
 @pytest.mark.parametrize("who", ["anonymous", "buyer"])
-def test_every_post_endpoint_refuses_each_hostile_field_value(world, who):
+def test_every_post_endpoint_refuses_each_hostile_field_value(targets, who):
     schema = _schema()
     before = _row_counts()
     problems = []
@@ -282,9 +288,9 @@ def test_every_post_endpoint_refuses_each_hostile_field_value(world, who):
     assert set(posts) == {INQUIRIES, TOKEN}, "a new POST endpoint: give it a valid body"
     for path in posts:
         fields = _body_fields(schema, "POST", path)
-        valid = world.valid_body(path)
+        valid = targets.valid_body(path)
         assert set(fields) == set(valid), f"{path}: the valid body misses fields"
-        client = world.client(who)
+        client = targets.client(who)
         allowed = {401} if who == "anonymous" and path == INQUIRIES else {400, 413}
         for field in fields:
             for value in BODY_VALUES:
@@ -305,11 +311,11 @@ def test_every_post_endpoint_refuses_each_hostile_field_value(world, who):
 
 
 @pytest.mark.parametrize("who", ["anonymous", "buyer"])
-def test_every_post_endpoint_refuses_hostile_bodies(world, who):
+def test_every_post_endpoint_refuses_hostile_bodies(targets, who):
     before = _row_counts()
     problems = []
     for path in [path for method, path in _operations() if method == "POST"]:
-        client = world.client(who)
+        client = targets.client(who)
         allowed = {401} if who == "anonymous" and path == INQUIRIES else {400, 413}
         for body in RAW_BODIES:
             response = _post(client, path, body)
@@ -331,11 +337,11 @@ def test_every_post_endpoint_refuses_hostile_bodies(world, who):
 
 
 @pytest.mark.parametrize("who", ["anonymous", "buyer"])
-def test_unknown_methods_and_headers_are_refused_in_json(world, who):
+def test_unknown_methods_and_headers_are_refused_in_json(targets, who):
     problems = []
     for method, path in sorted({(m, p) for m, p in _operations()}):
-        url = _fill(path, world)
-        client = world.client(who)
+        url = _fill(path, targets)
+        client = targets.client(who)
         for other in ("PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"):
             response = client.generic(other, url, b"{}", content_type="application/json")
             problem = _problem(response, {200, 401, 403, 405}, path)
@@ -372,8 +378,8 @@ def test_unknown_methods_and_headers_are_refused_in_json(world, who):
         "/api/v1/inquiries/%00/",
     ],
 )
-def test_every_api_404_is_the_same_json(world, path):
-    for client in (world.client("buyer"), world.client("anonymous")):
+def test_every_api_404_is_the_same_json(targets, path):
+    for client in (targets.client("buyer"), targets.client("anonymous")):
         response = client.get(path)
         if path.startswith(INQUIRIES) and response.status_code == 401:
             continue  # anonymous: sign in first
@@ -396,9 +402,9 @@ def test_an_unterminated_string_of_escaped_quotes_is_refused_at_once(db):
     assert response.json()["errors"] == {}
 
 
-def test_json_nested_to_the_limit_is_parsed_and_one_more_level_is_refused(world):
-    client = world.client("buyer")
-    at_limit = {**world.valid_body(INQUIRIES), "message": "[" * 50}  # brackets in a string
+def test_json_nested_to_the_limit_is_parsed_and_one_more_level_is_refused(targets):
+    client = targets.client("buyer")
+    at_limit = {**targets.valid_body(INQUIRIES), "message": "[" * 50}  # brackets in a string
     nested = at_limit
     for _level in range(MAX_JSON_DEPTH - 1):
         nested = {"a": nested}
@@ -416,9 +422,9 @@ def test_json_nested_to_the_limit_is_parsed_and_one_more_level_is_refused(world)
     assert json_too_deep("[" * (MAX_JSON_DEPTH + 1))
 
 
-def test_a_body_over_the_limit_is_a_413_and_under_it_is_read(world):
-    client = world.client("buyer")
-    valid = world.valid_body(INQUIRIES)
+def test_a_body_over_the_limit_is_a_413_and_under_it_is_read(targets):
+    client = targets.client("buyer")
+    valid = targets.valid_body(INQUIRIES)
     just_under = json.dumps({**valid, "message": "x" * 10}).encode()
     padding = MAX_BODY_BYTES - len(just_under)
     body = just_under[:-1] + b" " * padding + b"}"
@@ -433,14 +439,14 @@ def test_a_body_over_the_limit_is_a_413_and_under_it_is_read(world):
     }
     # The anonymous token endpoint too.
     response = _post(
-        world.client("anonymous"), TOKEN, b'{"email": "' + b"x" * MAX_BODY_BYTES + b'"}'
+        targets.client("anonymous"), TOKEN, b'{"email": "' + b"x" * MAX_BODY_BYTES + b'"}'
     )
     assert response.status_code == 413
 
 
-def test_wrong_types_name_the_field(world):
-    client = world.client("buyer")
-    valid = world.valid_body(INQUIRIES)
+def test_wrong_types_name_the_field(targets):
+    client = targets.client("buyer")
+    valid = targets.valid_body(INQUIRIES)
     for field, value in [
         ("quantity", "abc"),
         ("quantity", []),
@@ -458,16 +464,16 @@ def test_wrong_types_name_the_field(world):
         response = _post(client, INQUIRIES, body)
         assert response.status_code == 400
         assert response.json()["errors"]
-    assert Inquiry.objects.count() == 1  # the world's own
+    assert Inquiry.objects.count() == 1  # the targets' own
 
 
 @pytest.mark.parametrize("quantity", [2**31, 10**30, 1_000_000_001])
-def test_quantity_beyond_a_trade_is_a_clear_400(world, quantity):
+def test_quantity_beyond_a_trade_is_a_clear_400(targets, quantity):
     notifications = Notification.objects.count()
     response = _post(
-        world.client("buyer"),
+        targets.client("buyer"),
         INQUIRIES,
-        json.dumps({**world.valid_body(INQUIRIES), "quantity": quantity}).encode(),
+        json.dumps({**targets.valid_body(INQUIRIES), "quantity": quantity}).encode(),
     )
     assert response.status_code == 400
     assert response.json()["errors"] == {"quantity": ["Enter a quantity from 1 to 1,000,000,000."]}
@@ -490,7 +496,7 @@ def test_quantity_beyond_a_trade_is_a_clear_400(world, quantity):
     ],
 )
 def test_errors_that_escape_validation_are_still_a_json_4xx(
-    world, monkeypatch, caplog, error, status, body
+    targets, monkeypatch, caplog, error, status, body
 ):
     """The last guard: what validation missed and the database or a conversion refused
     is a 400 in the error shape, logged so that the gap is found."""
@@ -500,7 +506,7 @@ def test_errors_that_escape_validation_are_still_a_json_4xx(
 
     monkeypatch.setattr("marketplace.api.inquiry_create", refuse)
     response = _post(
-        world.client("buyer"), INQUIRIES, json.dumps(world.valid_body(INQUIRIES)).encode()
+        targets.client("buyer"), INQUIRIES, json.dumps(targets.valid_body(INQUIRIES)).encode()
     )
     assert response.status_code == status
     assert response.json() == body
@@ -513,19 +519,19 @@ def test_errors_that_escape_validation_are_still_a_json_4xx(
 
 @pytest.mark.postgres
 @pytest.mark.parametrize("who", ["anonymous", "buyer"])
-def test_nul_bytes_everywhere_on_postgresql(postgres_db, world, who):
+def test_nul_bytes_everywhere_on_postgresql(postgres_db, targets, who):
     """PostgreSQL refuses NUL in text (SQLite stores it): lookups, query values, body
     fields and the token header all answer a 4xx there too."""
     assert connection.vendor == "postgresql"
     before = _row_counts()
-    problems = _sweep_gets(world, who, NUL_VALUES)
+    problems = _sweep_gets(targets, who, NUL_VALUES)
     schema = _schema()
-    client = world.client(who)
+    client = targets.client(who)
     for path in [path for method, path in _operations() if method == "POST"]:
         allowed = {401} if who == "anonymous" and path == INQUIRIES else {400}
         for field in _body_fields(schema, "POST", path):
             for value in NUL_VALUES:
-                body = json.dumps({**world.valid_body(path), field: value}).encode()
+                body = json.dumps({**targets.valid_body(path), field: value}).encode()
                 problem = _problem(_post(client, path, body), allowed, path)
                 if problem:
                     problems.append(f"POST {path} {field}={value!r} ({who}): {problem}")
@@ -537,9 +543,9 @@ def test_nul_bytes_everywhere_on_postgresql(postgres_db, world, who):
 
 
 @pytest.mark.postgres
-def test_out_of_range_numbers_on_postgresql(postgres_db, world):
-    client = world.client("buyer")
-    valid = world.valid_body(INQUIRIES)
+def test_out_of_range_numbers_on_postgresql(postgres_db, targets):
+    client = targets.client("buyer")
+    valid = targets.valid_body(INQUIRIES)
     for field, value in [
         ("quantity", 2**31),
         ("quantity", 10**30),

@@ -1,12 +1,22 @@
 """The one query counter of the suite."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 
+@contextmanager
+def captured_queries() -> Iterator[CaptureQueriesContext]:
+    """The queries run inside the block: ``len(queries)``, ``queries.captured_queries``."""
+    with CaptureQueriesContext(connection) as queries:
+        yield queries
+
+
 def count_queries(client, url: str) -> int:
     """The number of queries a GET of ``url`` takes; the page must answer 200."""
-    with CaptureQueriesContext(connection) as queries:
+    with captured_queries() as queries:
         response = client.get(url)
     assert response.status_code == 200
     return len(queries)

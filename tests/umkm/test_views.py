@@ -131,7 +131,7 @@ def category():
 
 
 @dataclass
-class World:
+class Firm:
     business: Business
     owner: object
     mentor: object
@@ -150,7 +150,7 @@ class World:
 
 
 @pytest.fixture
-def world(private_storage, cast) -> World:
+def firm(private_storage, cast) -> Firm:
     """The shared cast, with a mentor of the other business, the pending mentor in a
     mentorship with the business, a product, an unverified certificate and a photo."""
     business, mentor, pending = cast.business, cast.mentor, cast.pending_mentor
@@ -163,7 +163,7 @@ def world(private_storage, cast) -> World:
     image = ProductImage.objects.create(
         product=product, image="products/none.jpg", width=10, height=10, position=0
     )
-    return World(
+    return Firm(
         business=business,
         owner=business.owner,
         mentor=mentor,
@@ -262,13 +262,13 @@ def expected_status(access: str, actor: str) -> int:
     return table[access].get(actor, 404)
 
 
-def url_for(world: World, name: str) -> str:
+def url_for(firm: Firm, name: str) -> str:
     target = URL_SPECS[name][1]
     if target is None:
         return reverse(f"umkm:{name}")
     if target == "slug":
-        return reverse(f"umkm:{name}", args=[world.business.slug])
-    return reverse(f"umkm:{name}", args=[getattr(world, target).pk])
+        return reverse(f"umkm:{name}", args=[firm.business.slug])
+    return reverse(f"umkm:{name}", args=[getattr(firm, target).pk])
 
 
 # Cells that fail because of a known bug: (name, actor) → "BUG: file:line what".
@@ -295,32 +295,32 @@ def test_the_matrix_covers_every_umkm_url():
     assert set(URL_SPECS) == resolver_names
 
 
-def snapshot(world: World) -> tuple:
+def snapshot(firm: Firm) -> tuple:
     """What a refused request must leave untouched."""
     return (
-        Business.objects.filter(pk=world.business.pk).values("name", "verified_at").first(),
-        Product.objects.filter(pk=world.product.pk).values("status", "is_listed").first(),
-        Certification.objects.filter(pk=world.certification.pk).values("verified_at").first(),
-        image_row(world.image),
+        Business.objects.filter(pk=firm.business.pk).values("name", "verified_at").first(),
+        Product.objects.filter(pk=firm.product.pk).values("status", "is_listed").first(),
+        Certification.objects.filter(pk=firm.certification.pk).values("verified_at").first(),
+        image_row(firm.image),
         ProductTransition.objects.count(),
         Notification.objects.count(),
     )
 
 
 @pytest.mark.parametrize(("name", "actor"), list(matrix_params()))
-def test_permission_matrix(client, world, name, actor):
+def test_permission_matrix(client, firm, name, actor):
     method, _target, access = URL_SPECS[name]
-    user = world.actor(actor)
+    user = firm.actor(actor)
     if user is not None:
         client.force_login(user)
-    url = url_for(world, name)
-    before = snapshot(world)
+    url = url_for(firm, name)
+    before = snapshot(firm)
     send = client.get if method == "get" else client.post
     response = send(url, POST_DATA.get(name, {}))
 
     assert response.status_code == expected_status(access, actor), (name, actor)
     if response.status_code != 200 and not (response.status_code == 302 and actor != "anonymous"):
-        assert snapshot(world) == before  # refused: nothing changed
+        assert snapshot(firm) == before  # refused: nothing changed
     if actor == "anonymous":
         assert response["Location"] == login_url_for(url)
     elif response.status_code == 302:
@@ -343,15 +343,15 @@ EDIT_FORMS = [
 
 @pytest.mark.parametrize("actor", ["mentor", *STRANGERS])
 @pytest.mark.parametrize("name", EDIT_FORMS)
-def test_edit_forms_refuse_posts_from_non_editors(client, world, name, actor):
-    client.force_login(world.actor(actor))
+def test_edit_forms_refuse_posts_from_non_editors(client, firm, name, actor):
+    client.force_login(firm.actor(actor))
     before = (
         Business.objects.count(),
         Product.objects.count(),
         Certification.objects.count(),
         ProductImage.objects.count(),
     )
-    response = client.post(url_for(world, name), {"name": "Taken over", "number": "X1"})
+    response = client.post(url_for(firm, name), {"name": "Taken over", "number": "X1"})
     assert response.status_code == 404
     after = (
         Business.objects.count(),
@@ -360,28 +360,26 @@ def test_edit_forms_refuse_posts_from_non_editors(client, world, name, actor):
         ProductImage.objects.count(),
     )
     assert after == before
-    world.business.refresh_from_db()
-    assert world.business.name != "Taken over"
+    firm.business.refresh_from_db()
+    assert firm.business.name != "Taken over"
 
 
-def test_mentor_sees_the_legal_papers_read_only(client, world):
-    client.force_login(world.mentor)
-    response = client.get(url_for(world, "certification-list"))
+def test_mentor_sees_the_legal_papers_read_only(client, firm):
+    client.force_login(firm.mentor)
+    response = client.get(url_for(firm, "certification-list"))
     assert response.status_code == 200
     assert response.context["can_edit"] is False
     page = text_of(response)
     assert tr("Add a certificate") not in page
-    assert reverse("umkm:certification-edit", args=[world.certification.pk]) not in page
-    assert world.certification.number in page
+    assert reverse("umkm:certification-edit", args=[firm.certification.pk]) not in page
+    assert firm.certification.number in page
 
 
-def test_an_ended_mentorship_gives_no_more_access(client, world):
-    world.business.mentorships.filter(mentor=world.mentor).update(
-        status=Mentorship.Status.COMPLETED
-    )
-    client.force_login(world.mentor)
+def test_an_ended_mentorship_gives_no_more_access(client, firm):
+    firm.business.mentorships.filter(mentor=firm.mentor).update(status=Mentorship.Status.COMPLETED)
+    client.force_login(firm.mentor)
     for name in ("business-detail", "product-detail", "certification-document"):
-        assert client.get(url_for(world, name)).status_code == 404, name
+        assert client.get(url_for(firm, name)).status_code == 404, name
 
 
 def test_an_owner_without_a_business_may_open_the_create_page(client):
@@ -410,15 +408,15 @@ def test_dashboard_of_an_owner_without_a_business_invites_to_create_one(client):
         "certification-delete",
     ],
 )
-def test_post_only_urls_answer_405_to_get(client, world, name):
-    client.force_login(world.owner)
-    assert client.get(url_for(world, name)).status_code == 405
+def test_post_only_urls_answer_405_to_get(client, firm, name):
+    client.force_login(firm.owner)
+    assert client.get(url_for(firm, name)).status_code == 405
 
 
 @pytest.mark.parametrize("name", ["business-verify", "certification-verify"])
-def test_staff_post_only_urls_answer_405_to_get(client, world, name):
-    client.force_login(world.staff)
-    assert client.get(url_for(world, name)).status_code == 405
+def test_staff_post_only_urls_answer_405_to_get(client, firm, name):
+    client.force_login(firm.staff)
+    assert client.get(url_for(firm, name)).status_code == 405
 
 
 # Business profile --------------------------------------------------------------------
@@ -583,43 +581,43 @@ def test_a_text_file_named_png_is_refused_as_logo(client, new_owner, media_root)
     assert files_under(media_root) == []
 
 
-def test_the_owner_edits_the_profile(client, world):
-    client.force_login(world.owner)
-    url = reverse("umkm:business-edit", args=[world.business.slug])
+def test_the_owner_edits_the_profile(client, firm):
+    client.force_login(firm.owner)
+    url = reverse("umkm:business-edit", args=[firm.business.slug])
     assert client.get(url).status_code == 200
-    response = client.post(url, business_data_from(world.business, employees="12"))
+    response = client.post(url, business_data_from(firm.business, employees="12"))
     assert response.status_code == 302
-    assert response["Location"] == world.business.get_absolute_url()
-    world.business.refresh_from_db()
-    assert world.business.employees == 12
+    assert response["Location"] == firm.business.get_absolute_url()
+    firm.business.refresh_from_db()
+    assert firm.business.employees == 12
     assert tr("Your business profile is saved.") in text_of(client.get(response["Location"]))
 
 
-def test_editing_the_nib_of_a_verified_business_clears_the_verification(client, world):
-    Business.objects.filter(pk=world.business.pk).update(
-        verified_at=timezone.now(), verified_by=world.staff
+def test_editing_the_nib_of_a_verified_business_clears_the_verification(client, firm):
+    Business.objects.filter(pk=firm.business.pk).update(
+        verified_at=timezone.now(), verified_by=firm.staff
     )
-    client.force_login(world.owner)
-    url = reverse("umkm:business-edit", args=[world.business.slug])
-    response = client.post(url, business_data_from(world.business, nib="3210987654321"))
+    client.force_login(firm.owner)
+    url = reverse("umkm:business-edit", args=[firm.business.slug])
+    response = client.post(url, business_data_from(firm.business, nib="3210987654321"))
     assert response.status_code == 302
-    world.business.refresh_from_db()
-    assert world.business.nib == "3210987654321"
-    assert world.business.verified_at is None
-    assert world.business.verified_by is None
+    firm.business.refresh_from_db()
+    assert firm.business.nib == "3210987654321"
+    assert firm.business.verified_at is None
+    assert firm.business.verified_by is None
 
 
-def test_editing_other_fields_keeps_the_verification(client, world):
-    Business.objects.filter(pk=world.business.pk).update(
-        verified_at=timezone.now(), verified_by=world.staff
+def test_editing_other_fields_keeps_the_verification(client, firm):
+    Business.objects.filter(pk=firm.business.pk).update(
+        verified_at=timezone.now(), verified_by=firm.staff
     )
-    world.business.refresh_from_db()
-    client.force_login(world.owner)
-    url = reverse("umkm:business-edit", args=[world.business.slug])
-    response = client.post(url, business_data_from(world.business, employees="9"))
+    firm.business.refresh_from_db()
+    client.force_login(firm.owner)
+    url = reverse("umkm:business-edit", args=[firm.business.slug])
+    response = client.post(url, business_data_from(firm.business, employees="9"))
     assert response.status_code == 302
-    world.business.refresh_from_db()
-    assert world.business.is_verified
+    firm.business.refresh_from_db()
+    assert firm.business.is_verified
 
 
 def test_an_nib_typed_in_groups_with_spaces_is_accepted(client, new_owner):
@@ -631,96 +629,96 @@ def test_an_nib_typed_in_groups_with_spaces_is_accepted(client, new_owner):
 # Staff verification ------------------------------------------------------------------
 
 
-def test_staff_queue_lists_unverified_businesses_and_certificates(client, world):
+def test_staff_queue_lists_unverified_businesses_and_certificates(client, firm):
     verified = BusinessFactory(verified_at=timezone.now(), name="Sudah Terverifikasi")
-    verified_cert = CertificationFactory(business=world.business, number="VERIFIED-1")
-    client.force_login(world.staff)
+    verified_cert = CertificationFactory(business=firm.business, number="VERIFIED-1")
+    client.force_login(firm.staff)
     response = client.get(reverse("umkm:staff-verification"))
     assert response.status_code == 200
     page = text_of(response)
-    assert world.business.name in page
-    assert world.other_business.name in page
+    assert firm.business.name in page
+    assert firm.other_business.name in page
     assert verified.name not in page
-    assert world.certification.number in page
+    assert firm.certification.number in page
     assert verified_cert.number not in page
-    assert reverse("umkm:business-verify", args=[world.business.slug]) in page
-    assert reverse("umkm:certification-verify", args=[world.certification.pk]) in page
+    assert reverse("umkm:business-verify", args=[firm.business.slug]) in page
+    assert reverse("umkm:certification-verify", args=[firm.certification.pk]) in page
 
 
 def test_staff_verifies_a_business_and_the_owner_is_told(
-    client, world, django_capture_on_commit_callbacks
+    client, firm, django_capture_on_commit_callbacks
 ):
-    client.force_login(world.staff)
+    client.force_login(firm.staff)
     queue = reverse("umkm:staff-verification")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("umkm:business-verify", args=[world.business.slug]), {"next": queue}
+            reverse("umkm:business-verify", args=[firm.business.slug]), {"next": queue}
         )
     assert response.status_code == 302
     assert response["Location"] == queue
-    world.business.refresh_from_db()
-    assert world.business.verified_at is not None
-    assert world.business.verified_by == world.staff
-    notification = Notification.objects.get(recipient=world.owner)
+    firm.business.refresh_from_db()
+    assert firm.business.verified_at is not None
+    assert firm.business.verified_by == firm.staff
+    notification = Notification.objects.get(recipient=firm.owner)
     assert notification.kind == "business_verified"
-    assert world.business.name in notification.title
-    assert [m.to for m in mail.outbox] == [[world.owner.email]]
+    assert firm.business.name in notification.title
+    assert [m.to for m in mail.outbox] == [[firm.owner.email]]
     # The staff member is told, and the business leaves the queue.
     queue_page = client.get(queue)
-    assert tr("%(name)s is verified.") % {"name": world.business.name} in messages_of(queue_page)
-    assert world.business not in queue_page.context["businesses"]
-    assert world.other_business in queue_page.context["businesses"]
+    assert tr("%(name)s is verified.") % {"name": firm.business.name} in messages_of(queue_page)
+    assert firm.business not in queue_page.context["businesses"]
+    assert firm.other_business in queue_page.context["businesses"]
 
-    badge = tr("Verified", world.owner.language)
-    client.force_login(world.owner)
-    for url in (world.business.get_absolute_url(), reverse("umkm:dashboard")):
+    badge = tr("Verified", firm.owner.language)
+    client.force_login(firm.owner)
+    for url in (firm.business.get_absolute_url(), reverse("umkm:dashboard")):
         page = text_of(client.get(url))
         assert f"✔ {badge}</span>" in page, url
 
 
-def test_verifying_twice_tells_the_owner_once(client, world, django_capture_on_commit_callbacks):
-    client.force_login(world.staff)
-    url = reverse("umkm:business-verify", args=[world.business.slug])
+def test_verifying_twice_tells_the_owner_once(client, firm, django_capture_on_commit_callbacks):
+    client.force_login(firm.staff)
+    url = reverse("umkm:business-verify", args=[firm.business.slug])
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url)
         client.post(url)
-    assert Notification.objects.filter(recipient=world.owner).count() == 1
+    assert Notification.objects.filter(recipient=firm.owner).count() == 1
     assert len(mail.outbox) == 1
 
 
-def test_a_business_without_nib_cannot_be_verified(client, world):
-    Business.objects.filter(pk=world.business.pk).update(nib="")
-    client.force_login(world.staff)
-    response = client.post(reverse("umkm:business-verify", args=[world.business.slug]), follow=True)
+def test_a_business_without_nib_cannot_be_verified(client, firm):
+    Business.objects.filter(pk=firm.business.pk).update(nib="")
+    client.force_login(firm.staff)
+    response = client.post(reverse("umkm:business-verify", args=[firm.business.slug]), follow=True)
     assert tr("A business needs its NIB before it can be verified.") in messages_of(response)
-    world.business.refresh_from_db()
-    assert world.business.verified_at is None
-    assert not Notification.objects.filter(recipient=world.owner).exists()
+    firm.business.refresh_from_db()
+    assert firm.business.verified_at is None
+    assert not Notification.objects.filter(recipient=firm.owner).exists()
 
 
-def test_unverified_business_shows_no_badge(client, world):
-    client.force_login(world.owner)
-    page = text_of(client.get(world.business.get_absolute_url()))
+def test_unverified_business_shows_no_badge(client, firm):
+    client.force_login(firm.owner)
+    page = text_of(client.get(firm.business.get_absolute_url()))
     assert "badge-verified" not in page
 
 
-def test_staff_verifies_a_certificate(client, world):
-    client.force_login(world.staff)
-    response = client.post(reverse("umkm:certification-verify", args=[world.certification.pk]))
+def test_staff_verifies_a_certificate(client, firm):
+    client.force_login(firm.staff)
+    response = client.post(reverse("umkm:certification-verify", args=[firm.certification.pk]))
     assert response.status_code == 302
     assert response["Location"] == reverse("umkm:staff-verification")
-    world.certification.refresh_from_db()
-    assert world.certification.verified_by == world.staff
-    assert world.certification.verified_at is not None
-    client.force_login(world.owner)
-    page = text_of(client.get(reverse("umkm:certification-list", args=[world.business.slug])))
+    firm.certification.refresh_from_db()
+    assert firm.certification.verified_by == firm.staff
+    assert firm.certification.verified_at is not None
+    client.force_login(firm.owner)
+    page = text_of(client.get(reverse("umkm:certification-list", args=[firm.business.slug])))
     assert f'status-listed">{tr("verified")}<' in page
 
 
 @pytest.mark.parametrize("name", ["business-verify", "certification-verify"])
-def test_verify_does_not_redirect_off_site(client, world, name):
-    client.force_login(world.staff)
-    target = world.business.slug if name == "business-verify" else world.certification.pk
+def test_verify_does_not_redirect_off_site(client, firm, name):
+    client.force_login(firm.staff)
+    target = firm.business.slug if name == "business-verify" else firm.certification.pk
     response = client.post(
         reverse(f"umkm:{name}", args=[target]), {"next": "https://evil.example/phish"}
     )
@@ -743,14 +741,14 @@ def certification_data(**overrides) -> dict:
     return data
 
 
-def test_owner_adds_a_certificate_with_a_pdf(client, world, private_storage):
-    client.force_login(world.owner)
-    url = reverse("umkm:certification-list", args=[world.business.slug])
+def test_owner_adds_a_certificate_with_a_pdf(client, firm, private_storage):
+    client.force_login(firm.owner)
+    url = reverse("umkm:certification-list", args=[firm.business.slug])
     response = client.post(url, certification_data(document=pdf_upload()))
     assert response.status_code == 302
     assert response["Location"] == url
     cert = Certification.objects.get(number="PIRT-2061471010123")
-    assert cert.business == world.business
+    assert cert.business == firm.business
     assert cert.verified_at is None
     assert cert.issued_on == date(2024, 3, 1)
     assert cert.document.name.endswith(".pdf")
@@ -768,13 +766,13 @@ def test_owner_adds_a_certificate_with_a_pdf(client, world, private_storage):
     assert reverse("umkm:certification-document", args=[cert.pk]) in row
 
 
-def test_an_html_file_named_pdf_is_refused(client, world, private_storage, tmp_path):
-    client.force_login(world.owner)
+def test_an_html_file_named_pdf_is_refused(client, firm, private_storage, tmp_path):
+    client.force_login(firm.owner)
     before = files_under(tmp_path / "private")
     fake = SimpleUploadedFile(
         "cert.pdf", b"<html><script>alert(1)</script></html>", "application/pdf"
     )
-    url = reverse("umkm:certification-list", args=[world.business.slug])
+    url = reverse("umkm:certification-list", args=[firm.business.slug])
     response = client.post(url, certification_data(document=fake))
     assert response.status_code == 200
     assert response.context["form"].errors["document"] == [tr("Upload a PDF, JPEG or PNG file.")]
@@ -783,9 +781,9 @@ def test_an_html_file_named_pdf_is_refused(client, world, private_storage, tmp_p
     assert files_under(tmp_path / "private") == before
 
 
-def test_an_expiry_before_the_issue_date_is_refused(client, world):
-    client.force_login(world.owner)
-    url = reverse("umkm:certification-list", args=[world.business.slug])
+def test_an_expiry_before_the_issue_date_is_refused(client, firm):
+    client.force_login(firm.owner)
+    url = reverse("umkm:certification-list", args=[firm.business.slug])
     response = client.post(url, certification_data(issued_on="2024-03-01", expires_on="2023-03-01"))
     assert response.status_code == 200
     assert response.context["form"].errors["expires_on"] == [
@@ -795,9 +793,9 @@ def test_an_expiry_before_the_issue_date_is_refused(client, world):
 
 
 @pytest.mark.parametrize("actor", ["owner", "mentor", "staff"])
-def test_the_document_downloads_as_an_attachment(client, world, actor):
-    client.force_login(world.actor(actor))
-    response = client.get(reverse("umkm:certification-document", args=[world.certification.pk]))
+def test_the_document_downloads_as_an_attachment(client, firm, actor):
+    client.force_login(firm.actor(actor))
+    response = client.get(reverse("umkm:certification-document", args=[firm.certification.pk]))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
     assert ".pdf" in response["Content-Disposition"]
@@ -808,37 +806,37 @@ def test_the_document_downloads_as_an_attachment(client, world, actor):
 
 
 @pytest.mark.parametrize("actor", STRANGERS)
-def test_the_document_is_404_for_others(client, world, actor):
-    client.force_login(world.actor(actor))
-    response = client.get(reverse("umkm:certification-document", args=[world.certification.pk]))
+def test_the_document_is_404_for_others(client, firm, actor):
+    client.force_login(firm.actor(actor))
+    response = client.get(reverse("umkm:certification-document", args=[firm.certification.pk]))
     assert response.status_code == 404
 
 
-def test_a_certificate_without_document_has_no_download(client, world):
-    cert = CertificationFactory(business=world.business)
-    client.force_login(world.owner)
+def test_a_certificate_without_document_has_no_download(client, firm):
+    cert = CertificationFactory(business=firm.business)
+    client.force_login(firm.owner)
     response = client.get(reverse("umkm:certification-document", args=[cert.pk]))
     assert response.status_code == 404
 
 
-def test_an_expired_certificate_is_flagged(client, world):
+def test_an_expired_certificate_is_flagged(client, firm):
     CertificationFactory(
-        business=world.business,
+        business=firm.business,
         number="EXPIRED-1",
         issued_on=date(2020, 1, 1),
         expires_on=timezone.localdate() - timedelta(days=1),
     )
-    client.force_login(world.owner)
-    page = text_of(client.get(reverse("umkm:certification-list", args=[world.business.slug])))
+    client.force_login(firm.owner)
+    page = text_of(client.get(reverse("umkm:certification-list", args=[firm.business.slug])))
     row = page[page.index("EXPIRED-1") :]
     row = row[: row.index("</tr>")]
     assert f'status-expired">{tr("expired")}<' in row
 
 
-def test_editing_a_verified_certificate_clears_its_verification(client, world):
-    cert = CertificationFactory(business=world.business, number="HALAL-1")
+def test_editing_a_verified_certificate_clears_its_verification(client, firm):
+    cert = CertificationFactory(business=firm.business, number="HALAL-1")
     assert cert.is_verified
-    client.force_login(world.owner)
+    client.force_login(firm.owner)
     url = reverse("umkm:certification-edit", args=[cert.pk])
     response = client.get(url)
     assert response.status_code == 200
@@ -860,9 +858,9 @@ def test_editing_a_verified_certificate_clears_its_verification(client, world):
     assert cert.verified_by is None
 
 
-def test_saving_a_verified_certificate_unchanged_keeps_its_verification(client, world):
-    cert = CertificationFactory(business=world.business, number="HALAL-1")
-    client.force_login(world.owner)
+def test_saving_a_verified_certificate_unchanged_keeps_its_verification(client, firm):
+    cert = CertificationFactory(business=firm.business, number="HALAL-1")
+    client.force_login(firm.owner)
     response = client.post(
         reverse("umkm:certification-edit", args=[cert.pk]),
         certification_data(
@@ -879,16 +877,16 @@ def test_saving_a_verified_certificate_unchanged_keeps_its_verification(client, 
 
 
 def test_deleting_a_certificate_removes_it_and_its_file(
-    client, world, private_storage, django_capture_on_commit_callbacks
+    client, firm, private_storage, django_capture_on_commit_callbacks
 ):
-    name = world.certification.document.name
+    name = firm.certification.document.name
     assert private_storage.exists(name)
-    client.force_login(world.owner)
+    client.force_login(firm.owner)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("umkm:certification-delete", args=[world.certification.pk]))
+        response = client.post(reverse("umkm:certification-delete", args=[firm.certification.pk]))
     assert response.status_code == 302
-    assert response["Location"] == reverse("umkm:certification-list", args=[world.business.slug])
-    assert not Certification.objects.filter(pk=world.certification.pk).exists()
+    assert response["Location"] == reverse("umkm:certification-list", args=[firm.business.slug])
+    assert not Certification.objects.filter(pk=firm.certification.pk).exists()
     assert not private_storage.exists(name)
     page = client.get(response["Location"])
     assert tr("The certificate is deleted.") in messages_of(page)
@@ -986,20 +984,20 @@ TIERS = [
 
 
 @pytest.fixture
-def owner_client(client, world):
-    client.force_login(world.owner)
+def owner_client(client, firm):
+    client.force_login(firm.owner)
     return client
 
 
-def test_owner_creates_a_bilingual_product_with_hs_code_and_tiers(owner_client, world, category):
-    halal = CertificationFactory(business=world.business, number="HALAL-9")
-    url = reverse("umkm:product-create", args=[world.business.slug])
+def test_owner_creates_a_bilingual_product_with_hs_code_and_tiers(owner_client, firm, category):
+    halal = CertificationFactory(business=firm.business, number="HALAL-9")
+    url = reverse("umkm:product-create", args=[firm.business.slug])
     assert tr("Add a product") in text_of(owner_client.get(url))
     response = owner_client.post(url, product_data(category, certifications=[halal], tiers=TIERS))
     assert response.status_code == 302
     product = Product.objects.get(name_en="Meranti Liberica Coffee")
     assert response["Location"] == reverse("umkm:product-images", args=[product.pk])
-    assert product.business == world.business
+    assert product.business == firm.business
     assert product.status == Product.Status.DRAFT
     assert product.name_id == "Kopi Liberika Meranti"
     assert product.description_en == "Liberica coffee from peatland."
@@ -1019,9 +1017,9 @@ def test_owner_creates_a_bilingual_product_with_hs_code_and_tiers(owner_client, 
     assert f'status-draft">{tr("draft")}<' in page
 
 
-def test_an_invalid_hs_code_is_refused(owner_client, world, category):
+def test_an_invalid_hs_code_is_refused(owner_client, firm, category):
     response = owner_client.post(
-        reverse("umkm:product-create", args=[world.business.slug]),
+        reverse("umkm:product-create", args=[firm.business.slug]),
         product_data(category, hs_code="12"),
     )
     assert response.status_code == 200
@@ -1031,13 +1029,13 @@ def test_an_invalid_hs_code_is_refused(owner_client, world, category):
     assert not Product.objects.filter(name_en="Meranti Liberica Coffee").exists()
 
 
-def test_overlapping_price_tiers_are_refused(owner_client, world, category):
+def test_overlapping_price_tiers_are_refused(owner_client, firm, category):
     overlapping = [
         {"min_quantity": 100, "max_quantity": 499, "price_usd": "2.10"},
         {"min_quantity": 400, "max_quantity": "", "price_usd": "1.85"},
     ]
     response = owner_client.post(
-        reverse("umkm:product-create", args=[world.business.slug]),
+        reverse("umkm:product-create", args=[firm.business.slug]),
         product_data(category, tiers=overlapping),
     )
     assert response.status_code == 200
@@ -1046,11 +1044,11 @@ def test_overlapping_price_tiers_are_refused(owner_client, world, category):
     assert not PriceTier.objects.exists()
 
 
-def test_only_the_businesss_own_certificates_are_offered(owner_client, world, category):
-    foreign = CertificationFactory(business=world.other_business, number="FOREIGN-1")
-    url = reverse("umkm:product-create", args=[world.business.slug])
+def test_only_the_businesss_own_certificates_are_offered(owner_client, firm, category):
+    foreign = CertificationFactory(business=firm.other_business, number="FOREIGN-1")
+    url = reverse("umkm:product-create", args=[firm.business.slug])
     form = owner_client.get(url).context["form"]
-    assert list(form.fields["certifications"].queryset) == [world.certification]
+    assert list(form.fields["certifications"].queryset) == [firm.certification]
     response = owner_client.post(url, product_data(category, certifications=[foreign]))
     assert response.status_code == 200
     assert response.context["form"].errors["certifications"]
@@ -1059,31 +1057,31 @@ def test_only_the_businesss_own_certificates_are_offered(owner_client, world, ca
 
 
 def test_submit_tells_the_mentor_and_lists_it_in_their_queue(
-    client, world, django_capture_on_commit_callbacks
+    client, firm, django_capture_on_commit_callbacks
 ):
-    client.force_login(world.owner)
+    client.force_login(firm.owner)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("umkm:product-submit", args=[world.product.pk]))
+        response = client.post(reverse("umkm:product-submit", args=[firm.product.pk]))
     assert response.status_code == 302
-    assert response["Location"] == world.product.get_absolute_url()
-    world.product.refresh_from_db()
-    assert world.product.status == Product.Status.SUBMITTED
-    response = client.get(world.product.get_absolute_url())
+    assert response["Location"] == firm.product.get_absolute_url()
+    firm.product.refresh_from_db()
+    assert firm.product.status == Product.Status.SUBMITTED
+    response = client.get(firm.product.get_absolute_url())
     assert tr("Submitted for review. Your mentor has been told.") in messages_of(response)
     assert f'status-submitted">{tr("waiting for review")}<' in text_of(response)
 
     told = set(
         Notification.objects.filter(kind="product_submitted").values_list("recipient", flat=True)
     )
-    assert world.mentor.pk in told
-    assert not told & {world.other_mentor.pk, world.staff.pk, world.owner.pk}
-    assert world.mentor.email in [address for m in mail.outbox for address in m.to]
+    assert firm.mentor.pk in told
+    assert not told & {firm.other_mentor.pk, firm.staff.pk, firm.owner.pk}
+    assert firm.mentor.email in [address for m in mail.outbox for address in m.to]
 
-    client.force_login(world.mentor)
+    client.force_login(firm.mentor)
     queue = client.get(reverse("umkm:review-queue"))
-    assert list(queue.context["products"]) == [world.product]
-    assert world.product.name in text_of(queue)
-    client.force_login(world.other_mentor)
+    assert list(queue.context["products"]) == [firm.product]
+    assert firm.product.name in text_of(queue)
+    client.force_login(firm.other_mentor)
     assert list(client.get(reverse("umkm:review-queue")).context["products"]) == []
 
 
@@ -1105,14 +1103,14 @@ def test_submit_with_only_an_unapproved_mentor_tells_staff(
 
 
 @pytest.fixture
-def submitted(world):
-    Product.objects.filter(pk=world.product.pk).update(status=Product.Status.SUBMITTED)
-    world.product.refresh_from_db()
-    return world.product
+def submitted(firm):
+    Product.objects.filter(pk=firm.product.pk).update(status=Product.Status.SUBMITTED)
+    firm.product.refresh_from_db()
+    return firm.product
 
 
-def test_the_mentor_sees_the_review_box_and_approves(client, world, submitted):
-    client.force_login(world.mentor)
+def test_the_mentor_sees_the_review_box_and_approves(client, firm, submitted):
+    client.force_login(firm.mentor)
     page = text_of(client.get(submitted.get_absolute_url()))
     assert reverse("umkm:product-approve", args=[submitted.pk]) in page
     assert reverse("umkm:product-edit", args=[submitted.pk]) not in page  # read-only
@@ -1123,11 +1121,11 @@ def test_the_mentor_sees_the_review_box_and_approves(client, world, submitted):
     submitted.refresh_from_db()
     assert submitted.status == Product.Status.LISTED
     assert submitted.is_listed
-    assert Notification.objects.filter(recipient=world.owner, kind="product_approved").exists()
+    assert Notification.objects.filter(recipient=firm.owner, kind="product_approved").exists()
 
 
-def test_the_owner_cannot_approve_their_own_product(client, world, submitted):
-    client.force_login(world.owner)
+def test_the_owner_cannot_approve_their_own_product(client, firm, submitted):
+    client.force_login(firm.owner)
     page = text_of(client.get(submitted.get_absolute_url()))
     assert reverse("umkm:product-approve", args=[submitted.pk]) not in page
     response = client.post(reverse("umkm:product-approve", args=[submitted.pk]), follow=True)
@@ -1138,8 +1136,8 @@ def test_the_owner_cannot_approve_their_own_product(client, world, submitted):
     assert submitted.status == Product.Status.SUBMITTED
 
 
-def test_request_changes_without_a_comment_is_refused(client, world, submitted):
-    client.force_login(world.mentor)
+def test_request_changes_without_a_comment_is_refused(client, firm, submitted):
+    client.force_login(firm.mentor)
     response = client.post(
         reverse("umkm:product-request-changes", args=[submitted.pk]),
         {"comment": "   "},
@@ -1148,14 +1146,14 @@ def test_request_changes_without_a_comment_is_refused(client, world, submitted):
     assert tr("Say what needs to change.") in messages_of(response)
     submitted.refresh_from_db()
     assert submitted.status == Product.Status.SUBMITTED
-    assert not Notification.objects.filter(recipient=world.owner).exists()
+    assert not Notification.objects.filter(recipient=firm.owner).exists()
 
 
 def test_request_changes_with_a_comment_reaches_the_owner(
-    client, world, submitted, django_capture_on_commit_callbacks
+    client, firm, submitted, django_capture_on_commit_callbacks
 ):
     comment = "Tolong tambahkan foto label & kemasan."
-    client.force_login(world.mentor)
+    client.force_login(firm.mentor)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("umkm:product-request-changes", args=[submitted.pk]), {"comment": comment}
@@ -1164,27 +1162,27 @@ def test_request_changes_with_a_comment_reaches_the_owner(
     submitted.refresh_from_db()
     assert submitted.status == Product.Status.CHANGES_REQUESTED
 
-    notification = Notification.objects.get(recipient=world.owner)
+    notification = Notification.objects.get(recipient=firm.owner)
     assert notification.kind == "product_changes_requested"
     assert comment in notification.body
-    assert [m.to for m in mail.outbox] == [[world.owner.email]]
+    assert [m.to for m in mail.outbox] == [[firm.owner.email]]
     assert comment in mail.outbox[0].body
 
-    client.force_login(world.owner)
+    client.force_login(firm.owner)
     page = text_of(client.get(submitted.get_absolute_url()))
     history = page[page.index(f">{tr('History')}</h2>") :]
     assert "<q>Tolong tambahkan foto label &amp; kemasan.</q>" in history
     assert capfirst(tr("changes requested")) in history
-    assert world.mentor.get_full_name() in history
+    assert firm.mentor.get_full_name() in history
     # The owner may submit again.
     assert reverse("umkm:product-submit", args=[submitted.pk]) in page
 
 
 def test_editing_a_listed_products_fob_price_waits_for_review(
-    client, world, category, django_capture_on_commit_callbacks
+    client, firm, category, django_capture_on_commit_callbacks
 ):
-    product = ListedProductFactory(business=world.business, fob_usd=Decimal("2.10"))
-    client.force_login(world.owner)
+    product = ListedProductFactory(business=firm.business, fob_usd=Decimal("2.10"))
+    client.force_login(firm.owner)
     url = reverse("umkm:product-edit", args=[product.pk])
     assert tr(
         "This product is listed. Changes to its export facts (names, descriptions, category, "
@@ -1202,7 +1200,7 @@ def test_editing_a_listed_products_fob_price_waits_for_review(
     assert product.status == Product.Status.SUBMITTED
     assert product.pending_changes == {"fob_usd": "2.50"}
     assert Product.objects.listed().filter(pk=product.pk).exists()
-    assert Notification.objects.filter(recipient=world.mentor, kind="product_submitted").exists()
+    assert Notification.objects.filter(recipient=firm.mentor, kind="product_submitted").exists()
 
     response = client.get(product.get_absolute_url())
     page = text_of(response)
@@ -1224,25 +1222,25 @@ def test_editing_a_listed_products_fob_price_waits_for_review(
     assert form.initial["fob_usd"] == Decimal("2.50")
 
 
-def test_editing_a_draft_applies_at_once(client, world):
-    client.force_login(world.owner)
+def test_editing_a_draft_applies_at_once(client, firm):
+    client.force_login(firm.owner)
     response = client.post(
-        reverse("umkm:product-edit", args=[world.product.pk]),
-        product_data_from(world.product, fob_usd="3.75", hs_code="2008.99.10"),
+        reverse("umkm:product-edit", args=[firm.product.pk]),
+        product_data_from(firm.product, fob_usd="3.75", hs_code="2008.99.10"),
     )
     assert response.status_code == 302
-    world.product.refresh_from_db()
-    assert world.product.fob_usd == Decimal("3.75")
-    assert world.product.hs_code == "20089910"
-    assert world.product.status == Product.Status.DRAFT
-    page = text_of(client.get(world.product.get_absolute_url()))
+    firm.product.refresh_from_db()
+    assert firm.product.fob_usd == Decimal("3.75")
+    assert firm.product.hs_code == "20089910"
+    assert firm.product.status == Product.Status.DRAFT
+    page = text_of(client.get(firm.product.get_absolute_url()))
     assert "<dd>2008.99.10</dd>" in page
     assert tr("The product is saved.") in page
 
 
-def test_archive_and_restore(client, world):
-    product = ListedProductFactory(business=world.business)
-    client.force_login(world.owner)
+def test_archive_and_restore(client, firm):
+    product = ListedProductFactory(business=firm.business)
+    client.force_login(firm.owner)
     page = text_of(client.get(product.get_absolute_url()))
     assert reverse("umkm:product-archive", args=[product.pk]) in page
 
@@ -1265,12 +1263,12 @@ def test_archive_and_restore(client, world):
     ) == ["draft", "archived"]
 
 
-def test_editing_a_listed_products_price_tiers_waits_for_review(client, world):
-    product = ListedProductFactory(business=world.business)
+def test_editing_a_listed_products_price_tiers_waits_for_review(client, firm):
+    product = ListedProductFactory(business=firm.business)
     tier = PriceTier.objects.create(
         product=product, min_quantity=100, max_quantity=None, price_usd=Decimal("2.10")
     )
-    client.force_login(world.owner)
+    client.force_login(firm.owner)
     data = product_data_from(product)
     data[f"{TIER_PREFIX}-0-price_usd"] = "0.50"
     response = client.post(reverse("umkm:product-edit", args=[product.pk]), data)
@@ -1297,16 +1295,16 @@ def add_photos(product: Product, count: int) -> list[ProductImage]:
 
 
 @pytest.fixture
-def bare_product(world):
-    """The world's product without its placeholder photo row."""
-    world.image.delete()
-    return world.product
+def bare_product(firm):
+    """The firm's product without its placeholder photo row."""
+    firm.image.delete()
+    return firm.product
 
 
 def test_owner_uploads_a_photo_and_thumbnails_are_made(
-    client, world, bare_product, media_root, django_capture_on_commit_callbacks
+    client, firm, bare_product, media_root, django_capture_on_commit_callbacks
 ):
-    client.force_login(world.owner)
+    client.force_login(firm.owner)
     url = reverse("umkm:product-images", args=[bare_product.pk])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {"image": jpeg_upload(), "alt_text": "Kopi dalam karung"})
@@ -1328,9 +1326,9 @@ def test_owner_uploads_a_photo_and_thumbnails_are_made(
     assert photo.thumb_large.url in text_of(client.get(bare_product.get_absolute_url()))
 
 
-def test_a_ninth_photo_is_not_stored(client, world, bare_product, media_root):
+def test_a_ninth_photo_is_not_stored(client, firm, bare_product, media_root):
     add_photos(bare_product, ProductImage.MAX_PER_PRODUCT)
-    client.force_login(world.owner)
+    client.force_login(firm.owner)
     url = reverse("umkm:product-images", args=[bare_product.pk])
     assert tr("Add a photo") not in text_of(client.get(url))  # no upload form at the limit
     response = client.post(url, {"image": jpeg_upload(), "alt_text": ""})
@@ -1342,17 +1340,17 @@ def test_a_ninth_photo_is_not_stored(client, world, bare_product, media_root):
     assert files_under(media_root) == []
 
 
-def test_a_ninth_photo_is_refused_with_a_message(client, world, bare_product):
+def test_a_ninth_photo_is_refused_with_a_message(client, firm, bare_product):
     add_photos(bare_product, ProductImage.MAX_PER_PRODUCT)
-    client.force_login(world.owner)
+    client.force_login(firm.owner)
     url = reverse("umkm:product-images", args=[bare_product.pk])
     response = client.post(url, {"image": jpeg_upload(), "alt_text": ""}, follow=True)
     refusal = tr("A product has at most %(max)d photos.") % {"max": ProductImage.MAX_PER_PRODUCT}
     assert refusal in text_of(response)
 
 
-def test_a_pdf_renamed_jpg_is_refused(client, world, bare_product, media_root):
-    client.force_login(world.owner)
+def test_a_pdf_renamed_jpg_is_refused(client, firm, bare_product, media_root):
+    client.force_login(firm.owner)
     fake = SimpleUploadedFile("photo.jpg", PDF_BYTES, content_type="image/jpeg")
     response = client.post(reverse("umkm:product-images", args=[bare_product.pk]), {"image": fake})
     assert response.status_code == 200
@@ -1372,9 +1370,9 @@ def positions(product: Product) -> list[int]:
     return list(product.images.values_list("pk", flat=True))
 
 
-def test_move_photos_up_and_down(client, world, bare_product):
+def test_move_photos_up_and_down(client, firm, bare_product):
     first, second, third = add_photos(bare_product, 3)
-    client.force_login(world.owner)
+    client.force_login(firm.owner)
     action = "umkm:product-image-action"
 
     response = client.post(reverse(action, args=[third.pk]), {"action": "up"})
@@ -1392,21 +1390,21 @@ def test_move_photos_up_and_down(client, world, bare_product):
     assert sorted(bare_product.images.values_list("position", flat=True)) == [0, 1, 2]
 
 
-def test_alt_text_is_saved(client, world):
-    client.force_login(world.owner)
+def test_alt_text_is_saved(client, firm):
+    client.force_login(firm.owner)
     response = client.post(
-        reverse("umkm:product-image-action", args=[world.image.pk]),
+        reverse("umkm:product-image-action", args=[firm.image.pk]),
         {"action": "alt", "alt_text": "Keripik dalam kemasan 100 g"},
         follow=True,
     )
     assert tr("The description is saved.") in messages_of(response)
-    assert image_row(world.image)["alt_text"] == "Keripik dalam kemasan 100 g"
+    assert image_row(firm.image)["alt_text"] == "Keripik dalam kemasan 100 g"
 
 
 def test_delete_removes_the_photo_and_its_files(
-    client, world, bare_product, media_root, django_capture_on_commit_callbacks
+    client, firm, bare_product, media_root, django_capture_on_commit_callbacks
 ):
-    client.force_login(world.owner)
+    client.force_login(firm.owner)
     url = reverse("umkm:product-images", args=[bare_product.pk])
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url, {"image": jpeg_upload()})
@@ -1424,24 +1422,24 @@ def test_delete_removes_the_photo_and_its_files(
 
 
 @pytest.mark.parametrize("action", ["delete", "up", "down", "alt"])
-def test_another_owner_cannot_touch_a_photo(client, world, action):
-    add_photos(world.product, 1)
-    client.force_login(world.other_owner)
+def test_another_owner_cannot_touch_a_photo(client, firm, action):
+    add_photos(firm.product, 1)
+    client.force_login(firm.other_owner)
     response = client.post(
-        reverse("umkm:product-image-action", args=[world.image.pk]),
+        reverse("umkm:product-image-action", args=[firm.image.pk]),
         {"action": action, "alt_text": "defaced"},
     )
     assert response.status_code == 404
-    row = image_row(world.image)
+    row = image_row(firm.image)
     assert (row["alt_text"], row["position"]) == ("", 0)
 
 
 # Readiness ---------------------------------------------------------------------------
 
 
-def test_product_page_shows_the_score_and_links_the_missing_items_for_the_owner(client, world):
-    product = ProductFactory(business=world.business, hs_code="", moq=None)
-    client.force_login(world.owner)
+def test_product_page_shows_the_score_and_links_the_missing_items_for_the_owner(client, firm):
+    product = ProductFactory(business=firm.business, hs_code="", moq=None)
+    client.force_login(firm.owner)
     response = client.get(product.get_absolute_url())
     readiness = response.context["readiness"]
     missing = {item.key for item in readiness.missing}
@@ -1456,37 +1454,37 @@ def test_product_page_shows_the_score_and_links_the_missing_items_for_the_owner(
     assert f'<a href="{photos_url}">{tr("At least three photos")}</a>' in page
     assert f'<a href="{edit_url}">{tr("HS code")}</a>' in page
     assert f'<a href="{edit_url}">{tr("Minimum order quantity")}</a>' in page
-    certs_url = reverse("umkm:certification-list", args=[world.business.slug])
+    certs_url = reverse("umkm:certification-list", args=[firm.business.slug])
     assert f'<a href="{certs_url}">{tr("A valid, verified Halal certificate")}</a>' in page
     # Done items are not links.
     assert f">{tr('FOB price in USD')}</a>" not in page
 
     # The mentor sees the same checklist, without the owner's links.
-    client.force_login(world.mentor)
+    client.force_login(firm.mentor)
     page = text_of(client.get(product.get_absolute_url()))
     assert '<span class="score-value">36</span>/100' in page
     assert tr("At least three photos") in page
     assert f'<a href="{photos_url}">' not in page
 
 
-def test_a_complete_product_scores_100(client, world):
-    Business.objects.filter(pk=world.business.pk).update(verified_at=timezone.now())
-    CertificationFactory(business=world.business, kind=Certification.Kind.PIRT)
-    CertificationFactory(business=world.business, kind=Certification.Kind.HALAL)
-    AttendedRegistrationFactory(business=world.business)
-    add_photos(world.product, 2)  # three with the world's one
-    client.force_login(world.owner)
-    response = client.get(world.product.get_absolute_url())
+def test_a_complete_product_scores_100(client, firm):
+    Business.objects.filter(pk=firm.business.pk).update(verified_at=timezone.now())
+    CertificationFactory(business=firm.business, kind=Certification.Kind.PIRT)
+    CertificationFactory(business=firm.business, kind=Certification.Kind.HALAL)
+    AttendedRegistrationFactory(business=firm.business)
+    add_photos(firm.product, 2)  # three with the firm's one
+    client.force_login(firm.owner)
+    response = client.get(firm.product.get_absolute_url())
     assert response.context["readiness"].score == 100
     assert '<span class="score-value">100</span>/100' in text_of(response)
 
 
-def test_dashboard_shows_business_readiness_and_products_by_status(client, world):
-    ProductFactory(business=world.business)
-    ListedProductFactory(business=world.business)
-    ProductFactory(business=world.business, status=Product.Status.SUBMITTED)
-    ProductFactory(business=world.other_business)  # not counted
-    client.force_login(world.owner)
+def test_dashboard_shows_business_readiness_and_products_by_status(client, firm):
+    ProductFactory(business=firm.business)
+    ListedProductFactory(business=firm.business)
+    ProductFactory(business=firm.business, status=Product.Status.SUBMITTED)
+    ProductFactory(business=firm.other_business)  # not counted
+    client.force_login(firm.owner)
     response = client.get(reverse("umkm:dashboard"))
     assert response.status_code == 200
     assert response.context["status_counts"] == {
@@ -1497,7 +1495,7 @@ def test_dashboard_shows_business_readiness_and_products_by_status(client, world
         "archived": 0,
     }
     page = text_of(response)
-    list_url = reverse("umkm:product-list", args=[world.business.slug])
+    list_url = reverse("umkm:product-list", args=[firm.business.slug])
     assert f'<a href="{list_url}">{capfirst(tr("draft"))}</a> <strong>2</strong>' in page
     assert (
         f'<a href="{list_url}">{capfirst(tr("waiting for review"))}</a> <strong>1</strong>' in page
@@ -1516,7 +1514,7 @@ def test_dashboard_shows_business_readiness_and_products_by_status(client, world
     }
     assert f'<span class="score-value">{readiness.score}</span>/100' in page
     assert readiness.score == 38  # 3 of 8
-    edit_url = reverse("umkm:business-edit", args=[world.business.slug])
+    edit_url = reverse("umkm:business-edit", args=[firm.business.slug])
     assert f'<a href="{edit_url}">{tr("Verified NIB")}</a>' in page
 
 
@@ -1536,12 +1534,12 @@ def products_with_photos(business: Business, count: int, category) -> None:
 
 
 def test_the_product_list_takes_the_same_few_queries_for_5_and_40_products(
-    client, world, category, django_assert_max_num_queries
+    client, firm, category, django_assert_max_num_queries
 ):
-    business = world.business
+    business = firm.business
     business.products.all().delete()
     url = reverse("umkm:product-list", args=[business.slug])
-    client.force_login(world.owner)
+    client.force_login(firm.owner)
 
     products_with_photos(business, 5, category)
     client.get(url)  # warm up caches (content types, site …)
@@ -1560,8 +1558,8 @@ def test_the_product_list_takes_the_same_few_queries_for_5_and_40_products(
     assert many <= few, (few, many)
 
 
-def test_the_product_detail_page_is_bounded(client, world, django_assert_max_num_queries):
-    product = world.product
+def test_the_product_detail_page_is_bounded(client, firm, django_assert_max_num_queries):
+    product = firm.product
     add_photos(product, 5)
     for i in range(3):
         PriceTier.objects.create(
@@ -1571,15 +1569,15 @@ def test_the_product_detail_page_is_bounded(client, world, django_assert_max_num
             price_usd=Decimal("2.00") - Decimal("0.50") * i,  # a tier of $0 is refused
         )
         ProductTransition.objects.create(
-            product=product, from_status="draft", to_status="submitted", actor=world.owner
+            product=product, from_status="draft", to_status="submitted", actor=firm.owner
         )
-    product.certifications.set([world.certification, CertificationFactory(business=world.business)])
+    product.certifications.set([firm.certification, CertificationFactory(business=firm.business)])
     url = product.get_absolute_url()
-    client.force_login(world.owner)
+    client.force_login(firm.owner)
     client.get(url)
     with django_assert_max_num_queries(PRODUCT_DETAIL_MAX_QUERIES):
         client.get(url)
-    client.force_login(world.mentor)
+    client.force_login(firm.mentor)
     client.get(url)
     with django_assert_max_num_queries(PRODUCT_DETAIL_MAX_QUERIES):
         client.get(url)
@@ -1588,10 +1586,10 @@ def test_the_product_detail_page_is_bounded(client, world, django_assert_max_num
 # Language ----------------------------------------------------------------------------
 
 
-def test_pages_are_in_indonesian_by_default(client, world):
-    assert world.owner.language == "id"
-    client.force_login(world.owner)
-    page = text_of(client.get(world.product.get_absolute_url()))
+def test_pages_are_in_indonesian_by_default(client, firm):
+    assert firm.owner.language == "id"
+    client.force_login(firm.owner)
+    page = text_of(client.get(firm.product.get_absolute_url()))
     assert '<html lang="id">' in page
     for heading in ("Export facts", "Export readiness", "History", "Descriptions"):
         assert f">{tr(heading, 'id')}</h2>" in page, heading
@@ -1601,11 +1599,11 @@ def test_pages_are_in_indonesian_by_default(client, world):
     assert f">{tr('Products by status', 'id')}</h2>" in page
 
 
-def test_pages_are_in_english_for_an_english_speaker(client, world):
-    world.owner.language = "en"
-    world.owner.save(update_fields=["language"])
-    client.force_login(world.owner)
-    page = text_of(client.get(world.product.get_absolute_url()))
+def test_pages_are_in_english_for_an_english_speaker(client, firm):
+    firm.owner.language = "en"
+    firm.owner.save(update_fields=["language"])
+    client.force_login(firm.owner)
+    page = text_of(client.get(firm.product.get_absolute_url()))
     assert '<html lang="en">' in page
     for heading in ("Export facts", "Export readiness", "History", "Descriptions"):
         assert f">{heading}</h2>" in page, heading
@@ -1626,7 +1624,7 @@ def test_umkm_headings_are_translated_into_indonesian(heading):
 # Every UMKM template is rendered by a page -------------------------------------------
 
 
-def test_every_umkm_template_is_rendered(client, world):
+def test_every_umkm_template_is_rendered(client, firm):
     import umkm
 
     folder = Path(umkm.__file__).parent / "templates"
@@ -1636,14 +1634,14 @@ def test_every_umkm_template_is_rendered(client, world):
     def visit(user, *names, **extra):
         client.force_login(user)
         for name in names:
-            response = client.get(url_for(world, name), **extra)
+            response = client.get(url_for(firm, name), **extra)
             assert response.status_code == 200, name
             rendered.update(t.name for t in response.templates if t.name)
 
-    Product.objects.filter(pk=world.product.pk).update(status=Product.Status.SUBMITTED)
-    Business.objects.filter(pk=world.business.pk).update(verified_at=timezone.now())
+    Product.objects.filter(pk=firm.product.pk).update(status=Product.Status.SUBMITTED)
+    Business.objects.filter(pk=firm.business.pk).update(verified_at=timezone.now())
     visit(
-        world.owner,
+        firm.owner,
         "dashboard",
         "business-detail",
         "business-edit",
@@ -1656,14 +1654,14 @@ def test_every_umkm_template_is_rendered(client, world):
         "product-detail",
         "product-import",
     )
-    visit(world.mentor, "review-queue")
-    visit(world.staff, "staff-verification")
+    visit(firm.mentor, "review-queue")
+    visit(firm.staff, "staff-verification")
     client.force_login(OwnerFactory())
     rendered.update(t.name for t in client.get(reverse("umkm:business-create")).templates)
     assert templates <= rendered, sorted(templates - rendered)
 
 
-def test_owner_dashboard_lists_next_trainings_and_waiting_inquiries(client, world):
+def test_owner_dashboard_lists_next_trainings_and_waiting_inquiries(client, firm):
     from marketplace.models import Inquiry
     from mentoring.models import Registration
 
@@ -1677,18 +1675,18 @@ def test_owner_dashboard_lists_next_trainings_and_waiting_inquiries(client, worl
         registration_deadline=timezone.now() + timedelta(days=2),
     )
     Registration.objects.create(
-        session=upcoming, business=world.business, attendee_name="Siti", status="confirmed"
+        session=upcoming, business=firm.business, attendee_name="Siti", status="confirmed"
     )
     Inquiry.objects.create(
         buyer=BuyerFactory(),
-        business=world.business,
+        business=firm.business,
         subject="Pineapple chips for Kuala Lumpur",
         quantity=500,
         unit="pack",
         incoterm="FOB",
         destination_country="MY",
     )
-    client.force_login(world.owner)
+    client.force_login(firm.owner)
     page = client.get(reverse("umkm:dashboard")).content.decode()
     assert "Ekspor ke Malaysia" in page
     assert "Pineapple chips for Kuala Lumpur" in page
