@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone as dj_timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.constraints import Check
+
 
 def validate_timezone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
@@ -103,15 +105,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         constraints = [
-            models.CheckConstraint(
+            Check(
                 condition=Q(role__in=["", "owner", "mentor", "buyer"]),
                 name="user_role_valid",
             ),
-            models.CheckConstraint(
+            Check(
                 condition=Q(language__in=["id", "en"]),
                 name="user_language_valid",
             ),
-            models.CheckConstraint(
+            Check(
                 condition=Q(mentor_approved_at__isnull=True) | Q(role="mentor"),
                 name="user_only_mentors_are_approved",
             ),

@@ -11,6 +11,8 @@ once and stores it.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.constraints import Check
+
 
 class ProgrammeSnapshot(models.Model):
     """The programme's figures for one day and one set of filters, as computed then."""
@@ -35,9 +37,7 @@ class ProgrammeSnapshot(models.Model):
             models.Index(fields=["day"], name="programme_snapshot_day_idx"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(seconds__gte=0), name="programme_snapshot_seconds_gte_0"
-            ),
+            Check(condition=models.Q(seconds__gte=0), name="programme_snapshot_seconds_gte_0"),
         ]
 
     def __str__(self) -> str:

@@ -23,6 +23,7 @@ from core.bounds import (
     text_limit,
     validate_plausible_date,
 )
+from core.constraints import Check
 
 from .countries import BUYER_COUNTRY_CHOICES
 
@@ -82,7 +83,7 @@ class ExchangeRate(models.Model):
         ordering = ["-valid_from"]
         get_latest_by = "valid_from"
         constraints = [
-            models.CheckConstraint(
+            Check(
                 condition=range_q("idr_per_usd", 1, MAX_IDR_PER_USD) & moment_q("valid_from"),
                 name="exchange_rate_values_in_range",
             ),
@@ -311,21 +312,19 @@ class Inquiry(models.Model):
         verbose_name_plural = _("inquiries")
         ordering = ["-last_message_at"]
         constraints = [
-            models.CheckConstraint(
+            Check(
                 condition=Q(status__in=["open", "replied", "closed", "spam"]),
                 name="inquiry_status_valid",
             ),
-            models.CheckConstraint(
+            Check(
                 condition=Q(deal_value_usd__isnull=True) | Q(outcome="deal_won"),
                 name="inquiry_deal_value_only_when_won",
             ),
             _idempotency_key_unique("buyer", name="inquiry_idempotency_key_unique"),
-            models.CheckConstraint(
-                condition=range_q("quantity", 1, MAX_QUANTITY), name="inquiry_quantity_range"
-            ),
+            Check(condition=range_q("quantity", 1, MAX_QUANTITY), name="inquiry_quantity_range"),
             # Prices are positive; their upper bounds are the validators' and the
             # columns' (the API's serializer bounds them by digits).
-            models.CheckConstraint(
+            Check(
                 condition=(Q(target_price_usd__isnull=True) | Q(target_price_usd__gt=0))
                 & (Q(deal_value_usd__isnull=True) | Q(deal_value_usd__gte=0)),
                 name="inquiry_prices_positive",
@@ -453,7 +452,7 @@ class BuyingRequest(models.Model):
         ordering = ["-created_at"]
         constraints = [
             _idempotency_key_unique("buyer", name="buying_request_idempotency_key_unique"),
-            models.CheckConstraint(
+            Check(
                 condition=range_q("quantity", 1, MAX_QUANTITY)
                 & (Q(target_price_usd__isnull=True) | Q(target_price_usd__gt=0))
                 & date_q("valid_until"),
@@ -518,7 +517,7 @@ class Quote(models.Model):
         ordering = ["price_usd"]
         constraints = [
             models.UniqueConstraint(fields=["request", "business"], name="quote_one_per_supplier"),
-            models.CheckConstraint(
+            Check(
                 condition=Q(price_usd__gt=0)
                 & range_q("moq", 1, MAX_QUANTITY)
                 & range_q("lead_time_days", 0, MAX_LEAD_TIME_DAYS),

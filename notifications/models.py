@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.constraints import Check
+
 from . import kinds
 
 
@@ -145,7 +147,7 @@ class Notification(models.Model):
             ),
         ]
         constraints = [
-            models.CheckConstraint(
+            Check(
                 condition=Q(email_status__in=["pending", "sending", "sent", "failed", "skipped"]),
                 name="notification_email_status_valid",
             ),
@@ -154,11 +156,11 @@ class Notification(models.Model):
                 condition=~Q(dedupe_key=""),
                 name="notification_dedupe_unique",
             ),
-            models.CheckConstraint(
+            Check(
                 condition=Q(email_sent_at__isnull=True) | Q(email_status="sent"),
                 name="notification_sent_at_only_when_sent",
             ),
-            models.CheckConstraint(
+            Check(
                 condition=Q(
                     whatsapp_status__in=[
                         "pending",
@@ -262,10 +264,8 @@ class WhatsAppNumber(models.Model):
         verbose_name = _("WhatsApp number")
         verbose_name_plural = _("WhatsApp numbers")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(phone__regex=E164_REGEX), name="whatsapp_number_e164"
-            ),
-            models.CheckConstraint(
+            Check(condition=Q(phone__regex=E164_REGEX), name="whatsapp_number_e164"),
+            Check(
                 condition=Q(status__in=["pending", "confirmed", "opted_out"]),
                 name="whatsapp_number_status_valid",
             ),

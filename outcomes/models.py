@@ -22,6 +22,7 @@ from core.bounds import (
     text_limit,
     validate_plausible_date,
 )
+from core.constraints import Check
 from marketplace.countries import COUNTRIES
 from umkm.models import INCOTERMS, Certification, private_storage
 
@@ -147,7 +148,7 @@ class Baseline(Answers):
         verbose_name = _("baseline")
         verbose_name_plural = _("baselines")
         constraints = [
-            models.CheckConstraint(condition=_answers_valid(), name="baseline_answers_valid"),
+            Check(condition=_answers_valid(), name="baseline_answers_valid"),
         ]
 
     def __str__(self) -> str:
@@ -245,14 +246,14 @@ class FollowUp(Answers):
         ordering = ["due_on", "business_id"]
         constraints = [
             models.UniqueConstraint(fields=["business", "months"], name="followup_one_per_round"),
-            models.CheckConstraint(
+            Check(
                 condition=_answers_valid()
                 & date_q("due_on")
                 & Q(attribution__in=["", "no", "partly", "yes", "unsure"])
                 & Q(channel__in=["", "link", "phone"]),
                 name="followup_values_valid",
             ),
-            models.CheckConstraint(
+            Check(
                 condition=Q(answered_at__isnull=True)
                 | (~Q(revenue_band="") & ~Q(export_status="") & ~Q(attribution="")),
                 name="followup_answered_complete",
@@ -374,7 +375,7 @@ class Shipment(models.Model):
         verbose_name_plural = _("shipments")
         ordering = ["-shipped_on", "-id"]
         constraints = [
-            models.CheckConstraint(
+            Check(
                 condition=Q(status__in=["submitted", "verified", "rejected"])
                 & Q(document_kind__in=["invoice", "peb", "origin", "lading"])
                 & Q(incoterm__in=INCOTERMS)
@@ -382,7 +383,7 @@ class Shipment(models.Model):
                 & date_q("shipped_on"),
                 name="shipment_values_valid",
             ),
-            models.CheckConstraint(
+            Check(
                 condition=~Q(status="rejected") | ~Q(reject_reason=""),
                 name="shipment_rejected_has_reason",
             ),
@@ -433,7 +434,7 @@ class MonthlyRate(models.Model):
         verbose_name_plural = _("monthly exchange rates")
         ordering = ["-month"]
         constraints = [
-            models.CheckConstraint(
+            Check(
                 condition=range_q("idr_per_usd", 1, MAX_IDR_PER_USD)
                 & date_q("month")
                 & Q(month__day=1),
@@ -476,7 +477,7 @@ class BudgetPeriod(models.Model):
         verbose_name_plural = _("programme budget periods")
         ordering = ["starts_on"]
         constraints = [
-            models.CheckConstraint(
+            Check(
                 condition=Q(ends_on__gte=models.F("starts_on"))
                 & date_q("starts_on")
                 & date_q("ends_on")
