@@ -109,10 +109,13 @@ def test_cancelling_a_waitlisted_place_promotes_nobody(course):
 
 
 def test_no_feedback_before_the_end(course):
-    services.registration_check_in(registration=course.registration, actor=course.host)
+    starts = course.session.starts_at
+    services.registration_check_in(registration=course.registration, actor=course.host, now=starts)
     course.registration.refresh_from_db()
-    with pytest.raises(services.TrainingError) as error:
-        services.registration_feedback(registration=course.registration, rating=5)
+    with pytest.raises(services.TrainingError) as error:  # during the session
+        services.registration_feedback(
+            registration=course.registration, rating=5, now=starts + timedelta(hours=1)
+        )
     with translation.override("en"):
         assert error.value.messages == ["Feedback opens when the session has ended."]
 

@@ -795,7 +795,21 @@ def test_ticket_shows_the_code_and_a_local_qr_svg(client, course):
     assert SECRET not in page
 
 
+def open_check_in(session: TrainingSession) -> None:
+    """Move the session to start in 30 minutes: check-in is open (it opens
+    ``services.CHECK_IN_OPENS_BEFORE`` the start)."""
+    starts = timezone.now() + timedelta(minutes=30)
+    assert timedelta(minutes=30) < services.CHECK_IN_OPENS_BEFORE
+    TrainingSession.objects.filter(pk=session.pk).update(
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        registration_deadline=starts - timedelta(minutes=10),
+    )
+    session.refresh_from_db()
+
+
 def test_check_in_by_code(client, course):
+    open_check_in(course.session)
     client.force_login(course.host)
     url = reverse("mentoring:session-check-in", args=[course.session.pk])
     prefilled = client.get(f"{url}?code={course.registration.ticket_code}")
@@ -821,14 +835,15 @@ def test_check_in_by_code(client, course):
 
 
 def test_check_in_from_the_list(client, course):
+    open_check_in(course.session)
     client.force_login(course.staff)
     url = reverse("mentoring:registration-check-in", args=[course.registration.pk])
     response = client.post(url, follow=True)
     course.registration.refresh_from_db()
     assert course.registration.status == Registration.Status.ATTENDED
-    assert response.redirect_chain[-1][0] == reverse(
-        "mentoring:session-check-in", args=[course.session.pk]
-    )
+    # Back to the check-in page, naming the person just checked in (to undo it).
+    check_in_page = reverse("mentoring:session-check-in", args=[course.session.pk])
+    assert response.redirect_chain[-1][0] == f"{check_in_page}?last={course.registration.pk}"
     page = text_of(response)
     assert course.registration.attendee_name in page
     assert course.waitlisted.attendee_name in page
@@ -940,7 +955,10 @@ def test_no_certificate_for_no_shows_or_before_the_end(client, past, course):
         client.get(reverse("mentoring:registration-certificate", args=[absent.pk])).status_code
         == 404
     )
-    services.registration_check_in(registration=course.registration, actor=course.host)
+    # Checked in at the start; the session has not ended yet.
+    services.registration_check_in(
+        registration=course.registration, actor=course.host, now=course.session.starts_at
+    )
     client.force_login(course.owner)
     url = reverse("mentoring:registration-certificate", args=[course.registration.pk])
     assert client.get(url).status_code == 404
