@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core import cache_versions, uploads
+from core.formatting import format_rupiah, format_usd, format_value
 from notifications.services import notification_create
 
 from .models import (
@@ -389,7 +390,7 @@ def pending_display(product: Product, field: str) -> str:
             "; ".join(
                 f"{row['min_quantity']}"
                 + (f"–{row['max_quantity']}" if row["max_quantity"] else "+")
-                + f": US$ {row['price_usd']}"
+                + f": {format_usd(row['price_usd'])}"
                 for row in value
             )
             or "—"
@@ -400,9 +401,11 @@ def pending_display(product: Product, field: str) -> str:
         return ", ".join(value or []) or "—"
     if value in (None, ""):
         return "—"
-    from django.utils.formats import localize
-
-    return str(localize(value))
+    if field in ("fob_usd", "sample_price_usd"):
+        return format_usd(value)
+    if field == "price_idr":
+        return format_rupiah(value)
+    return format_value(value)
 
 
 def product_update(*, product: Product, actor: User, **fields) -> Product:
