@@ -1,13 +1,16 @@
 """Prices as each viewer expects them: USD for buyers and English readers, IDR locally;
 and the cheap per-card helpers of a page of product cards (unit label, product link)."""
 
+import hashlib
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.urls import reverse
+from django.core.cache import cache
+from django.urls import get_script_prefix, reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -140,3 +143,65 @@ def owner_open_inquiries(business):
         .order_by("-last_message_at")[:OWNER_OPEN_INQUIRIES]
     )
     return {"open_inquiries": list(inquiries)}
+
+
+# Product cards, each rendered once and shared by every page and every reader ---------
+
+CARD_TEMPLATE = "marketplace/partials/product_card.html"
+CARD_CACHE_SECONDS = 24 * 3600  # the key changes with everything the card shows
+
+
+def _card_key(product, language: str, usd: bool, rate) -> str:
+    """Everything a card shows, as a key: the product's row (``updated_at`` moves on
+    every save), its supplier's name and badge, its first picture, the language and
+    currency of the reader and, for a converted price, the exchange rate."""
+    business = product.business
+    image = next(iter(product.images.all()), None)
+    converting = (product.fob_usd is None) if usd else (product.price_idr is None)
+    parts = (
+        product.pk,
+        product.updated_at.isoformat() if product.updated_at else "",
+        business.name,
+        bool(business.verified_at),
+        (image.pk, str(image.thumb_small), image.alt_text) if image else None,
+        language,
+        get_script_prefix(),
+        usd,
+        str(rate) if converting else "",
+    )
+    return "card:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+@register.simple_tag(takes_context=True)
+def product_cards(context, products):
+    """The ``<li>`` cards of ``products`` (rows with ``business`` and ``images``
+    loaded): each card's HTML comes from the cache (one round trip for the page) and
+    only the missing ones are rendered, from ``product_card.html``. A card is the same
+    for everyone who reads the same language in the same currency, signed in or not."""
+    products = list(products)
+    if not products:
+        return ""
+    usd = _prefers_usd(context)
+    language = get_language() or ""
+    needs_rate = any(
+        (p.fob_usd is None and p.price_idr is not None)
+        if usd
+        else (p.price_idr is None and p.fob_usd is not None)
+        for p in products
+    )
+    rate = _rate(context) if needs_rate else None
+    keys = [_card_key(p, language, usd, rate) for p in products]
+    found = cache.get_many(keys)
+    missing = {}
+    card = None
+    for key, product in zip(keys, products, strict=True):
+        if key in found:
+            continue
+        if card is None:
+            card = context.template.engine.get_template(CARD_TEMPLATE)
+        with context.push(product=product):
+            found[key] = missing[key] = card.render(context)
+    if missing:
+        cache.set_many(missing, CARD_CACHE_SECONDS)
+    # Safe: each value is a template's rendered (autoescaped) output.
+    return mark_safe("".join(found[key] for key in keys))  # noqa: S308  # nosec B308

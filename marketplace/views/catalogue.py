@@ -17,11 +17,12 @@ from django.views.decorators.http import require_GET
 
 from core.pagination import CachedCountPaginator
 from marketplace import selectors
-from marketplace.caching import cache_anonymous_response
+from marketplace.caching import cache_anonymous_response, catalogue_version
 from marketplace.forms.catalogue import CatalogueFilterForm
 from marketplace.models import ShortlistItem
 from mentoring.selectors import active_mentors_of
 from umkm.models import Certification
+from umkm.regions import PROVINCES
 
 PAGE_SIZE = 24
 
@@ -74,7 +75,9 @@ class CatalogueView(View):
         key = (
             "facets:"
             + hashlib.sha256(
-                json.dumps(filters.__dict__, default=str, sort_keys=True).encode()
+                json.dumps(
+                    [catalogue_version(), filters.__dict__], default=str, sort_keys=True
+                ).encode()
             ).hexdigest()
         )
         facets = selectors.facet_counts(filters, cache_key=key)
@@ -88,6 +91,10 @@ class CatalogueView(View):
             # A callable: its two queries run only when the sidebar is not cached.
             "categories": selectors.top_categories,
             "certification_kinds": Certification.Kind.choices,
+            # Every option stays offered, with its count (0 too): with no result, a
+            # buyer can still change the certification or the province.
+            "provinces": PROVINCES,
+            "suggestion": selectors.spelling_suggestion(filters.q) if filters.q else "",
             "canonical": _absolute(reverse("marketplace:catalogue")),
             "sidebar_key": _sidebar_key(filters, facets),
             "sidebar_seconds": selectors.FACET_CACHE_SECONDS,
