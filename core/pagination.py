@@ -37,6 +37,12 @@ def _versioned_key(prefix: str, query) -> str:
 
 
 class CachedCountPaginator(Paginator):
+    def __init__(self, *args, total=None, **kwargs):
+        """``total``: a function that answers the count more cheaply than ``COUNT(*)``
+        (a maintained aggregate), or returns None to have the rows counted."""
+        super().__init__(*args, **kwargs)
+        self._total = total
+
     @cached_property
     def count(self) -> int:
         query = getattr(self.object_list, "query", None)
@@ -45,7 +51,9 @@ class CachedCountPaginator(Paginator):
         key = _versioned_key("catalogue-count", query)
         total = cache.get(key)
         if total is None:
-            total = self.object_list.count()
+            total = self._total() if self._total is not None else None
+            if total is None:
+                total = self.object_list.count()
             cache.set(key, total, COUNT_CACHE_SECONDS)
         return total
 

@@ -20,6 +20,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
 )
 from django.utils import timezone
 
@@ -27,7 +28,14 @@ from core.cache_versions import CATALOGUE, version
 from mentoring.readiness.selectors import export_ready_q
 from mentoring.selectors import businesses_mentored_by
 from notifications.models import Notification
-from umkm.models import Business, Category, Certification, Product, ProductImage
+from umkm.models import (
+    Business,
+    Category,
+    Certification,
+    ListedProductCount,
+    Product,
+    ProductImage,
+)
 
 from .models import BuyingRequest, ExchangeRate, Inquiry, InquiryMessage, Quote
 
@@ -329,6 +337,101 @@ def catalogue(filters: Filters):
     )
 
 
+# Filters the maintained aggregate (``ListedProductCount``) can answer: about the
+# business or the category, not the product's own terms or words.
+AGGREGATE_FILTERS = {"category", "province", "city", "certification", "verified"}
+_PRODUCT_FILTERS = ("q", "moq_max", "price_min", "price_max", "lead_time_max")
+
+
+def _from_aggregate(filters: Filters) -> bool:
+    """Whether the totals and facet counts of ``filters`` come from the aggregate
+    (PostgreSQL, where triggers keep it) rather than from the products."""
+    if connection.vendor != "postgresql":
+        return False
+    if any(getattr(filters, name) not in ("", None) for name in _PRODUCT_FILTERS):
+        return False
+    return not (filters.sample or filters.export_ready)
+
+
+def _aggregate(filters: Filters, *, skip: str = ""):
+    """Rows of ``ListedProductCount`` (business, category, n) of active businesses that
+    match ``filters`` (except ``skip``); the same conditions as ``_apply``."""
+    queryset = ListedProductCount.objects.filter(business__is_active=True)
+    if filters.category and skip != "category":
+        queryset = queryset.filter(
+            Q(category__slug=filters.category) | Q(category__parent__slug=filters.category)
+        )
+    if filters.province and skip != "province":
+        queryset = queryset.filter(business__province=filters.province)
+    if filters.city and skip != "province":
+        queryset = queryset.filter(business__city=filters.city)
+    if filters.certification and skip != "certification":
+        queryset = queryset.filter(
+            Exists(
+                valid_certifications().filter(
+                    business=OuterRef("business"), kind=filters.certification
+                )
+            )
+        )
+    if filters.verified:
+        queryset = queryset.filter(business__verified_at__isnull=False)
+    return queryset
+
+
+def catalogue_total(filters: Filters) -> int | None:
+    """The number of products ``filters`` list, from the aggregate when it can answer
+    (a sum over a few rows per business); ``None`` when the products must be counted."""
+    if not _from_aggregate(filters):
+        return None
+    return _aggregate(filters).aggregate(total=Sum("n"))["total"] or 0
+
+
+# Per certification kind: the listed products of businesses holding a valid one (a
+# business with two valid certificates of a kind counts once).
+_CERTIFICATION_FACET_SQL = """
+SELECT valid.kind, SUM(listed.n)
+FROM ({listed}) AS listed
+JOIN (
+    SELECT DISTINCT business_id, kind FROM umkm_certification
+    WHERE verified_at IS NOT NULL AND (expires_on IS NULL OR expires_on >= %s)
+) AS valid ON valid.business_id = listed.business_id
+GROUP BY valid.kind
+"""
+
+
+def _facets_from_aggregate(filters: Filters) -> dict:
+    categories: dict[str, int] = {}
+    for slug, parent_slug, n in (
+        _aggregate(filters, skip="category")
+        .values_list("category__slug", "category__parent__slug")
+        .annotate(n=Sum("n"))
+        .order_by()
+    ):
+        for key in (slug, parent_slug):
+            if key:
+                categories[key] = categories.get(key, 0) + n
+    provinces = dict(
+        _aggregate(filters, skip="province")
+        .values_list("business__province")
+        .annotate(n=Sum("n"))
+        .order_by()
+    )
+    listed_sql, params = (
+        _aggregate(filters, skip="certification")
+        .values("business_id", "n")
+        .order_by()
+        .query.sql_with_params()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # Safe: ``listed_sql`` is the ORM's own SQL, with its values as parameters.
+            _CERTIFICATION_FACET_SQL.format(listed=listed_sql),  # nosec B608
+            [*params, timezone.localdate()],
+        )
+        certifications = {kind: int(n) for kind, n in cursor.fetchall()}
+    return {"category": categories, "province": provinces, "certification": certifications}
+
+
 def facet_counts(filters: Filters, *, cache_key: str = "") -> dict:
     """Counts per filter value, each ignoring its own filter (so choices stay visible).
 
@@ -340,6 +443,11 @@ def facet_counts(filters: Filters, *, cache_key: str = "") -> dict:
         cached = cache.get(cache_key)
         if cached is not None:
             return cached
+    if _from_aggregate(filters):
+        result = _facets_from_aggregate(filters)
+        if cache_key:
+            cache.set(cache_key, result, FACET_VERSIONED_SECONDS)
+        return result
     base, _ranked = _search(public_products(), filters.q)
     # Per category and subcategory: a product counts for its own category and, when
     # that is a subcategory, for the parent too (the filter includes subcategories).

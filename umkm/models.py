@@ -996,3 +996,36 @@ class CatalogueWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class ListedProductCount(models.Model):
+    """How many listed products a business has in a category: the maintained aggregate
+    the catalogue's facet counts and totals are answered from (a few rows per business
+    instead of a scan of every product).
+
+    PostgreSQL only: statement triggers on ``umkm_product`` recount the businesses a
+    statement touched (migration 0010); ``services.listed_counts_rebuild`` recounts
+    everything (after a bulk load with the triggers off, and hourly against drift from
+    concurrent writers). Whether the business is active, where it is and which
+    certificates are valid today are read live, so only product rows are aggregated.
+    """
+
+    business = models.ForeignKey(
+        Business, verbose_name=_("business"), on_delete=models.CASCADE, related_name="+"
+    )
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.CASCADE, related_name="+"
+    )
+    n = models.PositiveIntegerField(_("listed products"))
+
+    class Meta:
+        verbose_name = _("listed product count")
+        verbose_name_plural = _("listed product counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["business", "category"], name="listed_count_one_per_category"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.business_id}/{self.category_id}: {self.n}"

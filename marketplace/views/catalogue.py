@@ -70,7 +70,9 @@ class CatalogueView(View):
         form.is_valid()
         filters = form.filters()
         queryset = selectors.catalogue(filters)
-        paginator = CachedCountPaginator(queryset, PAGE_SIZE)
+        paginator = CachedCountPaginator(
+            queryset, PAGE_SIZE, total=lambda: selectors.catalogue_total(filters)
+        )
         page = paginator.get_page(request.GET.get("page"))
         key = (
             "facets:"
