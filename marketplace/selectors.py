@@ -137,8 +137,10 @@ def _close_words(word: str, corrections: dict) -> list[str]:
 
 def _finds(queryset, q: str, condition) -> bool:
     """Whether ``condition`` (the typed words) matches anything in ``queryset`` (one
-    index lookup, cached briefly so that the page and its facets ask once)."""
-    key = "search-finds:" + hashlib.sha256(f"{queryset.query}|{q}".encode()).hexdigest()
+    index lookup, cached briefly and per catalogue version, so that the page and its
+    facets ask once and a new listing is found at once)."""
+    where = f"{version(CATALOGUE)}|{queryset.query}|{q}"
+    key = "search-finds:" + hashlib.sha256(where.encode()).hexdigest()
     found = cache.get(key)
     if found is None:
         found = queryset.filter(condition).exists()
@@ -191,7 +193,7 @@ def _corrections(words: list[str]) -> dict[str, list[str]] | bool:
     catalogue's words. Cached briefly, so that the page and its facets ask once."""
     if not words:
         return {}
-    key = "search-words:" + hashlib.sha256(" ".join(words).encode()).hexdigest()
+    key = "search-words:" + hashlib.sha256(f"{version(CATALOGUE)}|{words}".encode()).hexdigest()
     corrections = cache.get(key)
     if corrections is not None:
         return corrections
