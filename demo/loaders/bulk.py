@@ -12,13 +12,14 @@ is idempotent for the same N and adds only the difference for a larger one.
 from __future__ import annotations
 
 import random
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.text import slugify
@@ -160,7 +161,8 @@ def seed_bulk_products(n: int, *, chunk: int = 10_000) -> int:
     rng = random.Random(start)  # noqa: S311  # nosec B311 # demo data, not security
     now = timezone.now()
     added = 0
-    with transaction.atomic():
+    write = _copy_products if connection.vendor == "postgresql" else _insert_products
+    with transaction.atomic(), _bulk_load(big=missing >= BULK_LOAD_MODE_FROM):
         while added < missing:
             batch = []
             for number in range(start + added + 1, start + min(missing, added + chunk) + 1):
@@ -196,11 +198,89 @@ def seed_bulk_products(n: int, *, chunk: int = 10_000) -> int:
                     is_listed=True,
                     listed_at=now - timedelta(minutes=(number * 37) % (365 * 24 * 60)),
                 )
+                product.created_at = product.updated_at = now
                 product.search_text = services.product_search_text(product)
                 batch.append(product)
-            Product.objects.bulk_create(batch, batch_size=2000)
+            write(batch)
             added += len(batch)
     return added
+
+
+# A load this large drops the product table's secondary indexes and switches its
+# statement triggers off, then builds the indexes, the catalogue words and the listed
+# counts once at the end (much faster than keeping them row by row).
+BULK_LOAD_MODE_FROM = 50_000
+_KEPT_INDEXES = ("umkm_product_pkey", "umkm_product_slug_key")
+
+
+def _insert_products(batch: list[Product]) -> None:
+    Product.objects.bulk_create(batch, batch_size=2000)
+
+
+_COPY_FIELDS = [
+    f
+    for f in Product._meta.concrete_fields
+    if not f.primary_key and not getattr(f, "generated", False)
+]
+
+
+def _copy_products(batch: list[Product]) -> None:
+    """PostgreSQL: the rows through ``COPY`` (several times faster than INSERTs)."""
+    from psycopg.types.json import Jsonb
+
+    columns = ", ".join(f'"{f.column}"' for f in _COPY_FIELDS)
+    json_fields = {f.attname for f in _COPY_FIELDS if f.get_internal_type() == "JSONField"}
+    attnames = [f.attname for f in _COPY_FIELDS]
+    with (
+        connection.cursor() as cursor,
+        cursor.copy(
+            f"COPY umkm_product ({columns}) FROM STDIN"  # nosec B608 # model's own columns
+        ) as copy,
+    ):
+        for product in batch:
+            copy.write_row(
+                [
+                    Jsonb(getattr(product, name)) if name in json_fields else getattr(product, name)
+                    for name in attnames
+                ]
+            )
+
+
+@contextmanager
+def _bulk_load(*, big: bool):
+    """PostgreSQL and ``big``: the product table without its secondary indexes and
+    statement triggers for the load; afterwards the indexes are built again from their
+    own definitions, and the catalogue words and listed counts rebuilt once."""
+    if not big or connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'umkm_product' "
+            "AND indexname <> ALL(%s)",
+            [list(_KEPT_INDEXES)],
+        )
+        indexes = cursor.fetchall()
+        cursor.execute(
+            "SELECT tgname FROM pg_trigger WHERE tgrelid = 'umkm_product'::regclass "
+            "AND NOT tgisinternal"
+        )
+        triggers = [name for (name,) in cursor.fetchall()]
+        for name, _definition in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+        for name in triggers:
+            cursor.execute(f'ALTER TABLE umkm_product DISABLE TRIGGER "{name}"')
+    yield
+    with connection.cursor() as cursor:
+        # The foreign keys' deferred checks first: no index is built over pending events.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for _name, definition in indexes:
+            cursor.execute(definition)
+        for name in triggers:
+            cursor.execute(f'ALTER TABLE umkm_product ENABLE TRIGGER "{name}"')
+    services.listed_counts_rebuild()
+    services.catalogue_words_rebuild()
 
 
 # --------------------------------------------------------------------------- businesses
