@@ -8,13 +8,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.cache import cache
+from django.middleware.csrf import get_token
 from django.urls import get_script_prefix, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from marketplace.models import Inquiry
+from marketplace.models import Inquiry, ShortlistItem
 from marketplace.selectors import current_rate
 from umkm.models import Product
 
@@ -203,5 +204,52 @@ def product_cards(context, products):
             found[key] = missing[key] = card.render(context)
     if missing:
         cache.set_many(missing, CARD_CACHE_SECONDS)
-    # Safe: each value is a template's rendered (autoescaped) output.
-    return mark_safe("".join(found[key] for key in keys))  # noqa: S308  # nosec B308
+    cards = [found[key] for key in keys]
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and user.is_buyer:
+        # The buyer's own part of a card, outside the shared HTML: one query a page.
+        saved = set(
+            ShortlistItem.objects.filter(
+                buyer=user, product_id__in=[p.pk for p in products]
+            ).values_list("product_id", flat=True)
+        )
+        token, here = get_token(request), request.get_full_path()
+        cards = [
+            _with_heart(card, product, product.pk in saved, token, here)
+            for card, product in zip(cards, products, strict=True)
+        ]
+    # Safe: each card is a template's rendered (autoescaped) output, each heart
+    # format_html's.
+    return mark_safe("".join(cards))  # noqa: S308  # nosec B308
+
+
+_CARD_END = "</li>"
+
+
+def _with_heart(card: str, product, saved: bool, token: str, here: str) -> str:
+    """The card with the buyer's save/remove button before its closing ``</li>``."""
+    label = (
+        _("Remove “%(name)s” from your shortlist")
+        if saved
+        else _("Save “%(name)s” to your shortlist")
+    ) % {"name": product.name}
+    heart = format_html(
+        '<form method="post" action="{}" class="card-save">'
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+        '<input type="hidden" name="action" value="{}">'
+        '<input type="hidden" name="next" value="{}">'
+        '<button type="submit" class="heart" aria-pressed="{}" aria-label="{}" title="{}">'
+        "{}</button>"
+        "</form>",
+        reverse("marketplace:product-save", args=[product.slug]),
+        token,
+        "remove" if saved else "save",
+        here,
+        "true" if saved else "false",
+        label,
+        label,
+        "♥" if saved else "♡",
+    )
+    head, end, tail = card.rpartition(_CARD_END)
+    return f"{head}{heart}{end}{tail}" if end else card + heart

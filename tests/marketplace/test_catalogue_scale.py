@@ -16,6 +16,7 @@ from rest_framework.authtoken.models import Token
 
 from core import cache_versions
 from marketplace import selectors
+from marketplace.models import ShortlistItem
 from marketplace.selectors import Filters
 from umkm import services
 from umkm.models import Business, Certification, ListedProductCount, Product
@@ -85,9 +86,10 @@ SIGNED_IN_PAGES = [
     {"category": "food", "certification": "halal"},
     {"q": "rattan", "sort": "newest"},
 ]
-# Warm: session, user, unread notifications, the page's rows and their photos (the
-# page's ids, its total and facets, the cards and the sidebar come from the cache).
-WARM_CATALOGUE_QUERIES = 5
+# Warm: session, user, unread notifications, the page's rows, their photos and which of
+# them the buyer saved (the page's ids, its total and facets, the cards and the sidebar
+# come from the cache).
+WARM_CATALOGUE_QUERIES = 6
 
 
 @pytest.mark.parametrize("params", SIGNED_IN_PAGES, ids=lambda p: "&".join(p) or "plain")
@@ -177,13 +179,13 @@ def test_a_card_is_shared_by_anonymous_and_signed_in_readers_until_the_product_c
     Product.objects.filter(pk=product.pk).update(name_en="Renamed quietly")
     client.force_login(BuyerFactory())
     html = client.get(CATALOGUE, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Arabica coffee beans" in html
-    assert "Renamed quietly" not in html
+    assert "<h3>Arabica coffee beans</h3>" in html
+    assert "<h3>Renamed quietly</h3>" not in html
     # A save (every service saves) moves updated_at: the card is rendered again.
     product.refresh_from_db()
     product.save()
     html = client.get(CATALOGUE, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Renamed quietly" in html
+    assert "<h3>Renamed quietly</h3>" in html
 
 
 def test_a_card_follows_its_supplier_and_the_reader_language(client, settings, shop):
@@ -201,6 +203,36 @@ def test_a_card_follows_its_supplier_and_the_reader_language(client, settings, s
     indonesian = client.get(CATALOGUE, HTTP_ACCEPT_LANGUAGE="id").content.decode()
     assert "Rp 25.000" in indonesian
     assert "US$" not in indonesian.split('class="product-grid"')[1]
+
+
+def test_a_buyer_sees_a_heart_on_each_card_pressed_for_the_saved_ones(client, shop):
+    products = grow(shop, 30)
+    buyer = BuyerFactory()
+    newest = max(products, key=lambda p: (p.listed_at, p.pk))
+    ShortlistItem.objects.create(buyer=buyer, product=newest)
+    client.force_login(buyer)
+    html = client.get(CATALOGUE).content.decode()
+    html = html.split('class="product-grid"')[1].split("</ul>")[0]
+    assert html.count('class="card-save"') == 24
+    assert html.count('aria-pressed="true"') == 1
+    card = html.split(f'href="/catalogue/p/{newest.slug}/"')[1].split("</li>")[0]
+    assert 'aria-pressed="true"' in card and 'value="remove"' in card
+    # The button posts to the shortlist and comes back to the same page.
+    other = products[0] if products[0] != newest else products[1]
+    response = client.post(
+        f"/catalogue/p/{other.slug}/save/", {"action": "save", "next": "/catalogue/?page=1"}
+    )
+    assert response.status_code == 302 and response["Location"] == "/catalogue/?page=1"
+    assert ShortlistItem.objects.filter(buyer=buyer).count() == 2
+
+
+@pytest.mark.parametrize("who", ["anonymous", "owner"])
+def test_no_heart_for_anyone_but_buyers(client, shop, who):
+    grow(shop, 3)
+    if who == "owner":
+        client.force_login(shop.supplier.owner)
+    html = client.get(CATALOGUE).content.decode()
+    assert "card-save" not in html
 
 
 # Typos and "Did you mean …", on SQLite as on PostgreSQL ------------------------------
