@@ -13,6 +13,7 @@ from django.db.models import Sum
 from demo.loaders import bulk
 from demo.loaders.umkm import bulk_products
 from demo.management.commands import seed_demo
+from umkm import services
 from umkm.models import CatalogueWord, ListedProductCount, Product
 
 pytestmark = pytest.mark.django_db
@@ -54,5 +55,6 @@ def test_a_bulk_load_leaves_the_table_its_indexes_triggers_words_and_counts(
     assert set(re.findall(r"[^\W_]+", first.name_en.lower())) <= words
     # Written as the services would: the search finds it, the listing timestamps are set.
     assert first.created_at is not None and first.updated_at is not None
+    assert first.search_text == services.product_search_text(first)
     word = re.findall(r"[^\W_]+", first.name_en.lower())[0]
     assert Product.objects.filter(pk=first.pk, search_vector=word).exists()
