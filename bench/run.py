@@ -1005,12 +1005,23 @@ def update_readme(text: str) -> None:
 # --------------------------------------------------------------------------- main
 
 
+DEFAULT_PRODUCTS = 100_000
+
+
+def default_database_url(products: int) -> str:
+    """Each catalogue size its own database, so that a run at a million products does
+    not reseed (nor get reseeded by) the usual one."""
+    name = "jembatan_bench" if products == DEFAULT_PRODUCTS else f"jembatan_bench_{products}"
+    return f"postgres://postgres@127.0.0.1:5432/{name}"
+
+
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--database-url",
-        default=env("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/jembatan_bench"),
-        help="PostgreSQL database of its own (created if missing); BENCH_DATABASE_URL",
+        default=os.environ.get("BENCH_DATABASE_URL") or None,
+        help="PostgreSQL database of its own (created if missing; by default jembatan_bench "
+        "for 100,000 products, jembatan_bench_<N> for another size); BENCH_DATABASE_URL",
     )
     parser.add_argument(
         "--redis-url",
@@ -1018,7 +1029,10 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
         help="Redis database number of its own (flushed first); BENCH_REDIS_URL",
     )
     parser.add_argument(
-        "--products", type=int, default=int(env("BENCH_PRODUCTS", "100000")), help="BENCH_PRODUCTS"
+        "--products",
+        type=int,
+        default=int(env("BENCH_PRODUCTS", str(DEFAULT_PRODUCTS))),
+        help="BENCH_PRODUCTS",
     )
     parser.add_argument(
         "--duration",
@@ -1072,6 +1086,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
         parser.error(
             "--products, --duration, --connections, --fanout and concurrency must be positive"
         )
+    if args.database_url is None:
+        args.database_url = default_database_url(args.products)
     if args.loadgen == "auto":
         args.loadgen = "wrk" if wrk_available() else "python"
     elif args.loadgen == "wrk" and not wrk_available():

@@ -94,3 +94,14 @@ def test_the_table_shows_cold_and_warm_and_the_summary_prints_the_targets(monkey
     assert len(text.splitlines()[1].split("|")) == len(text.splitlines()[0].split("|"))
     line = run.targets_line()
     assert "0.5x the ceiling" in line and "150 ms" in line and "2x a warm one" in line
+
+
+def test_each_catalogue_size_gets_its_own_database_unless_one_is_named(monkeypatch):
+    monkeypatch.delenv("BENCH_DATABASE_URL", raising=False)
+    monkeypatch.delenv("BENCH_PRODUCTS", raising=False)
+    assert run.parse([]).database_url.endswith("/jembatan_bench")
+    assert run.parse(["--products=1000000"]).database_url.endswith("/jembatan_bench_1000000")
+    named = "postgres://postgres@127.0.0.1:5432/mine"
+    assert run.parse(["--products=5000", f"--database-url={named}"]).database_url == named
+    monkeypatch.setenv("BENCH_DATABASE_URL", named)
+    assert run.parse(["--products=1000000"]).database_url == named
