@@ -1,6 +1,7 @@
 """The public catalogue (only listed products of active businesses, ever), and who
 sees which inquiry thread and buying request (the web, the API and the admin ask here)."""
 
+import difflib
 import hashlib
 import re
 from dataclasses import dataclass
@@ -9,20 +10,43 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.utils import timezone
 
 from accounts.models import User
 from core import cache_versions
+from core.cache_versions import CATALOGUE, version
 from mentoring.models import TrainingSession
 from mentoring.readiness.selectors import export_ready_q
 from mentoring.selectors import businesses_mentored_by
 from notifications.models import Notification
-from umkm.models import Business, Category, Certification, Product, ProductImage
+from umkm.models import (
+    Business,
+    Category,
+    Certification,
+    ListedProductCount,
+    Product,
+    ProductImage,
+)
 
 from .models import BuyingRequest, ExchangeRate, Inquiry, InquiryMessage, Quote
 
 FACET_CACHE_SECONDS = 120  # whole anonymous pages: 60 s, marketplace/caching.py
+# What is keyed on the catalogue version (a listing change retires it at once) is kept
+# this long otherwise.
+VERSIONED_CACHE_SECONDS = 24 * 3600
+FACET_VERSIONED_SECONDS = 600  # as core.pagination.COUNT_CACHE_SECONDS
 RATE_CACHE_KEY = "marketplace:idr_per_usd"
 RATE_CACHE_SECONDS = 300
 # The time a supplier has to answer an inquiry: past it, an unanswered inquiry counts
@@ -56,9 +80,10 @@ def valid_certifications(*, today=None):
 
 def _search(queryset, q: str):
     """PostgreSQL: full-text in both languages over the stored, indexed
-    ``search_vector``, ranked; when no listed product has the words, trigram typo
-    tolerance instead, ranked by word similarity.
-    SQLite: every word must appear (a correct, simpler fallback).
+    ``search_vector``, ranked; when no listed product has the words, each word is
+    replaced by its closest catalogue words (``_corrections``), still by full text.
+    SQLite: every word must appear in ``search_text``; when no listed product has them,
+    the closest catalogue words instead, as on PostgreSQL (not ranked).
 
     Returns the queryset and whether it carries a ``rank`` annotation."""
     words = q.lower().split()
@@ -68,12 +93,18 @@ def _search(queryset, q: str):
         from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 
         query = SearchQuery(q, config="simple", search_type="websearch")
-        if not _full_text_finds(queryset, q, query):
+        if not _finds(queryset, q, Q(search_vector=query)):
             # Typo tolerance only when the words themselves are nowhere: each word is
             # replaced by the closest words of the catalogue, then searched as usual.
             query = _corrected_query(q)
         if query is not None:
-            queryset = queryset.filter(search_vector=query).annotate(
+            # Ranking reads every matching row's vector: a bounded candidate set (the
+            # first SEARCH_CANDIDATES matches the GIN index yields) keeps a common word
+            # as cheap at a million products as at a thousand.
+            candidates = (
+                queryset.filter(search_vector=query).order_by().values("pk")[:SEARCH_CANDIDATES]
+            )
+            queryset = queryset.filter(pk__in=Subquery(candidates)).annotate(
                 rank=SearchRank(F("search_vector"), query)
             )
         else:
@@ -84,23 +115,52 @@ def _search(queryset, q: str):
                 rank=TrigramWordSimilarity(term, "search_text")
             )
         return queryset, True
+    exact = Q()
     for word in words:
-        queryset = queryset.filter(search_text__contains=word)
-    return queryset, False
+        exact &= Q(search_text__contains=word)
+    if _finds(queryset, q, exact):
+        return queryset.filter(exact), False
+    corrections = _corrections(_words(q)) or {}
+    either_of_each = Q()
+    for word in _words(q):
+        either = Q()
+        for candidate in _close_words(word, corrections):
+            either |= Q(search_text__contains=candidate)
+        either_of_each &= either
+    return queryset.filter(either_of_each), False
 
 
-def _full_text_finds(queryset, q: str, query) -> bool:
-    """Whether full-text search matches anything in ``queryset`` (one index lookup,
-    cached briefly so that the page and its facets ask once)."""
-    key = "search-finds:" + hashlib.sha256(f"{queryset.query}|{q}".encode()).hexdigest()
+def _words(q: str) -> list[str]:
+    """The words of a search, lower case, each once, in order (punctuation dropped)."""
+    return list(dict.fromkeys(re.findall(r"[^\W_]+", q.lower())))
+
+
+def _close_words(word: str, corrections: dict) -> list[str]:
+    """What ``word`` may stand for: itself when the catalogue knows it (not a typo),
+    else its closest catalogue words, else itself (it then matches nothing)."""
+    close = corrections.get(word, [])
+    return [word] if word in close else close or [word]
+
+
+def _finds(queryset, q: str, condition) -> bool:
+    """Whether ``condition`` (the typed words) matches anything in ``queryset`` (one
+    index lookup, cached briefly and per catalogue version, so that the page and its
+    facets ask once and a new listing is found at once)."""
+    where = f"{version(CATALOGUE)}|{queryset.query}|{q}"
+    key = "search-finds:" + hashlib.sha256(where.encode()).hexdigest()
     found = cache.get(key)
     if found is None:
-        found = queryset.filter(search_vector=query).exists()
+        found = queryset.filter(condition).exists()
         cache.set(key, found, FACET_CACHE_SECONDS)
     return found
 
 
 CORRECTIONS_PER_WORD = 3
+# PostgreSQL: a search lists (ranks, counts, facets) at most this many matching products.
+SEARCH_CANDIDATES = 1000
+# SQLite: how alike a catalogue word must be to count as what was meant (difflib's
+# ratio; "cofee"/"coffee" 0.91, "ratan"/"rattan" 0.91, "kopi"/"kapi" 0.75).
+SQLITE_CLOSENESS = 0.75
 # The closest catalogue words of each query word, in one query (``%`` is pg_trgm's
 # similarity operator, served by the trigram index on the words).
 CORRECTIONS_SQL = """
@@ -115,20 +175,37 @@ CROSS JOIN LATERAL (
 """
 
 
-def _corrected_query(q: str):
-    """A full-text query in which each word of ``q`` may be any of its closest words in
-    the catalogue (``ratan`` → ``rattan``); a word found nowhere nor near matches
-    nothing. ``None`` while the dictionary of catalogue words is empty. Cached briefly,
-    so that the page and its facets ask once."""
-    from django.contrib.postgres.search import SearchQuery
+def _sqlite_vocabulary() -> list[str]:
+    """SQLite (the embedded default, a small catalogue): every word of the listed
+    products' search text, read once per catalogue version (a listing change brings a
+    new version, so a new word is known at once)."""
+    key = f"catalogue-words:{version(CATALOGUE)}"
+    vocabulary = cache.get(key)
+    if vocabulary is None:
+        found = set()
+        for text in public_products().values_list("search_text", flat=True).iterator():
+            found.update(re.findall(r"[^\W_]+", text))
+        vocabulary = sorted(found)
+        cache.set(
+            key, vocabulary, VERSIONED_CACHE_SECONDS if version(CATALOGUE) else FACET_CACHE_SECONDS
+        )
+    return vocabulary
 
-    words = list(dict.fromkeys(re.findall(r"[^\W_]+", q.lower())))
+
+def _corrections(words: list[str]) -> dict[str, list[str]] | bool:
+    """The closest catalogue words of each of ``words``, the closest first, at most
+    ``CORRECTIONS_PER_WORD`` each (a word known to the catalogue is its own closest);
+    ``False`` while there is no dictionary of catalogue words yet. PostgreSQL: one
+    query on the trigram index of ``umkm_catalogueword``; SQLite: ``difflib`` over the
+    catalogue's words. Cached briefly, so that the page and its facets ask once."""
     if not words:
-        return SearchQuery(q, config="simple", search_type="websearch")
-    key = "search-words:" + hashlib.sha256(" ".join(words).encode()).hexdigest()
+        return {}
+    key = "search-words:" + hashlib.sha256(f"{version(CATALOGUE)}|{words}".encode()).hexdigest()
     corrections = cache.get(key)
-    if corrections is None:
-        corrections = {}
+    if corrections is not None:
+        return corrections
+    corrections = {}
+    if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(CORRECTIONS_SQL, [words, CORRECTIONS_PER_WORD])
             for typed, close in cursor.fetchall():
@@ -137,20 +214,62 @@ def _corrected_query(q: str):
                 cursor.execute("SELECT EXISTS (SELECT 1 FROM umkm_catalogueword)")
                 [(filled,)] = cursor.fetchall()
                 corrections = corrections if filled else False
-        cache.set(key, corrections, FACET_CACHE_SECONDS)
+    else:
+        vocabulary = _sqlite_vocabulary()
+        known = set(vocabulary)
+        for word in words:
+            close = [word] if word in known else []
+            close += difflib.get_close_matches(
+                word, vocabulary, n=CORRECTIONS_PER_WORD, cutoff=SQLITE_CLOSENESS
+            )
+            if close:
+                corrections[word] = list(dict.fromkeys(close))[:CORRECTIONS_PER_WORD]
+    cache.set(key, corrections, FACET_CACHE_SECONDS)
+    return corrections
+
+
+def _corrected_query(q: str):
+    """A full-text query in which each word of ``q`` may be any of its closest words in
+    the catalogue (``ratan`` → ``rattan``); a word found nowhere nor near matches
+    nothing. ``None`` while the dictionary of catalogue words is empty."""
+    from django.contrib.postgres.search import SearchQuery
+
+    words = _words(q)
+    if not words:
+        return SearchQuery(q, config="simple", search_type="websearch")
+    corrections = _corrections(words)
     if corrections is False:
         return None
     query = None
     for word in words:
-        # A word that is itself known stands alone (it is not a typo).
-        close = corrections.get(word, [])
-        close = [word] if word in close else close or [word]
         either = None
-        for candidate in close:
+        for candidate in _close_words(word, corrections):
             one = SearchQuery(candidate, config="simple", search_type="plain")
             either = one if either is None else either | one
         query = either if query is None else query & either
     return query
+
+
+def spelling_suggestion(q: str) -> str:
+    """ "Did you mean …": the search with each unknown word replaced by its closest
+    catalogue word, when the typed words find nothing and a correction exists; else "".
+    Both answers are the ones ``_search`` already asked for (cached), so no query."""
+    words = _words(q)
+    if not words:
+        return ""
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery
+
+        typed = Q(search_vector=SearchQuery(q, config="simple", search_type="websearch"))
+    else:
+        typed = Q()
+        for word in q.lower().split():
+            typed &= Q(search_text__contains=word)
+    if _finds(public_products(), q, typed):
+        return ""
+    corrections = _corrections(words) or {}
+    suggested = [_close_words(word, corrections)[0] for word in words]
+    return " ".join(suggested) if suggested != words else ""
 
 
 @dataclass
@@ -227,15 +346,117 @@ def catalogue(filters: Filters):
     )
 
 
+# Filters the maintained aggregate (``ListedProductCount``) can answer: about the
+# business or the category, not the product's own terms or words.
+AGGREGATE_FILTERS = {"category", "province", "city", "certification", "verified"}
+_PRODUCT_FILTERS = ("q", "moq_max", "price_min", "price_max", "lead_time_max")
+
+
+def _from_aggregate(filters: Filters) -> bool:
+    """Whether the totals and facet counts of ``filters`` come from the aggregate
+    (PostgreSQL, where triggers keep it) rather than from the products."""
+    if connection.vendor != "postgresql":
+        return False
+    if any(getattr(filters, name) not in ("", None) for name in _PRODUCT_FILTERS):
+        return False
+    return not (filters.sample or filters.export_ready)
+
+
+def _aggregate(filters: Filters, *, skip: str = ""):
+    """Rows of ``ListedProductCount`` (business, category, n) of active businesses that
+    match ``filters`` (except ``skip``); the same conditions as ``_apply``."""
+    queryset = ListedProductCount.objects.filter(business__is_active=True)
+    if filters.category and skip != "category":
+        queryset = queryset.filter(
+            Q(category__slug=filters.category) | Q(category__parent__slug=filters.category)
+        )
+    if filters.province and skip != "province":
+        queryset = queryset.filter(business__province=filters.province)
+    if filters.city and skip != "province":
+        queryset = queryset.filter(business__city=filters.city)
+    if filters.certification and skip != "certification":
+        queryset = queryset.filter(
+            Exists(
+                valid_certifications().filter(
+                    business=OuterRef("business"), kind=filters.certification
+                )
+            )
+        )
+    if filters.verified:
+        queryset = queryset.filter(business__verified_at__isnull=False)
+    return queryset
+
+
+def catalogue_total(filters: Filters) -> int | None:
+    """The number of products ``filters`` list, from the aggregate when it can answer
+    (a sum over a few rows per business); ``None`` when the products must be counted."""
+    if not _from_aggregate(filters):
+        return None
+    return _aggregate(filters).aggregate(total=Sum("n"))["total"] or 0
+
+
+# Per certification kind: the listed products of businesses holding a valid one (a
+# business with two valid certificates of a kind counts once).
+_CERTIFICATION_FACET_SQL = """
+SELECT valid.kind, SUM(listed.n)
+FROM ({listed}) AS listed
+JOIN (
+    SELECT DISTINCT business_id, kind FROM umkm_certification
+    WHERE verified_at IS NOT NULL AND (expires_on IS NULL OR expires_on >= %s)
+) AS valid ON valid.business_id = listed.business_id
+GROUP BY valid.kind
+"""
+
+
+def _facets_from_aggregate(filters: Filters) -> dict:
+    categories: dict[str, int] = {}
+    for slug, parent_slug, n in (
+        _aggregate(filters, skip="category")
+        .values_list("category__slug", "category__parent__slug")
+        .annotate(n=Sum("n"))
+        .order_by()
+    ):
+        for key in (slug, parent_slug):
+            if key:
+                categories[key] = categories.get(key, 0) + n
+    provinces = dict(
+        _aggregate(filters, skip="province")
+        .values_list("business__province")
+        .annotate(n=Sum("n"))
+        .order_by()
+    )
+    listed_sql, params = (
+        _aggregate(filters, skip="certification")
+        .values("business_id", "n")
+        .order_by()
+        .query.sql_with_params()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # Safe: ``listed_sql`` is the ORM's own SQL, with its values as parameters.
+            _CERTIFICATION_FACET_SQL.format(listed=listed_sql),  # nosec B608
+            [*params, timezone.localdate()],
+        )
+        certifications = {kind: int(n) for kind, n in cursor.fetchall()}
+    return {"category": categories, "province": provinces, "certification": certifications}
+
+
 def facet_counts(filters: Filters, *, cache_key: str = "") -> dict:
     """Counts per filter value, each ignoring its own filter (so choices stay visible).
 
-    Three grouped queries; cached briefly because they scan the filtered catalogue.
+    Three grouped queries; cached under ``cache_key``, which carries the catalogue
+    version (a listing change recounts at once), for ``FACET_VERSIONED_SECONDS``
+    (other changes: a certificate verified, a business deactivated).
     """
     if cache_key:
         cached = cache.get(cache_key)
         if cached is not None:
             return cached
+    if _from_aggregate(filters):
+        result = _facets_from_aggregate(filters)
+        if cache_key:
+            cache.set(cache_key, result, FACET_VERSIONED_SECONDS)
+        return result
     base, _ranked = _search(public_products(), filters.q)
     # Per category and subcategory: a product counts for its own category and, when
     # that is a subcategory, for the parent too (the filter includes subcategories).
@@ -278,7 +499,7 @@ def facet_counts(filters: Filters, *, cache_key: str = "") -> dict:
     )
     result = {"category": categories, "province": provinces, "certification": certifications}
     if cache_key:
-        cache.set(cache_key, result, FACET_CACHE_SECONDS)
+        cache.set(cache_key, result, FACET_VERSIONED_SECONDS)
     return result
 
 

@@ -859,9 +859,14 @@ class Product(Bilingual, models.Model):
             ),
         ]
         indexes = [
-            # The public catalogue: listed products, newest first.
+            # The public catalogue: listed products, newest first, in the page order
+            # (``-listed_at, -id``), with what the filters join on (PostgreSQL: an
+            # index-only scan reads the ids of any page, deep ones too).
             models.Index(
-                fields=["-listed_at"], name="product_listed_idx", condition=Q(is_listed=True)
+                fields=["-listed_at", "-id"],
+                include=["business", "category"],
+                name="product_listed_page_idx",
+                condition=Q(is_listed=True),
             ),
             # An owner's product list by status.
             models.Index(fields=["business", "status"], name="product_business_status_idx"),
@@ -1069,3 +1074,36 @@ class CatalogueWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class ListedProductCount(models.Model):
+    """How many listed products a business has in a category: the maintained aggregate
+    the catalogue's facet counts and totals are answered from (a few rows per business
+    instead of a scan of every product).
+
+    PostgreSQL only: statement triggers on ``umkm_product`` recount the businesses a
+    statement touched (migration 0010); ``services.listed_counts_rebuild`` recounts
+    everything (after a bulk load with the triggers off, and hourly against drift from
+    concurrent writers). Whether the business is active, where it is and which
+    certificates are valid today are read live, so only product rows are aggregated.
+    """
+
+    business = models.ForeignKey(
+        Business, verbose_name=_("business"), on_delete=models.CASCADE, related_name="+"
+    )
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.CASCADE, related_name="+"
+    )
+    n = models.PositiveIntegerField(_("listed products"))
+
+    class Meta:
+        verbose_name = _("listed product count")
+        verbose_name_plural = _("listed product counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["business", "category"], name="listed_count_one_per_category"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.business_id}/{self.category_id}: {self.n}"

@@ -23,12 +23,14 @@ from core import cache_versions, uploads
 from core.formatting import format_rupiah, format_usd, format_value
 from notifications.services import notification_create
 
+from . import listed_counts
 from .models import (
     EXPORT_FIELDS,
     Business,
     BusinessPhoto,
     CatalogueWord,
     Certification,
+    ListedProductCount,
     PriceTier,
     Product,
     ProductImage,
@@ -234,6 +236,19 @@ def catalogue_words_rebuild() -> int:
     with connection.cursor() as cursor:
         cursor.execute(CATALOGUE_WORDS_REBUILD_SQL)
     return CatalogueWord.objects.count()
+
+
+def listed_counts_rebuild() -> int:
+    """Recount ``ListedProductCount`` from the products, in one transaction: after a bulk
+    load with its triggers off, and hourly (with the catalogue words) against drift from
+    two writers recounting one business at once. PostgreSQL only (0 elsewhere: SQLite
+    counts the products themselves). Returns the number of rows."""
+    if connection.vendor != "postgresql":
+        return 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        for sql in listed_counts.REBUILD:
+            cursor.execute(sql)
+    return ListedProductCount.objects.count()
 
 
 # Products: the listing workflow ------------------------------------------------------

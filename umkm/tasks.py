@@ -26,5 +26,8 @@ def sweep_thumbnails() -> int:
 @shared_task(acks_late=True)
 def rebuild_catalogue_words() -> int:
     """Hourly (celery beat): drop words of products no longer listed from the dictionary
-    that corrects misspelt searches (new words arrive by a database trigger)."""
+    that corrects misspelt searches (new words arrive by a database trigger), and
+    recount the listed products per business and category the catalogue's facet counts
+    read (kept by triggers; this corrects any drift)."""
+    services.listed_counts_rebuild()
     return services.catalogue_words_rebuild()

@@ -1,17 +1,21 @@
 """Prices as each viewer expects them: USD for buyers and English readers, IDR locally;
 and the cheap per-card helpers of a page of product cards (unit label, product link)."""
 
+import hashlib
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
-from django.urls import reverse
+from django.core.cache import cache
+from django.middleware.csrf import get_token
+from django.urls import get_script_prefix, reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.formatting import format_number, format_rupiah, format_usd
-from marketplace.models import Inquiry
+from marketplace.models import Inquiry, ShortlistItem
 from marketplace.selectors import current_rate
 from umkm.models import Product
 
@@ -149,3 +153,112 @@ def owner_open_inquiries(business):
         .order_by("-last_message_at")[:OWNER_OPEN_INQUIRIES]
     )
     return {"open_inquiries": list(inquiries)}
+
+
+# Product cards, each rendered once and shared by every page and every reader ---------
+
+CARD_TEMPLATE = "marketplace/partials/product_card.html"
+CARD_CACHE_SECONDS = 24 * 3600  # the key changes with everything the card shows
+
+
+def _card_key(product, language: str, usd: bool, rate) -> str:
+    """Everything a card shows, as a key: the product's row (``updated_at`` moves on
+    every save), its supplier's name and badge, its first picture, the language and
+    currency of the reader and, for a converted price, the exchange rate."""
+    business = product.business
+    image = next(iter(product.images.all()), None)
+    converting = (product.fob_usd is None) if usd else (product.price_idr is None)
+    parts = (
+        product.pk,
+        product.updated_at.isoformat() if product.updated_at else "",
+        business.name,
+        bool(business.verified_at),
+        (image.pk, str(image.thumb_small), image.alt_text) if image else None,
+        language,
+        get_script_prefix(),
+        usd,
+        str(rate) if converting else "",
+    )
+    return "card:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+@register.simple_tag(takes_context=True)
+def product_cards(context, products):
+    """The ``<li>`` cards of ``products`` (rows with ``business`` and ``images``
+    loaded): each card's HTML comes from the cache (one round trip for the page) and
+    only the missing ones are rendered, from ``product_card.html``. A card is the same
+    for everyone who reads the same language in the same currency, signed in or not."""
+    products = list(products)
+    if not products:
+        return ""
+    usd = _prefers_usd(context)
+    language = get_language() or ""
+    needs_rate = any(
+        (p.fob_usd is None and p.price_idr is not None)
+        if usd
+        else (p.price_idr is None and p.fob_usd is not None)
+        for p in products
+    )
+    rate = _rate(context) if needs_rate else None
+    keys = [_card_key(p, language, usd, rate) for p in products]
+    found = cache.get_many(keys)
+    missing = {}
+    card = None
+    for key, product in zip(keys, products, strict=True):
+        if key in found:
+            continue
+        if card is None:
+            card = context.template.engine.get_template(CARD_TEMPLATE)
+        with context.push(product=product):
+            found[key] = missing[key] = card.render(context)
+    if missing:
+        cache.set_many(missing, CARD_CACHE_SECONDS)
+    cards = [found[key] for key in keys]
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and user.is_buyer:
+        # The buyer's own part of a card, outside the shared HTML: one query a page.
+        saved = set(
+            ShortlistItem.objects.filter(
+                buyer=user, product_id__in=[p.pk for p in products]
+            ).values_list("product_id", flat=True)
+        )
+        token, here = get_token(request), request.get_full_path()
+        cards = [
+            _with_heart(card, product, product.pk in saved, token, here)
+            for card, product in zip(cards, products, strict=True)
+        ]
+    # Safe: each card is a template's rendered (autoescaped) output, each heart
+    # format_html's.
+    return mark_safe("".join(cards))  # noqa: S308  # nosec B308
+
+
+_CARD_END = "</li>"
+
+
+def _with_heart(card: str, product, saved: bool, token: str, here: str) -> str:
+    """The card with the buyer's save/remove button before its closing ``</li>``."""
+    label = (
+        _("Remove “%(name)s” from your shortlist")
+        if saved
+        else _("Save “%(name)s” to your shortlist")
+    ) % {"name": product.name}
+    heart = format_html(
+        '<form method="post" action="{}" class="card-save">'
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+        '<input type="hidden" name="action" value="{}">'
+        '<input type="hidden" name="next" value="{}">'
+        '<button type="submit" class="heart" aria-pressed="{}" aria-label="{}" title="{}">'
+        "{}</button>"
+        "</form>",
+        reverse("marketplace:product-save", args=[product.slug]),
+        token,
+        "remove" if saved else "save",
+        here,
+        "true" if saved else "false",
+        label,
+        label,
+        "♥" if saved else "♡",
+    )
+    head, end, tail = card.rpartition(_CARD_END)
+    return f"{head}{heart}{end}{tail}" if end else card + heart

@@ -19,11 +19,12 @@ from django.views.decorators.http import require_GET
 from core import uploads
 from core.pagination import CachedCountPaginator
 from marketplace import selectors
-from marketplace.caching import cache_anonymous_response
+from marketplace.caching import cache_anonymous_response, catalogue_version
 from marketplace.forms.catalogue import CatalogueFilterForm
 from marketplace.models import ShortlistItem
 from mentoring.selectors import active_mentors_of
 from umkm.models import Certification, ProductImage
+from umkm.regions import PROVINCES
 
 PAGE_SIZE = 24
 
@@ -93,12 +94,16 @@ class CatalogueView(View):
         form.is_valid()
         filters = form.filters()
         queryset = selectors.catalogue(filters)
-        paginator = CachedCountPaginator(queryset, PAGE_SIZE)
+        paginator = CachedCountPaginator(
+            queryset, PAGE_SIZE, total=lambda: selectors.catalogue_total(filters)
+        )
         page = paginator.get_page(request.GET.get("page"))
         key = (
             "facets:"
             + hashlib.sha256(
-                json.dumps(filters.__dict__, default=str, sort_keys=True).encode()
+                json.dumps(
+                    [catalogue_version(), filters.__dict__], default=str, sort_keys=True
+                ).encode()
             ).hexdigest()
         )
         facets = selectors.facet_counts(filters, cache_key=key)
@@ -112,6 +117,10 @@ class CatalogueView(View):
             # A callable: its two queries run only when the sidebar is not cached.
             "categories": selectors.top_categories,
             "certification_kinds": Certification.Kind.choices,
+            # Every option stays offered, with its count (0 too): with no result, a
+            # buyer can still change the certification or the province.
+            "provinces": PROVINCES,
+            "suggestion": selectors.spelling_suggestion(filters.q) if filters.q else "",
             "canonical": _absolute(reverse("marketplace:catalogue")),
             "sidebar_key": _sidebar_key(filters, facets),
             "sidebar_seconds": selectors.FACET_CACHE_SECONDS,

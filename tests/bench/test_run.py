@@ -1,0 +1,107 @@
+"""The benchmark's own rules (``bench/run.py``): which rows it loads and as whom, which
+targets each row is judged by, and what its table shows."""
+
+import pytest
+
+from bench import run
+from bench.load import LoadResult
+
+SUBJECTS = run.Subjects("bulk-0000050-kopi", "bulk-00002-ud-kopi", 7)
+
+
+def load(rps: float, p99: float = 50.0) -> LoadResult:
+    return LoadResult(
+        tool="python", rps=rps, p50_ms=p99 / 2, p99_ms=p99, requests=100, seconds=10, errors=0
+    )
+
+
+def result(key: str, rps: float, **fields) -> run.PageResult:
+    page = next(p for p in run.pages(SUBJECTS) if p.key == key)
+    return run.PageResult(page, 200, 20_000, 5, load=load(rps, fields.pop("p99", 50.0)), **fields)
+
+
+def test_every_signed_in_person_and_the_token_has_rows_beside_the_anonymous_ones():
+    every = run.pages(SUBJECTS)
+    who = {page.who for page in every}
+    assert who == {run.ANONYMOUS, run.BUYER, run.OWNER, run.MENTOR, run.STAFF, run.TOKEN}
+    buyer = {page.path for page in every if page.who == run.BUYER}
+    assert {
+        "/catalogue/",
+        "/catalogue/?page=200",
+        "/catalogue/?q=rattan",
+        "/catalogue/p/bulk-0000050-kopi/",
+        "/catalogue/s/bulk-00002-ud-kopi/",
+        "/catalogue/buyer/",
+        "/catalogue/inquiries/",
+        "/catalogue/inquiries/7/",
+    } <= buyer
+    token = [page for page in every if page.who == run.TOKEN]
+    assert [page.path for page in token] == ["/api/v1/products/"]
+    # Every signed-in row except staff is judged against the ceiling.
+    assert all(page.public for page in every if page.who not in (run.ANONYMOUS, run.STAFF))
+
+
+def test_only_selects_rows_by_key_prefix_and_always_keeps_the_ceiling():
+    every = run.pages(SUBJECTS)
+    chosen = run.select(every, "buyer-catalogue, token-")
+    assert [page.key for page in chosen] == [
+        "ceiling",
+        "buyer-catalogue",
+        "buyer-catalogue-200",
+        "token-api",
+    ]
+    assert run.select(every, "") == every
+
+
+def test_the_ratio_and_p99_targets_judge_signed_in_rows():
+    ceiling = result("ceiling", 400)
+    fast = result("buyer-search", 250)
+    slow = result("buyer-filter", 150, p99=300.0)
+    run.judge([ceiling, fast, slow])
+    assert fast.verdict() == "pass"
+    assert fast.ratio == pytest.approx(0.625)
+    assert "0.38 of the ceiling < 0.5" in slow.verdict()
+    assert "p99 300 ms >= 250" in slow.verdict()
+
+
+def test_the_staff_dashboard_is_judged_by_its_own_targets():
+    ceiling = result("ceiling", 400)
+    staff = result("staff", 25, warm_ms=120.0, cold_ms=200.0)
+    slow = result("staff", 12, warm_ms=400.0, cold_ms=900.0)
+    run.judge([ceiling, staff, slow])
+    assert staff.verdict() == "pass"  # 0.06 of the ceiling, but not judged by it
+    assert "one request 400 ms >= 150" in slow.verdict()
+    assert "12.0 req/s < 20" in slow.verdict()
+
+
+def test_the_first_request_after_a_flush_counts_for_signed_in_rows_only():
+    ceiling = result("ceiling", 400)
+    cold_signed_in = result("buyer-catalogue", 300, cold_ms=90.0, warm_ms=20.0)
+    fine_signed_in = result("buyer-search", 300, cold_ms=45.0, warm_ms=20.0)
+    anonymous = result("catalogue", 900, cold_ms=90.0, warm_ms=2.0)  # warm = page cache
+    run.judge([ceiling, cold_signed_in, fine_signed_in, anonymous])
+    assert "first request after a flush 90 ms > 2x warm 20 ms" in cold_signed_in.verdict()
+    assert fine_signed_in.verdict() == "pass"
+    assert anonymous.verdict() == "pass"
+
+
+def test_the_table_shows_cold_and_warm_and_the_summary_prints_the_targets(monkeypatch):
+    rows = [result("ceiling", 400), result("buyer-catalogue", 300, cold_ms=30.0, warm_ms=20.0)]
+    run.judge(rows)
+    text = run.table(rows, markdown=True)
+    assert "| cold/warm ms |" in text.splitlines()[0]
+    assert "| 30/20 |" in text
+    assert len(text.splitlines()[1].split("|")) == len(text.splitlines()[0].split("|"))
+    line = run.targets_line()
+    assert "0.5x the ceiling" in line and "150 ms" in line and "2x a warm one" in line
+
+
+def test_each_catalogue_size_gets_its_own_database_unless_one_is_named(monkeypatch):
+    monkeypatch.delenv("BENCH_DATABASE_URL", raising=False)
+    monkeypatch.delenv("BENCH_PRODUCTS", raising=False)
+    assert run.parse([]).database_url.endswith("/jembatan_bench")
+    assert run.parse(["--products=1000000"]).database_url.endswith("/jembatan_bench_1000000")
+    named = "postgres://postgres@127.0.0.1:5432/mine"
+    assert run.parse(["--products=5000", f"--database-url={named}"]).database_url == named
+    monkeypatch.setenv("BENCH_DATABASE_URL", named)
+    assert run.parse(["--products=1000000"]).database_url == named

@@ -1,0 +1,60 @@
+"""``seed_demo --products N`` on PostgreSQL: products through ``COPY`` and, for a large
+load, the product table without its secondary indexes and triggers until the end, when
+the indexes, the catalogue words and the listed counts are built once (issue 19)."""
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import Sum
+
+from demo.loaders import bulk
+from demo.loaders.umkm import bulk_products
+from demo.management.commands import seed_demo
+from umkm import services
+from umkm.models import CatalogueWord, ListedProductCount, Product
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def no_demo_businesses(settings, monkeypatch):
+    settings.DEBUG = True
+    monkeypatch.setattr(seed_demo, "seed_businesses", lambda: [])
+
+
+def product_table() -> tuple[set[str], dict[str, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'umkm_product'")
+        indexes = {name for (name,) in cursor.fetchall()}
+        cursor.execute(
+            "SELECT tgname, tgenabled FROM pg_trigger "
+            "WHERE tgrelid = 'umkm_product'::regclass AND NOT tgisinternal"
+        )
+        triggers = dict(cursor.fetchall())
+    return indexes, triggers
+
+
+@pytest.mark.parametrize("bulk_mode_from", [10_000, 100], ids=["copy", "copy-without-indexes"])
+def test_a_bulk_load_leaves_the_table_its_indexes_triggers_words_and_counts(
+    postgres_db, no_demo_businesses, monkeypatch, bulk_mode_from
+):
+    monkeypatch.setattr(bulk, "BULK_LOAD_MODE_FROM", bulk_mode_from)
+    indexes, triggers = product_table()
+    call_command("seed_demo", "--products=200", stdout=io.StringIO())
+    assert product_table() == (indexes, triggers)
+    assert set(triggers.values()) == {"O"}  # every trigger enabled
+    listed = Product.objects.filter(is_listed=True)
+    assert bulk_products().count() == 200
+    assert ListedProductCount.objects.aggregate(n=Sum("n"))["n"] == listed.count()
+    assert listed.filter(search_vector__isnull=True).count() == 0
+    words = set(CatalogueWord.objects.values_list("word", flat=True))
+    first = bulk_products().order_by("pk").first()
+    assert set(re.findall(r"[^\W_]+", first.name_en.lower())) <= words
+    # Written as the services would: the search finds it, the listing timestamps are set.
+    assert first.created_at is not None and first.updated_at is not None
+    assert first.search_text == services.product_search_text(first)
+    word = re.findall(r"[^\W_]+", first.name_en.lower())[0]
+    assert Product.objects.filter(pk=first.pk, search_vector=word).exists()
