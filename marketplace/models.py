@@ -30,8 +30,10 @@ MAX_IDR_PER_USD = Decimal(1_000_000)
 # A deal: a hundred orders of the largest price. The column holds ten billion dollars.
 MAX_DEAL_VALUE_USD = Decimal(100_000_000)
 
+# The eleven Incoterms 2020 (ICC).
 INCOTERM_CHOICES = [
-    (code, code) for code in ["EXW", "FCA", "FOB", "CFR", "CIF", "CPT", "CIP", "DAP", "DPU", "DDP"]
+    (code, code)
+    for code in ["EXW", "FCA", "FAS", "FOB", "CFR", "CIF", "CPT", "CIP", "DAP", "DPU", "DDP"]
 ]
 
 
@@ -409,6 +411,12 @@ class InquiryMessage(models.Model):
         return f"{self.inquiry_id} · {self.author_role}"
 
 
+# A buying request takes at most this many quotes (the buyer compares a handful; the
+# eleventh supplier is told the request is full), and never more than the bound.
+BUYING_REQUEST_DEFAULT_QUOTES = 10
+BUYING_REQUEST_MAX_QUOTES = 50
+
+
 class BuyingRequest(models.Model):
     """A buyer's request to many suppliers: owners with matching products may quote."""
 
@@ -442,7 +450,14 @@ class BuyingRequest(models.Model):
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(MAX_PRICE_USD)],
     )
     destination_country = models.CharField(_("destination country"), max_length=2)
+    # The closing date: quotes are taken up to and including it (``quote_create``).
     valid_until = models.DateField(_("valid until"), validators=[validate_plausible_date])
+    max_quotes = models.PositiveSmallIntegerField(
+        _("most quotes taken"),
+        default=BUYING_REQUEST_DEFAULT_QUOTES,
+        validators=[MinValueValidator(1), MaxValueValidator(BUYING_REQUEST_MAX_QUOTES)],
+        help_text=_("Once this many suppliers have quoted, no more quotes are taken."),
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default="open")
     created_at = models.DateTimeField(_("posted at"), auto_now_add=True)
     idempotency_key = _idempotency_key_field()
@@ -458,6 +473,10 @@ class BuyingRequest(models.Model):
                 & (Q(target_price_usd__isnull=True) | Q(target_price_usd__gt=0))
                 & date_q("valid_until"),
                 name="buying_request_values_in_range",
+            ),
+            models.CheckConstraint(
+                condition=range_q("max_quotes", 1, BUYING_REQUEST_MAX_QUOTES),
+                name="buying_request_max_quotes_range",
             ),
         ]
         indexes = [

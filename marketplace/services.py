@@ -36,6 +36,7 @@ from umkm.models import Business, Category, Product
 
 from .countries import COUNTRY_NAMES
 from .models import (
+    BUYING_REQUEST_DEFAULT_QUOTES,
     INCOTERM_CHOICES,
     INQUIRY_MAX_QUANTITY,
     INQUIRY_MAX_TARGET_PRICE_USD,
@@ -82,6 +83,9 @@ MSG_CLOSED_THREAD = _("This conversation is closed; no new messages can be added
 MSG_EMPTY = _("Write a message.")
 MSG_REQUEST_CLOSED = _("This buying request is closed; quotes are no longer accepted.")
 MSG_ALREADY_QUOTED = _("Your business has already sent a quote for this buying request.")
+MSG_REQUEST_FULL = _(
+    "This buying request has received the %(count)s quotes it takes; no more quotes are accepted."
+)
 
 
 # Helpers -----------------------------------------------------------------------------
@@ -653,10 +657,16 @@ def business_matches_request(*, business: Business, buying_request: BuyingReques
 
 
 def buying_request_is_open(buying_request: BuyingRequest, *, today: date | None = None) -> bool:
+    """Open up to and including its closing date (``valid_until``), unless staff closed it."""
     today = today or timezone.localdate()
     return (
         buying_request.status == BuyingRequest.Status.OPEN and buying_request.valid_until >= today
     )
+
+
+def buying_request_is_full(buying_request: BuyingRequest) -> bool:
+    """It has taken the most quotes it takes (``max_quotes``)."""
+    return buying_request.quotes.count() >= buying_request.max_quotes
 
 
 def buying_request_create(
@@ -670,6 +680,7 @@ def buying_request_create(
     destination_country: str,
     valid_until: date,
     target_price_usd: Decimal | None = None,
+    max_quotes: int = BUYING_REQUEST_DEFAULT_QUOTES,
     idempotency_key: str = "",
 ) -> BuyingRequest:
     """A verified buyer's request to many suppliers; one notification per business with
@@ -721,6 +732,7 @@ def buying_request_create(
             target_price_usd=target_price_usd,
             destination_country=destination_country,
             valid_until=valid_until,
+            max_quotes=max_quotes,
         ),
         exclude=["buyer", "category", "idempotency_key", "status"],
     )
@@ -745,6 +757,7 @@ def buying_request_create(
                 target_price_usd=target_price_usd,
                 destination_country=destination_country,
                 valid_until=valid_until,
+                max_quotes=max_quotes,
                 idempotency_key=idempotency_key,
             )
         context = {
@@ -834,6 +847,11 @@ def quote_create(
         earlier = Quote.objects.filter(request=locked, business=business).first()
         if earlier is not None:
             raise AlreadySubmitted(MSG_ALREADY_QUOTED, instance=earlier, code="duplicate")
+        # Counted under the request's row lock: parallel quotes cannot pass the cap.
+        if buying_request_is_full(locked):
+            raise ValidationError(
+                MSG_REQUEST_FULL, code="full", params={"count": locked.max_quotes}
+            )
         try:
             with transaction.atomic():
                 quote = Quote.objects.create(
