@@ -17,7 +17,15 @@ from mentoring.selectors import businesses_mentored_by
 from notifications.models import Notification
 from umkm.models import Business, Category, Certification, Product, ProductImage
 
-from .models import BuyingRequest, ExchangeRate, Inquiry, InquiryMessage, Quote
+from .models import (
+    BuyingRequest,
+    ExchangeRate,
+    Inquiry,
+    InquiryMessage,
+    Quotation,
+    Quote,
+    SampleRequest,
+)
 
 FACET_CACHE_SECONDS = 120  # whole anonymous pages: 60 s, marketplace/caching.py
 RATE_CACHE_KEY = "marketplace:idr_per_usd"
@@ -468,3 +476,25 @@ def buying_requests_visible_to(user) -> QuerySet[BuyingRequest]:
     return BuyingRequest.objects.filter(
         Q(category_id__in=business_category_ids(business)) | Q(Exists(quoted))
     )
+
+
+# The deal pipeline of a thread ------------------------------------------------------
+
+
+def quotations_visible_to(user) -> QuerySet[Quotation]:
+    """Quotations (and their proforma invoices) of the threads ``user`` may open: the
+    buyer, the owner, the business's active mentors (read-only) and staff. Anything else
+    answers 404, hidden and missing alike."""
+    return Quotation.objects.filter(inquiry__in=inquiries_visible_to(user))
+
+
+def deal_of(inquiry: Inquiry) -> dict:
+    """The pipeline of a thread for its page and the API: samples and quotations with
+    their lines, in three queries."""
+    quotations = list(inquiry.quotations.prefetch_related("lines").order_by("round"))
+    return {
+        "samples": list(SampleRequest.objects.filter(inquiry=inquiry).order_by("created_at")),
+        "quotations": quotations,
+        "last": quotations[-1] if quotations else None,
+        "accepted": next((q for q in quotations if q.status == Quotation.Status.ACCEPTED), None),
+    }
