@@ -33,7 +33,14 @@ from marketplace.forms.inquiries import (
     QuoteForm,
     ReplyForm,
 )
-from marketplace.models import BuyingRequest, Inquiry, InquiryMessage, Quote
+from marketplace.models import (
+    LOST_REASON_CHOICES,
+    MAX_QUOTATION_ROUNDS,
+    BuyingRequest,
+    Inquiry,
+    InquiryMessage,
+    Quote,
+)
 from notifications.models import Notification
 from umkm.models import Business, Product
 
@@ -203,6 +210,11 @@ def _thread_context(request, inquiry: Inquiry, **forms) -> dict:
         "is_buyer": role == InquiryMessage.Role.BUYER,
         "reply_form": forms.get("reply_form") or (ReplyForm() if can_write else None),
     }
+    context.update(
+        deal=selectors.deal_of(inquiry),
+        lost_reasons=LOST_REASON_CHOICES,
+        max_rounds=MAX_QUOTATION_ROUNDS,
+    )
     if is_owner:
         context["outcome_form"] = forms.get("outcome_form") or OutcomeForm(
             initial={"outcome": inquiry.outcome or None, "deal_value_usd": inquiry.deal_value_usd}
