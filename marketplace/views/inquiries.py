@@ -210,8 +210,15 @@ def _thread_context(request, inquiry: Inquiry, **forms) -> dict:
         "is_buyer": role == InquiryMessage.Role.BUYER,
         "reply_form": forms.get("reply_form") or (ReplyForm() if can_write else None),
     }
+    deal = selectors.deal_of(inquiry)
     context.update(
-        deal=selectors.deal_of(inquiry),
+        deal=deal,
+        # The buyer sees how the deal ended when they took part in it (an accepted
+        # quotation, a reason they or the owner gave and they were told); an outcome
+        # the owner only noted for themselves stays on the supplier's side.
+        show_outcome=(
+            role != InquiryMessage.Role.BUYER or deal["accepted"] is not None or inquiry.lost_reason
+        ),
         lost_reasons=LOST_REASON_CHOICES,
         max_rounds=MAX_QUOTATION_ROUNDS,
     )
