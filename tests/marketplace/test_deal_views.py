@@ -313,3 +313,36 @@ def test_thread_page_queries_do_not_grow_with_rounds(cast, deal):
     with CaptureQueriesContext(connection) as more:
         client.get(inquiry.get_absolute_url())
     assert len(more.captured_queries) == len(few.captured_queries)
+
+
+# The API: the buyer reads the pipeline with the inquiry -----------------------------
+
+
+def test_api_inquiry_detail_carries_the_deal_read_only(cast, deal):
+    from rest_framework.test import APIClient
+
+    inquiry, product = deal
+    services.sample_request_create(inquiry=inquiry, buyer=cast.buyer, quantity=4)
+    quotation = services.quotation_accept(
+        quotation=send_quotation(inquiry, cast.owner, product), buyer=cast.buyer
+    )
+    api = APIClient()
+    api.force_authenticate(cast.buyer)
+    url = f"/api/v1/inquiries/{inquiry.pk}/"
+    body = api.get(url).json()
+    assert body["samples"][0]["quantity"] == 4
+    [shown] = body["quotations"]
+    assert shown["total_usd"] == "2500.00" and shown["payment_term"] == "lc_sight"
+    assert shown["lines"][0]["description"] == "Pineapple chips 100 g"
+    assert shown["lines"][0]["amount_usd"] == "2500.00"
+    assert shown["proforma_number"] == quotation.proforma_number
+    assert shown["proforma_url"].endswith(
+        reverse("marketplace:quotation-proforma", args=[inquiry.pk, quotation.pk])
+    )
+    # Read-only, and another buyer's is a 404.
+    assert api.patch(url, {"quotations": []}, format="json").status_code == 405
+    other = APIClient()
+    other.force_authenticate(cast.other_buyer)
+    assert other.get(url).status_code == 404
+    # The list stays as it was (no pipeline there).
+    assert "quotations" not in api.get("/api/v1/inquiries/").json()["results"][0]
