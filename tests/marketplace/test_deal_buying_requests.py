@@ -131,3 +131,32 @@ def test_the_closing_date_is_bounded(days):
             valid_until=timezone.localdate() + timedelta(days=days),
         )
     assert "valid_until" in refused.value.message_dict
+
+
+def test_the_buyer_sets_the_cap_on_the_form(client):
+    from marketplace.forms.inquiries import BuyingRequestForm
+
+    category = SubCategoryFactory()
+    buyer = BuyerFactory()
+    data = {
+        "title": "Dried pineapple rings",
+        "description": "Unsweetened, 10 kg cartons, Halal certified.",
+        "category": category.pk,
+        "quantity": 2000,
+        "unit": "kg",
+        "destination_country": "JP",
+        "valid_until": (timezone.localdate() + timedelta(days=60)).isoformat(),
+        "website_url": "",
+        "idempotency_key": "",
+    }
+    form = BuyingRequestForm()
+    assert form["max_quotes"].initial == 10
+    client = signed_in(buyer)
+    for bad in ["0", "51", "1" + "0" * 30, "NaN"]:
+        response = client.post(
+            reverse("marketplace:buying-request-create"), {**data, "max_quotes": bad}
+        )
+        assert response.status_code == 200 and response.context["form"].errors["max_quotes"]
+    assert not BuyingRequest.objects.exists()
+    client.post(reverse("marketplace:buying-request-create"), {**data, "max_quotes": "3"})
+    assert BuyingRequest.objects.get().max_quotes == 3

@@ -346,3 +346,29 @@ def test_api_inquiry_detail_carries_the_deal_read_only(cast, deal):
     assert other.get(url).status_code == 404
     # The list stays as it was (no pipeline there).
     assert "quotations" not in api.get("/api/v1/inquiries/").json()["results"][0]
+
+
+def test_staff_read_the_pipeline_in_the_admin_and_cannot_change_it(cast, deal):
+    inquiry, product = deal
+    quotation = send_quotation(inquiry, cast.owner, product)
+    sample = services.sample_request_create(inquiry=inquiry, buyer=cast.buyer, quantity=2)
+    cast.staff.is_superuser = True
+    cast.staff.save()
+    staff = signed_in(cast.staff)
+    for url in [
+        reverse("admin:marketplace_quotation_changelist"),
+        reverse("admin:marketplace_quotation_change", args=[quotation.pk]),
+        reverse("admin:marketplace_samplerequest_changelist"),
+        reverse("admin:marketplace_samplerequest_change", args=[sample.pk]),
+    ]:
+        assert staff.get(url).status_code == 200, url
+    assert staff.get(reverse("admin:marketplace_quotation_add")).status_code == 403
+    staff.post(
+        reverse("admin:marketplace_quotation_change", args=[quotation.pk]),
+        {"total_usd": "1.00", "round": "3"},
+    )
+    quotation.refresh_from_db()
+    assert (quotation.total_usd, quotation.round) == (Decimal("2500.00"), 1)
+    owner = signed_in(cast.owner)
+    response = owner.get(reverse("admin:marketplace_quotation_changelist"))
+    assert response.status_code == 302
