@@ -309,3 +309,24 @@ def test_spam_threads_take_no_step(cast, inquiry, product):
     services.inquiry_mark_spam(inquiry=inquiry, staff=cast.staff)
     with pytest.raises(PermissionDenied):
         quote(inquiry, cast.owner, product)
+
+
+def test_the_database_refuses_a_shared_proforma_number_or_a_fourth_round(cast, product):
+    from django.db import IntegrityError, transaction
+
+    first = InquiryFactory(buyer=cast.buyer, business=cast.business)
+    second = InquiryFactory(buyer=cast.buyer, business=cast.business)
+    accepted = services.quotation_accept(
+        quotation=quote(first, cast.owner, product), buyer=cast.buyer
+    )
+    other = quote(second, cast.owner, product)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Quotation.objects.filter(pk=other.pk).update(
+            status="accepted",
+            proforma_year=accepted.proforma_year,
+            proforma_sequence=accepted.proforma_sequence,
+        )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Quotation.objects.filter(pk=other.pk).update(round=MAX_QUOTATION_ROUNDS + 1)
+    with pytest.raises(IntegrityError), transaction.atomic():  # a number only when accepted
+        Quotation.objects.filter(pk=other.pk).update(proforma_year=2026, proforma_sequence=9)
