@@ -525,8 +525,10 @@ def inquiry_record_outcome(
             raise PermissionDenied
         locked.outcome = outcome
         locked.deal_value_usd = deal_value_usd if outcome == Inquiry.Outcome.DEAL_WON else None
+        if outcome != Inquiry.Outcome.NO_DEAL:  # a reason goes only with a lost deal
+            locked.lost_reason = ""
         locked.status = _status_without_spam(locked)
-        locked.save(update_fields=["outcome", "deal_value_usd", "status"])
+        locked.save(update_fields=["outcome", "deal_value_usd", "lost_reason", "status"])
     return locked
 
 

@@ -330,3 +330,16 @@ def test_the_database_refuses_a_shared_proforma_number_or_a_fourth_round(cast, p
         Quotation.objects.filter(pk=other.pk).update(round=MAX_QUOTATION_ROUNDS + 1)
     with pytest.raises(IntegrityError), transaction.atomic():  # a number only when accepted
         Quotation.objects.filter(pk=other.pk).update(proforma_year=2026, proforma_sequence=9)
+
+
+def test_the_owners_outcome_form_after_a_lost_deal_drops_the_reason(cast, inquiry):
+    services.deal_close(inquiry=inquiry, owner=cast.owner, won=False, reason="price")
+    services.inquiry_record_outcome(
+        inquiry=inquiry, actor=cast.owner, outcome="deal_won", deal_value_usd=Decimal("900")
+    )
+    inquiry.refresh_from_db()
+    assert (inquiry.outcome, inquiry.lost_reason, inquiry.deal_value_usd) == (
+        "deal_won",
+        "",
+        Decimal("900"),
+    )
