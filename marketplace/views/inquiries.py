@@ -416,6 +416,8 @@ class BuyingRequestDetailView(LoginRequiredMixin, View):
             "buying_request": buying_request,
             "destination": country_name(buying_request.destination_country),
             "is_open": services.buying_request_is_open(buying_request),
+            "quote_count": buying_request.quotes.count(),
+            "full_message": services.MSG_REQUEST_FULL % {"count": buying_request.max_quotes},
             "is_requester": user.pk == buying_request.buyer_id,
             "show_quotes": user.pk == buying_request.buyer_id or user.is_staff,
         }

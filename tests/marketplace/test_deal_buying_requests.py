@@ -160,3 +160,19 @@ def test_the_buyer_sets_the_cap_on_the_form(client):
     assert not BuyingRequest.objects.exists()
     client.post(reverse("marketplace:buying-request-create"), {**data, "max_quotes": "3"})
     assert BuyingRequest.objects.get().max_quotes == 3
+
+
+def test_a_full_request_says_so_to_owners_and_counts_for_the_buyer():
+    category = SubCategoryFactory()
+    buyer = BuyerFactory()
+    buying_request = post_request(buyer, category, max_quotes=1)
+    quote(buying_request, supplier(category))
+    late = supplier(category)
+    page = signed_in(late.owner).get(buying_request.get_absolute_url())
+    assert page.status_code == 200
+    assert page.context["quote_count"] == 1
+    assert reverse("marketplace:quote-create", args=[buying_request.pk]) not in (
+        page.content.decode()
+    )
+    assert page.context["full_message"] == services.MSG_REQUEST_FULL % {"count": 1}
+    assert signed_in(buyer).get(buying_request.get_absolute_url()).context["quote_count"] == 1
