@@ -343,3 +343,23 @@ def test_the_owners_outcome_form_after_a_lost_deal_drops_the_reason(cast, inquir
         "",
         Decimal("900"),
     )
+
+
+def test_the_proforma_survives_text_beyond_latin_1(cast, inquiry, product):
+    quotation = services.quotation_create(
+        inquiry=inquiry,
+        author=cast.owner,
+        lines=[
+            {
+                "description": "Keripik nanas “premium” → 中文 😀",
+                "unit": "pack",
+                "quantity": 3,
+                "unit_price_usd": Decimal("1.50"),
+            }
+        ],
+        **terms(notes="Łódź — fragile\n<script>alert(1)</script>"),
+    )
+    accepted = services.quotation_accept(quotation=quotation, buyer=cast.buyer)
+    text = read_pdf(proforma_pdf(accepted))
+    assert 'Keripik nanas "premium" ->' in text
+    assert "4.50" in text and "Lódz - fragile" in text  # ó is Latin-1, ź is not
