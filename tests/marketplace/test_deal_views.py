@@ -372,3 +372,43 @@ def test_staff_read_the_pipeline_in_the_admin_and_cannot_change_it(cast, deal):
     owner = signed_in(cast.owner)
     response = owner.get(reverse("admin:marketplace_quotation_changelist"))
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"courier": "DHL", "fee_usd": "NaN"},
+        {"courier": "DHL", "fee_usd": "-1"},
+        {"courier": "DHL", "fee_usd": "1" + "0" * 30},
+        {"courier": "", "fee_usd": "10"},
+        {"courier": "x" * 101},
+    ],
+)
+def test_hostile_sample_dispatch_is_400(cast, deal, data):
+    inquiry, _product = deal
+    sample = services.sample_request_create(inquiry=inquiry, buyer=cast.buyer, quantity=3)
+    response = signed_in(cast.owner).post(
+        reverse("marketplace:sample-sent", args=[inquiry.pk, sample.pk]), data
+    )
+    assert response.status_code == 400
+    sample.refresh_from_db()
+    assert sample.status == "requested" and sample.fee_usd is None
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"result": "won"},  # nothing accepted yet
+        {"result": "lost", "reason": ""},
+        {"result": "lost", "reason": "bogus"},
+        {"result": "maybe"},
+    ],
+)
+def test_refused_deal_close_is_400(cast, deal, data):
+    inquiry, _product = deal
+    response = signed_in(cast.owner).post(
+        reverse("marketplace:deal-close", args=[inquiry.pk]), data
+    )
+    assert response.status_code == 400
+    inquiry.refresh_from_db()
+    assert inquiry.outcome == "" and inquiry.status == "open"
