@@ -15,7 +15,10 @@ from .models import (
     ExchangeRate,
     Inquiry,
     InquiryMessage,
+    Quotation,
+    QuotationLine,
     Quote,
+    SampleRequest,
     ShortlistItem,
 )
 
@@ -200,6 +203,7 @@ class BuyingRequestAdmin(WrittenOnTheSiteMixin, admin.ModelAdmin):
         "valid_until",
         "status",
         "quote_count",
+        "max_quotes",
     ]
     list_filter = ["status", "valid_until", "category"]
     search_fields = ["title", "description", "buyer__email", "buyer__full_name"]
@@ -239,3 +243,50 @@ class QuoteAdmin(WrittenOnTheSiteMixin, admin.ModelAdmin):
     raw_id_fields = ["request", "business", "product"]
     readonly_fields = ["created_at"]
     date_hierarchy = "created_at"
+
+
+# The deal pipeline: staff read (every write is the participants', on the thread).
+
+
+class QuotationLineInline(WrittenOnTheSiteMixin, admin.TabularInline):
+    model = QuotationLine
+    extra = 0
+    fields = ["position", "product", "description", "quantity", "unit", "unit_price_usd"]
+    raw_id_fields = ["product"]
+
+
+@admin.register(Quotation)
+class QuotationAdmin(WrittenOnTheSiteMixin, admin.ModelAdmin):
+    list_display = [
+        "inquiry",
+        "business",
+        "round",
+        "status",
+        "total_usd",
+        "incoterm",
+        "payment_term",
+        "valid_until",
+        "proforma",
+        "created_at",
+    ]
+    list_filter = ["status", "incoterm", "payment_term"]
+    search_fields = ["inquiry__subject", "business__name"]
+    list_select_related = ["inquiry", "business"]
+    raw_id_fields = ["inquiry", "business", "author"]
+    readonly_fields = ["created_at", "answered_at"]
+    date_hierarchy = "created_at"
+    inlines = [QuotationLineInline]
+
+    @admin.display(description=_("proforma invoice"))
+    def proforma(self, obj):
+        return obj.proforma_number or "—"
+
+
+@admin.register(SampleRequest)
+class SampleRequestAdmin(WrittenOnTheSiteMixin, admin.ModelAdmin):
+    list_display = ["inquiry", "quantity", "status", "courier", "tracking_number", "fee_usd"]
+    list_filter = ["status"]
+    search_fields = ["inquiry__subject", "courier", "tracking_number"]
+    list_select_related = ["inquiry"]
+    raw_id_fields = ["inquiry"]
+    readonly_fields = ["created_at", "sent_at"]

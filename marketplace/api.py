@@ -49,6 +49,9 @@ from .models import (
     MSG_INQUIRY_QUANTITY,
     MSG_INQUIRY_TARGET_PRICE,
     Inquiry,
+    Quotation,
+    QuotationLine,
+    SampleRequest,
 )
 from .selectors import (
     Filters,
@@ -431,6 +434,81 @@ class InquirySerializer(serializers.ModelSerializer):
 
     def get_url(self, obj) -> str:
         return self.context["request"].build_absolute_uri(obj.get_absolute_url())
+
+
+class QuotationLineSerializer(serializers.ModelSerializer):
+    product = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    amount_usd = serializers.DecimalField(max_digits=22, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = QuotationLine
+        fields = [
+            "position",
+            "product",
+            "description",
+            "quantity",
+            "unit",
+            "unit_price_usd",
+            "amount_usd",
+        ]
+
+
+class QuotationSerializer(serializers.ModelSerializer):
+    lines = QuotationLineSerializer(many=True, read_only=True)
+    proforma_number = serializers.CharField(read_only=True)
+    proforma_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Quotation
+        fields = [
+            "round",
+            "status",
+            "currency",
+            "incoterm",
+            "port",
+            "valid_until",
+            "payment_term",
+            "lead_time_days",
+            "notes",
+            "total_usd",
+            "buyer_note",
+            "created_at",
+            "answered_at",
+            "lines",
+            "proforma_number",
+            "proforma_url",
+        ]
+
+    def get_proforma_url(self, obj) -> str | None:
+        if obj.proforma_sequence is None:
+            return None
+        path = reverse("marketplace:quotation-proforma", args=[obj.inquiry_id, obj.pk])
+        return self.context["request"].build_absolute_uri(path)
+
+
+class SampleRequestSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SampleRequest
+        fields = [
+            "quantity",
+            "note",
+            "status",
+            "fee_usd",
+            "courier",
+            "tracking_number",
+            "created_at",
+            "sent_at",
+        ]
+
+
+class InquiryDetailSerializer(InquirySerializer):
+    """One inquiry with its deal pipeline (read-only: the steps are taken on the site)."""
+
+    samples = SampleRequestSerializer(source="sample_requests", many=True, read_only=True)
+    quotations = QuotationSerializer(many=True, read_only=True)
+
+    class Meta(InquirySerializer.Meta):
+        fields = [*InquirySerializer.Meta.fields, "samples", "quotations"]
 
 
 MSG_UNKNOWN_FIELD = _("There is no such field.")
@@ -917,18 +995,33 @@ class InquiryViewSet(
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """A buyer's own inquiries; another buyer's is a 404."""
+    """A buyer's own inquiries; another buyer's is a 404. One inquiry carries its deal
+    pipeline (samples, quotations with their lines and proforma links), read-only."""
 
     serializer_class = InquirySerializer
     permission_classes = [permissions.IsAuthenticated, IsVerifiedBuyer]
     lookup_value_regex = SLUG_REGEX
 
+    def get_serializer_class(self):
+        return InquiryDetailSerializer if self.action == "retrieve" else InquirySerializer
+
     def get_queryset(self):
-        return (
+        queryset = (
             inquiries_visible_to(self.request.user)
             .select_related("business", "product")
             .order_by("-last_message_at", "-id")
         )
+        if self.action == "retrieve":
+            queryset = queryset.prefetch_related(
+                "sample_requests",
+                Prefetch(
+                    "quotations",
+                    Quotation.objects.prefetch_related(
+                        Prefetch("lines", QuotationLine.objects.select_related("product"))
+                    ),
+                ),
+            )
+        return queryset
 
     def create(self, request, *args, **kwargs):
         key = idempotency_key(request)

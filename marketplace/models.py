@@ -31,8 +31,10 @@ MAX_IDR_PER_USD = Decimal(1_000_000)
 # A deal: a hundred orders of the largest price. The column holds ten billion dollars.
 MAX_DEAL_VALUE_USD = Decimal(100_000_000)
 
+# The eleven Incoterms 2020 (ICC).
 INCOTERM_CHOICES = [
-    (code, code) for code in ["EXW", "FCA", "FOB", "CFR", "CIF", "CPT", "CIP", "DAP", "DPU", "DDP"]
+    (code, code)
+    for code in ["EXW", "FCA", "FAS", "FOB", "CFR", "CIF", "CPT", "CIP", "DAP", "DPU", "DDP"]
 ]
 
 
@@ -213,6 +215,18 @@ MSG_INQUIRY_TARGET_PRICE = lazy(_range_message, str)(
 )
 
 
+# Why a deal was lost (``Inquiry.lost_reason``; ``LostReason`` below names them).
+LOST_REASON_CHOICES = [
+    ("price", _("price too high")),
+    ("lead_time", _("lead time too long")),
+    ("quality", _("sample or quality not suitable")),
+    ("terms", _("payment or delivery terms")),
+    ("certificates", _("certificates missing")),
+    ("no_response", _("no answer from the other side")),
+    ("other", _("other")),
+]
+
+
 class InquiryQuerySet(models.QuerySet):
     # Who may read which thread: ``marketplace.selectors.inquiries_visible_to``.
 
@@ -291,6 +305,9 @@ class Inquiry(models.Model):
     outcome = models.CharField(
         _("outcome"), max_length=12, choices=Outcome.choices, blank=True, default=""
     )
+    lost_reason = models.CharField(
+        _("why the deal was lost"), max_length=12, choices=LOST_REASON_CHOICES, blank=True
+    )
     deal_value_usd = models.DecimalField(
         _("approximate deal value (USD)"),
         max_digits=12,
@@ -319,6 +336,10 @@ class Inquiry(models.Model):
             Check(
                 condition=Q(deal_value_usd__isnull=True) | Q(outcome="deal_won"),
                 name="inquiry_deal_value_only_when_won",
+            ),
+            models.CheckConstraint(
+                condition=Q(lost_reason="") | Q(outcome="no_deal"),
+                name="inquiry_lost_reason_only_when_lost",
             ),
             _idempotency_key_unique("buyer", name="inquiry_idempotency_key_unique"),
             Check(condition=range_q("quantity", 1, MAX_QUANTITY), name="inquiry_quantity_range"),
@@ -408,6 +429,12 @@ class InquiryMessage(models.Model):
         return f"{self.inquiry_id} · {self.author_role}"
 
 
+# A buying request takes at most this many quotes (the buyer compares a handful; the
+# eleventh supplier is told the request is full), and never more than the bound.
+BUYING_REQUEST_DEFAULT_QUOTES = 10
+BUYING_REQUEST_MAX_QUOTES = 50
+
+
 class BuyingRequest(models.Model):
     """A buyer's request to many suppliers: owners with matching products may quote."""
 
@@ -441,7 +468,14 @@ class BuyingRequest(models.Model):
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(MAX_PRICE_USD)],
     )
     destination_country = models.CharField(_("destination country"), max_length=2)
+    # The closing date: quotes are taken up to and including it (``quote_create``).
     valid_until = models.DateField(_("valid until"), validators=[validate_plausible_date])
+    max_quotes = models.PositiveSmallIntegerField(
+        _("most quotes taken"),
+        default=BUYING_REQUEST_DEFAULT_QUOTES,
+        validators=[MinValueValidator(1), MaxValueValidator(BUYING_REQUEST_MAX_QUOTES)],
+        help_text=_("Once this many suppliers have quoted, no more quotes are taken."),
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default="open")
     created_at = models.DateTimeField(_("posted at"), auto_now_add=True)
     idempotency_key = _idempotency_key_field()
@@ -457,6 +491,10 @@ class BuyingRequest(models.Model):
                 & (Q(target_price_usd__isnull=True) | Q(target_price_usd__gt=0))
                 & date_q("valid_until"),
                 name="buying_request_values_in_range",
+            ),
+            models.CheckConstraint(
+                condition=range_q("max_quotes", 1, BUYING_REQUEST_MAX_QUOTES),
+                name="buying_request_max_quotes_range",
             ),
         ]
         indexes = [
@@ -527,3 +565,231 @@ class Quote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.business} → {self.request}: ${self.price_usd}"
+
+
+# The deal pipeline of an inquiry (issue 17): sample → quotation (revised a few times at
+# the buyer's request) → proforma invoice → won or lost. Written only through
+# ``marketplace.services`` (``sample_request_*``, ``quotation_*``, ``deal_close``).
+
+# The first quotation and at most two revised ones the buyer asks for (counter-offers).
+MAX_QUOTATION_ROUNDS = 3
+MAX_QUOTATION_LINES = 20
+MAX_SAMPLE_QUANTITY = 10_000
+MAX_QUOTATION_VALID_DAYS = 180
+DEAL_CURRENCY = "USD"
+MSG_UNIT_PRICE = lazy(_range_message, str)(
+    _("Enter a unit price from %(min)s to %(max)s USD."),
+    min=Decimal("0.01"),
+    max=MAX_PRICE_USD,
+)
+MSG_SAMPLE_QUANTITY = lazy(_range_message, str)(
+    _("Enter a sample quantity from 1 to %(max)s."), max=MAX_SAMPLE_QUANTITY
+)
+MSG_DEAL_TOTAL = lazy(_range_message, str)(
+    _("The quotation's total may be at most %(max)s USD."), max=MAX_DEAL_VALUE_USD
+)
+
+
+class PaymentTerm(models.TextChoices):
+    TT_ADVANCE = "tt_advance", _("T/T in advance")
+    TT_DEPOSIT = "tt_deposit", _("T/T: 30% deposit, balance before shipment")
+    TT_BL = "tt_bl", _("T/T against copy of the bill of lading")
+    DP = "dp", _("D/P (documents against payment)")
+    DA = "da", _("D/A (documents against acceptance)")
+    LC_SIGHT = "lc_sight", _("L/C at sight")
+    LC_USANCE = "lc_usance", _("L/C usance (deferred payment)")
+
+
+class SampleRequest(models.Model):
+    """The buyer asks for a sample; the supplier sends it (fee, courier, tracking)."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("requested")
+        SENT = "sent", _("sent")
+
+    inquiry = models.ForeignKey(
+        Inquiry,
+        verbose_name=_("inquiry"),
+        on_delete=models.CASCADE,
+        related_name="sample_requests",
+    )
+    quantity = models.PositiveIntegerField(
+        _("sample quantity"),
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_SAMPLE_QUANTITY)],
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    fee_usd = models.DecimalField(
+        _("sample fee (USD)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(MAX_PRICE_USD)],
+    )
+    courier = models.CharField(_("courier"), max_length=100, blank=True)
+    tracking_number = models.CharField(_("tracking number"), max_length=100, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED
+    )
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sample request")
+        verbose_name_plural = _("sample requests")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=range_q("quantity", 1, MAX_SAMPLE_QUANTITY)
+                & range_q("fee_usd", 0, MAX_PRICE_USD, null=True)
+                & Q(status__in=["requested", "sent"]),
+                name="sample_request_values_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.inquiry_id} · sample × {self.quantity}"
+
+
+class Quotation(models.Model):
+    """The supplier's priced offer in an inquiry, in rounds. Once the buyer accepts it,
+    it gets its proforma invoice number (``PI-<year>-<nnnn>``, per supplier and year)."""
+
+    class Status(models.TextChoices):
+        SENT = "sent", _("waiting for the buyer")
+        REVISION = "revision", _("revision asked")
+        ACCEPTED = "accepted", _("accepted")
+        DECLINED = "declined", _("declined")
+
+    inquiry = models.ForeignKey(
+        Inquiry, verbose_name=_("inquiry"), on_delete=models.CASCADE, related_name="quotations"
+    )
+    # The supplier, kept here for the proforma numbering constraint (one per year).
+    business = models.ForeignKey(
+        "umkm.Business",
+        verbose_name=_("supplier"),
+        on_delete=models.CASCADE,
+        related_name="quotations",
+    )
+    round = models.PositiveSmallIntegerField(
+        _("round"),
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_QUOTATION_ROUNDS)],
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    currency = models.CharField(_("currency"), max_length=3, default=DEAL_CURRENCY, editable=False)
+    incoterm = models.CharField(_("Incoterm"), max_length=3, choices=INCOTERM_CHOICES)
+    port = models.CharField(_("port"), max_length=100)
+    valid_until = models.DateField(_("valid until"), validators=[validate_plausible_date])
+    payment_term = models.CharField(_("payment term"), max_length=12, choices=PaymentTerm.choices)
+    lead_time_days = models.PositiveSmallIntegerField(
+        _("lead time (days)"), validators=[MaxValueValidator(MAX_LEAD_TIME_DAYS)]
+    )
+    notes = models.TextField(
+        _("notes"), blank=True, max_length=SHORT_TEXT, validators=text_limit(SHORT_TEXT)
+    )
+    total_usd = models.DecimalField(
+        _("total (USD)"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(MAX_DEAL_VALUE_USD)],
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.SENT
+    )
+    buyer_note = models.TextField(
+        _("buyer's answer"), blank=True, max_length=SHORT_TEXT, validators=text_limit(SHORT_TEXT)
+    )
+    proforma_year = models.PositiveSmallIntegerField(_("proforma year"), null=True, blank=True)
+    proforma_sequence = models.PositiveIntegerField(_("proforma sequence"), null=True, blank=True)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("quotation")
+        verbose_name_plural = _("quotations")
+        ordering = ["inquiry", "round"]
+        constraints = [
+            models.UniqueConstraint(fields=["inquiry", "round"], name="quotation_one_per_round"),
+            models.UniqueConstraint(
+                fields=["business", "proforma_year", "proforma_sequence"],
+                condition=Q(proforma_sequence__isnull=False),
+                name="quotation_proforma_number_unique",
+            ),
+            models.CheckConstraint(
+                condition=range_q("round", 1, MAX_QUOTATION_ROUNDS)
+                & range_q("total_usd", Decimal("0.01"), MAX_DEAL_VALUE_USD)
+                & range_q("lead_time_days", 0, MAX_LEAD_TIME_DAYS)
+                & Q(currency=DEAL_CURRENCY)
+                & Q(status__in=["sent", "revision", "accepted", "declined"])
+                & date_q("valid_until"),
+                name="quotation_values_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(proforma_sequence__isnull=True, proforma_year__isnull=True)
+                | Q(status="accepted", proforma_sequence__gte=1, proforma_year__gte=2000),
+                name="quotation_proforma_only_when_accepted",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.inquiry_id} · {self.round}"
+
+    @property
+    def proforma_number(self) -> str:
+        if self.proforma_sequence is None:
+            return ""
+        return f"PI-{self.proforma_year}-{self.proforma_sequence:04d}"
+
+
+class QuotationLine(models.Model):
+    quotation = models.ForeignKey(
+        Quotation, verbose_name=_("quotation"), on_delete=models.CASCADE, related_name="lines"
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    product = models.ForeignKey(
+        "umkm.Product",
+        verbose_name=_("product"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    description = models.CharField(_("description"), max_length=200)
+    quantity = models.PositiveIntegerField(
+        _("quantity"), validators=[MinValueValidator(1), MaxValueValidator(MAX_QUANTITY)]
+    )
+    unit = models.CharField(_("unit"), max_length=20)
+    unit_price_usd = models.DecimalField(
+        _("unit price (USD)"),
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(MAX_PRICE_USD)],
+    )
+
+    class Meta:
+        verbose_name = _("quotation line")
+        verbose_name_plural = _("quotation lines")
+        ordering = ["quotation", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quotation", "position"], name="quotation_line_position_unique"
+            ),
+            models.CheckConstraint(
+                condition=range_q("quantity", 1, MAX_QUANTITY)
+                & range_q("unit_price_usd", Decimal("0.01"), MAX_PRICE_USD),
+                name="quotation_line_values_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.description} × {self.quantity}"
+
+    @property
+    def amount_usd(self) -> Decimal:
+        return self.quantity * self.unit_price_usd

@@ -40,7 +40,15 @@ from umkm.models import (
     ProductImage,
 )
 
-from .models import BuyingRequest, ExchangeRate, Inquiry, InquiryMessage, Quote
+from .models import (
+    BuyingRequest,
+    ExchangeRate,
+    Inquiry,
+    InquiryMessage,
+    Quotation,
+    Quote,
+    SampleRequest,
+)
 
 FACET_CACHE_SECONDS = 120  # whole anonymous pages: 60 s, marketplace/caching.py
 # What is keyed on the catalogue version (a listing change retires it at once) is kept
@@ -792,3 +800,25 @@ def programme_figures() -> dict[str, int]:
         }
         cache.set(key, figures, HOME_CACHE_SECONDS)
     return figures
+
+
+# The deal pipeline of a thread ------------------------------------------------------
+
+
+def quotations_visible_to(user) -> QuerySet[Quotation]:
+    """Quotations (and their proforma invoices) of the threads ``user`` may open: the
+    buyer, the owner, the business's active mentors (read-only) and staff. Anything else
+    answers 404, hidden and missing alike."""
+    return Quotation.objects.filter(inquiry__in=inquiries_visible_to(user))
+
+
+def deal_of(inquiry: Inquiry) -> dict:
+    """The pipeline of a thread for its page and the API: samples and quotations with
+    their lines, in three queries."""
+    quotations = list(inquiry.quotations.prefetch_related("lines").order_by("round"))
+    return {
+        "samples": list(SampleRequest.objects.filter(inquiry=inquiry).order_by("created_at")),
+        "quotations": quotations,
+        "last": quotations[-1] if quotations else None,
+        "accepted": next((q for q in quotations if q.status == Quotation.Status.ACCEPTED), None),
+    }

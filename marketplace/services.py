@@ -30,6 +30,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core.bounds import MAX_LEAD_TIME_DAYS, MAX_PRICE_USD, MAX_QUANTITY
 from core.idempotency import AlreadySubmitted, check_replay, first_wins
 from mentoring.selectors import active_mentors_of, is_active_mentor
 from notifications.models import Notification
@@ -38,18 +39,32 @@ from umkm.models import Business, Category, Product
 
 from .countries import COUNTRY_NAMES
 from .models import (
+    BUYING_REQUEST_DEFAULT_QUOTES,
     INCOTERM_CHOICES,
     INQUIRY_MAX_QUANTITY,
     INQUIRY_MAX_TARGET_PRICE_USD,
     INQUIRY_MIN_TARGET_PRICE_USD,
+    LOST_REASON_CHOICES,
+    MAX_DEAL_VALUE_USD,
+    MAX_QUOTATION_LINES,
+    MAX_QUOTATION_ROUNDS,
+    MAX_QUOTATION_VALID_DAYS,
+    MAX_SAMPLE_QUANTITY,
+    MSG_DEAL_TOTAL,
     MSG_INQUIRY_QUANTITY,
     MSG_INQUIRY_TARGET_PRICE,
+    MSG_SAMPLE_QUANTITY,
+    MSG_UNIT_PRICE,
     OPENING_MESSAGE_MIN_LENGTH,
     BuyerProfile,
     BuyingRequest,
     Inquiry,
     InquiryMessage,
+    PaymentTerm,
+    Quotation,
+    QuotationLine,
     Quote,
+    SampleRequest,
     ShortlistItem,
 )
 from .selectors import (
@@ -89,6 +104,9 @@ MSG_MESSAGE_LIMIT = _(
 )
 MSG_REQUEST_CLOSED = _("This buying request is closed; quotes are no longer accepted.")
 MSG_ALREADY_QUOTED = _("Your business has already sent a quote for this buying request.")
+MSG_REQUEST_FULL = _(
+    "This buying request has received the %(count)s quotes it takes; no more quotes are accepted."
+)
 
 
 # Helpers -----------------------------------------------------------------------------
@@ -558,8 +576,10 @@ def inquiry_record_outcome(
             raise PermissionDenied
         locked.outcome = outcome
         locked.deal_value_usd = deal_value_usd if outcome == Inquiry.Outcome.DEAL_WON else None
+        if outcome != Inquiry.Outcome.NO_DEAL:  # a reason goes only with a lost deal
+            locked.lost_reason = ""
         locked.status = _status_without_spam(locked)
-        locked.save(update_fields=["outcome", "deal_value_usd", "status"])
+        locked.save(update_fields=["outcome", "deal_value_usd", "lost_reason", "status"])
     return locked
 
 
@@ -704,10 +724,16 @@ def business_matches_request(*, business: Business, buying_request: BuyingReques
 
 
 def buying_request_is_open(buying_request: BuyingRequest, *, today: date | None = None) -> bool:
+    """Open up to and including its closing date (``valid_until``), unless staff closed it."""
     today = today or timezone.localdate()
     return (
         buying_request.status == BuyingRequest.Status.OPEN and buying_request.valid_until >= today
     )
+
+
+def buying_request_is_full(buying_request: BuyingRequest) -> bool:
+    """It has taken the most quotes it takes (``max_quotes``)."""
+    return buying_request.quotes.count() >= buying_request.max_quotes
 
 
 def buying_request_create(
@@ -721,6 +747,7 @@ def buying_request_create(
     destination_country: str,
     valid_until: date,
     target_price_usd: Decimal | None = None,
+    max_quotes: int = BUYING_REQUEST_DEFAULT_QUOTES,
     idempotency_key: str = "",
 ) -> BuyingRequest:
     """A verified buyer's request to many suppliers; one notification per business with
@@ -772,6 +799,7 @@ def buying_request_create(
             target_price_usd=target_price_usd,
             destination_country=destination_country,
             valid_until=valid_until,
+            max_quotes=max_quotes,
         ),
         exclude=["buyer", "category", "idempotency_key", "status"],
     )
@@ -796,6 +824,7 @@ def buying_request_create(
                 target_price_usd=target_price_usd,
                 destination_country=destination_country,
                 valid_until=valid_until,
+                max_quotes=max_quotes,
                 idempotency_key=idempotency_key,
             )
         context = {
@@ -885,6 +914,11 @@ def quote_create(
         earlier = Quote.objects.filter(request=locked, business=business).first()
         if earlier is not None:
             raise AlreadySubmitted(MSG_ALREADY_QUOTED, instance=earlier, code="duplicate")
+        # Counted under the request's row lock: parallel quotes cannot pass the cap.
+        if buying_request_is_full(locked):
+            raise ValidationError(
+                MSG_REQUEST_FULL, code="full", params={"count": locked.max_quotes}
+            )
         try:
             with transaction.atomic():
                 quote = Quote.objects.create(
@@ -959,3 +993,439 @@ def shortlist_remove(*, buyer: User, product: Product) -> bool:
     """Take a product off a buyer's shortlist; False if it was not on it."""
     deleted, _rows = ShortlistItem.objects.filter(buyer=buyer, product=product).delete()
     return bool(deleted)
+
+
+# The deal pipeline of an inquiry: sample → quotation rounds → proforma → won or lost --
+#
+# The supplier side is the business's owner; the buyer side the inquiry's buyer. Mentors
+# and staff read (``selectors.quotations_visible_to``) but write nothing here. Every step
+# notifies the other party, in their language. Closed and spam threads take no new step.
+
+MSG_DEAL_CLOSED = _("This deal is closed; nothing more can be added to it.")
+MSG_ROUNDS = _(
+    "This inquiry has had its %(max)s quotation rounds; the buyer accepts or declines the last one."
+)
+MSG_LAST_ROUND = _(
+    "This is the last of %(max)s quotation rounds: accept it or decline it with a reason."
+)
+MSG_WAITING = _("The buyer has not answered quotation %(round)s yet.")
+MSG_ALREADY_ACCEPTED = _("A quotation of this inquiry is already accepted.")
+MSG_NOT_WAITING = _("This quotation is no longer waiting for an answer.")
+MSG_EXPIRED = _("This quotation was valid until %(date)s; ask the supplier for a revised one.")
+MSG_LINES = _("Enter from 1 to %(max)s lines.")
+MSG_NO_ACCEPTED = _("A deal is won when the buyer has accepted a quotation.")
+MSG_REASON = _("Choose why the deal was lost.")
+MSG_SAMPLE_SENT = _("This sample is already recorded as sent.")
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_amount(value, low: Decimal, high: Decimal) -> bool:
+    """A finite Decimal with at most two decimals within [low, high] (not a float: a
+    float's 0.1 is not 0.10)."""
+    return (
+        isinstance(value, Decimal)
+        and value.is_finite()
+        and low <= value <= high
+        and value.as_tuple().exponent >= -2
+    )
+
+
+def _deal_thread(inquiry: Inquiry) -> Inquiry:
+    """The thread, locked, when it can still take a step (not closed, not spam)."""
+    locked = (
+        Inquiry.objects.select_for_update()
+        .select_related("business__owner", "buyer")
+        .get(pk=inquiry.pk)
+    )
+    if locked.status == Inquiry.Status.SPAM:
+        raise PermissionDenied
+    if locked.status == Inquiry.Status.CLOSED or locked.outcome in FINAL_OUTCOMES:
+        raise ValidationError(MSG_DEAL_CLOSED, code="closed")
+    return locked
+
+
+def _check_side(*, inquiry: Inquiry, user, side: str) -> None:
+    if inquiry_role_for(inquiry=inquiry, user=user) != side:
+        raise PermissionDenied
+
+
+def _money(value: Decimal) -> str:
+    return f"{value:,.2f}"
+
+
+def sample_request_create(
+    *, inquiry: Inquiry, buyer: User, quantity: int, note: str = ""
+) -> SampleRequest:
+    """The buyer asks the supplier for a sample; the owner is told."""
+    _check_side(inquiry=inquiry, user=buyer, side=InquiryMessage.Role.BUYER)
+    if not _is_int(quantity) or not 1 <= quantity <= MAX_SAMPLE_QUANTITY:
+        raise ValidationError({"quantity": MSG_SAMPLE_QUANTITY})
+    sample = SampleRequest(inquiry=inquiry, quantity=quantity, note=(note or "").strip())
+    _check_values(sample, exclude=["inquiry"])
+    with transaction.atomic():
+        locked = _deal_thread(inquiry)
+        sample.inquiry = locked
+        sample.save()
+        notification_create(
+            recipient=locked.business.owner,
+            kind="sample_requested",
+            context={
+                "buyer": buyer_display_name(locked.buyer),
+                "subject": locked.subject,
+                "quantity": quantity,
+                "note": sample.note,
+            },
+            url=locked.get_absolute_url(),
+        )
+    return sample
+
+
+def sample_request_send(
+    *,
+    sample: SampleRequest,
+    owner: User,
+    fee_usd: Decimal | None,
+    courier: str,
+    tracking_number: str = "",
+) -> SampleRequest:
+    """The owner records the sample as sent (fee, courier, tracking number if any); the
+    inquiry's outcome becomes "sample sent" unless one is already recorded."""
+    _check_side(inquiry=sample.inquiry, user=owner, side=InquiryMessage.Role.SUPPLIER)
+    if fee_usd is not None and not _is_amount(fee_usd, Decimal(0), MAX_PRICE_USD):
+        raise ValidationError({"fee_usd": MSG_UNIT_PRICE})
+    courier, tracking_number = (courier or "").strip(), (tracking_number or "").strip()
+    if not courier:
+        raise ValidationError({"courier": _("Enter the courier.")})
+    _check_values(
+        SampleRequest(
+            quantity=sample.quantity,
+            fee_usd=fee_usd,
+            courier=courier,
+            tracking_number=tracking_number,
+        ),
+        exclude=["inquiry"],
+    )
+    with transaction.atomic():
+        locked = _deal_thread(sample.inquiry)
+        row = SampleRequest.objects.select_for_update().get(pk=sample.pk, inquiry=locked)
+        if row.status == SampleRequest.Status.SENT:
+            raise ValidationError(MSG_SAMPLE_SENT, code="sent")
+        row.fee_usd = fee_usd
+        row.courier = courier
+        row.tracking_number = tracking_number
+        row.status = SampleRequest.Status.SENT
+        row.sent_at = timezone.now()
+        row.save()
+        if not locked.outcome:
+            locked.outcome = Inquiry.Outcome.SAMPLE_SENT
+            locked.save(update_fields=["outcome"])
+        notification_create(
+            recipient=locked.buyer,
+            kind="sample_sent",
+            context={
+                "business": locked.business.name,
+                "subject": locked.subject,
+                "quantity": row.quantity,
+                "courier": courier,
+                "tracking": tracking_number or "-",
+                "fee": _money(fee_usd) if fee_usd is not None else "0.00",
+            },
+            url=locked.get_absolute_url(),
+        )
+    return row
+
+
+def _quotation_lines(*, business: Business, lines: list) -> list[QuotationLine]:
+    """Unsaved lines, each checked, and their total within the deal bound."""
+    if not isinstance(lines, list | tuple) or not 1 <= len(lines) <= MAX_QUOTATION_LINES:
+        raise ValidationError(
+            {"lines": ValidationError(MSG_LINES, params={"max": MAX_QUOTATION_LINES})}
+        )
+    units = dict(Product.Unit.choices)
+    rows, errors = [], []
+    for position, line in enumerate(lines, start=1):
+        product = line.get("product")
+        quantity = line.get("quantity")
+        price = line.get("unit_price_usd")
+        if product is not None and (
+            not isinstance(product, Product) or product.business_id != business.pk
+        ):
+            errors.append(_("Line %(n)s: choose one of your products.") % {"n": position})
+            continue
+        if not _is_int(quantity) or not 1 <= quantity <= MAX_QUANTITY:
+            errors.append(format_lazy("{}: {}", position, MSG_INQUIRY_QUANTITY))
+            continue
+        if not _is_amount(price, Decimal("0.01"), MAX_PRICE_USD):
+            errors.append(format_lazy("{}: {}", position, MSG_UNIT_PRICE))
+            continue
+        description = (line.get("description") or "").strip()
+        if not description and product is not None:
+            description = product.name_en or product.name_id
+        unit = line.get("unit") or (product.unit if product is not None else "")
+        if not description or len(description) > 200:
+            errors.append(_("Line %(n)s: describe the goods.") % {"n": position})
+            continue
+        if unit not in units:
+            errors.append(_("Line %(n)s: choose a unit from the list.") % {"n": position})
+            continue
+        rows.append(
+            QuotationLine(
+                position=position,
+                product=product,
+                description=description,
+                quantity=quantity,
+                unit=unit,
+                unit_price_usd=price,
+            )
+        )
+    if errors:
+        raise ValidationError({"lines": [str(error) for error in errors]})
+    if sum(row.amount_usd for row in rows) > MAX_DEAL_VALUE_USD:
+        raise ValidationError({"lines": MSG_DEAL_TOTAL})
+    return rows
+
+
+def quotation_create(
+    *,
+    inquiry: Inquiry,
+    author: User,
+    lines: list[dict],
+    incoterm: str,
+    port: str,
+    valid_until: date,
+    payment_term: str,
+    lead_time_days: int,
+    notes: str = "",
+) -> Quotation:
+    """The owner's quotation: the first, or a revised one after the buyer asked for it,
+    at most ``MAX_QUOTATION_ROUNDS`` in all. Lines of the business's products (or
+    described goods), in USD. The buyer is told."""
+    _check_side(inquiry=inquiry, user=author, side=InquiryMessage.Role.SUPPLIER)
+    business = inquiry.business
+    rows = _quotation_lines(business=business, lines=lines)
+    errors = {}
+    if incoterm not in dict(INCOTERM_CHOICES):
+        errors["incoterm"] = _("Choose an Incoterm from the list.")
+    if payment_term not in PaymentTerm.values:
+        errors["payment_term"] = _("Choose a payment term from the list.")
+    port = (port or "").strip()
+    if not port:
+        errors["port"] = _("Enter the port.")
+    today = timezone.localdate()
+    if not isinstance(valid_until, date) or not (
+        today <= valid_until <= today + timedelta(days=MAX_QUOTATION_VALID_DAYS)
+    ):
+        errors["valid_until"] = _("Choose a date from today to %(days)s days ahead.") % {
+            "days": MAX_QUOTATION_VALID_DAYS
+        }
+    if not _is_int(lead_time_days) or not 0 <= lead_time_days <= MAX_LEAD_TIME_DAYS:
+        errors["lead_time_days"] = _("Enter a lead time from 0 to %(days)s days.") % {
+            "days": MAX_LEAD_TIME_DAYS
+        }
+    if errors:
+        raise ValidationError(errors)
+    total = sum(row.amount_usd for row in rows)
+    quotation = Quotation(
+        business=business,
+        round=1,
+        author=author,
+        incoterm=incoterm,
+        port=port,
+        valid_until=valid_until,
+        payment_term=payment_term,
+        lead_time_days=lead_time_days,
+        notes=(notes or "").strip(),
+        total_usd=total,
+    )
+    _check_values(quotation, exclude=["inquiry", "business", "author"])
+    with transaction.atomic():
+        locked = _deal_thread(inquiry)
+        last = locked.quotations.order_by("-round").first()
+        if last is not None:
+            if last.status == Quotation.Status.SENT:
+                raise ValidationError(MSG_WAITING % {"round": last.round}, code="waiting")
+            if last.status == Quotation.Status.ACCEPTED:
+                raise ValidationError(MSG_ALREADY_ACCEPTED, code="accepted")
+            if last.round >= MAX_QUOTATION_ROUNDS:
+                raise ValidationError(MSG_ROUNDS % {"max": MAX_QUOTATION_ROUNDS}, code="rounds")
+            quotation.round = last.round + 1
+        quotation.inquiry = locked
+        quotation.save()
+        for row in rows:
+            row.quotation = quotation
+        QuotationLine.objects.bulk_create(rows)
+        locked.last_message_at = timezone.now()
+        fields = ["last_message_at"]
+        if locked.first_reply_at is None:
+            locked.first_reply_at = locked.last_message_at
+            fields.append("first_reply_at")
+        if locked.status == Inquiry.Status.OPEN:
+            locked.status = Inquiry.Status.REPLIED
+            fields.append("status")
+        locked.save(update_fields=fields)
+        notification_create(
+            recipient=locked.buyer,
+            kind="quotation_received",
+            context={
+                "business": business.name,
+                "subject": locked.subject,
+                "round": quotation.round,
+                "total": _money(total),
+                "incoterm": incoterm,
+                "port": port,
+                "date": valid_until.isoformat(),
+            },
+            url=locked.get_absolute_url(),
+        )
+    return quotation
+
+
+def _waiting_quotation(quotation: Quotation, buyer: User) -> tuple[Inquiry, Quotation]:
+    _check_side(inquiry=quotation.inquiry, user=buyer, side=InquiryMessage.Role.BUYER)
+    locked = _deal_thread(quotation.inquiry)
+    row = Quotation.objects.select_for_update().get(pk=quotation.pk, inquiry=locked)
+    if row.status != Quotation.Status.SENT:
+        raise ValidationError(MSG_NOT_WAITING, code="answered")
+    return locked, row
+
+
+def quotation_request_revision(*, quotation: Quotation, buyer: User, note: str) -> Quotation:
+    """The buyer's counter-offer: a revised quotation, with what should change. Not for
+    the last round (``MAX_QUOTATION_ROUNDS``): that one is accepted or declined."""
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": _("Say what should change in the quotation.")})
+    _check_values(Quotation(buyer_note=note), exclude=_all_but(Quotation, "buyer_note"))
+    with transaction.atomic():
+        locked, row = _waiting_quotation(quotation, buyer)
+        if row.round >= MAX_QUOTATION_ROUNDS:
+            raise ValidationError(MSG_LAST_ROUND % {"max": MAX_QUOTATION_ROUNDS}, code="rounds")
+        row.status = Quotation.Status.REVISION
+        row.buyer_note = note
+        row.answered_at = timezone.now()
+        row.save(update_fields=["status", "buyer_note", "answered_at"])
+        notification_create(
+            recipient=locked.business.owner,
+            kind="quotation_revision",
+            context={
+                "buyer": buyer_display_name(locked.buyer),
+                "subject": locked.subject,
+                "round": row.round,
+                "note": _excerpt(note),
+            },
+            url=locked.get_absolute_url(),
+        )
+    return row
+
+
+def _all_but(model, *keep: str) -> list[str]:
+    return [field.name for field in model._meta.fields if field.name not in keep]
+
+
+def quotation_accept(*, quotation: Quotation, buyer: User) -> Quotation:
+    """The buyer accepts a quotation that is still valid: it gets the supplier's next
+    proforma invoice number of the year (under a lock on the business's row, so two
+    acceptances never share one). The owner is told."""
+    with transaction.atomic():
+        locked, row = _waiting_quotation(quotation, buyer)
+        today = timezone.localdate()
+        if row.valid_until < today:
+            raise ValidationError(
+                MSG_EXPIRED % {"date": row.valid_until.isoformat()}, code="expired"
+            )
+        list(Business.objects.select_for_update().filter(pk=row.business_id).values("pk"))
+        last = (
+            Quotation.objects.filter(business_id=row.business_id, proforma_year=today.year)
+            .order_by("-proforma_sequence")
+            .values_list("proforma_sequence", flat=True)
+            .first()
+        )
+        row.status = Quotation.Status.ACCEPTED
+        row.answered_at = timezone.now()
+        row.proforma_year = today.year
+        row.proforma_sequence = (last or 0) + 1
+        row.save(update_fields=["status", "answered_at", "proforma_year", "proforma_sequence"])
+        notification_create(
+            recipient=locked.business.owner,
+            kind="quotation_accepted",
+            context={
+                "buyer": buyer_display_name(locked.buyer),
+                "subject": locked.subject,
+                "round": row.round,
+                "total": _money(row.total_usd),
+                "number": row.proforma_number,
+            },
+            url=locked.get_absolute_url(),
+        )
+    return row
+
+
+def _close_deal(locked: Inquiry, *, won: bool, reason: str = "", value=None) -> None:
+    locked.outcome = Inquiry.Outcome.DEAL_WON if won else Inquiry.Outcome.NO_DEAL
+    locked.deal_value_usd = value if won else None
+    locked.lost_reason = "" if won else reason
+    locked.status = _status_without_spam(locked)
+    locked.save(update_fields=["outcome", "deal_value_usd", "lost_reason", "status"])
+
+
+def _check_reason(reason: str) -> None:
+    if reason not in dict(LOST_REASON_CHOICES):
+        raise ValidationError({"reason": MSG_REASON})
+
+
+def quotation_decline(
+    *, quotation: Quotation, buyer: User, reason: str, note: str = ""
+) -> Quotation:
+    """The buyer declines the quotation with a reason: the deal is lost and the thread
+    closes. The owner is told."""
+    _check_reason(reason)
+    note = (note or "").strip()
+    _check_values(Quotation(buyer_note=note), exclude=_all_but(Quotation, "buyer_note"))
+    with transaction.atomic():
+        locked, row = _waiting_quotation(quotation, buyer)
+        row.status = Quotation.Status.DECLINED
+        row.buyer_note = note
+        row.answered_at = timezone.now()
+        row.save(update_fields=["status", "buyer_note", "answered_at"])
+        _close_deal(locked, won=False, reason=reason)
+        notification_create(
+            recipient=locked.business.owner,
+            kind="quotation_declined",
+            context={
+                "buyer": buyer_display_name(locked.buyer),
+                "subject": locked.subject,
+                "reason": dict(LOST_REASON_CHOICES)[reason],
+                "note": _excerpt(note) if note else "-",
+            },
+            url=locked.get_absolute_url(),
+        )
+    return row
+
+
+def deal_close(*, inquiry: Inquiry, owner: User, won: bool, reason: str = "") -> Inquiry:
+    """The owner closes the deal: won (only after the buyer accepted a quotation; its
+    total is the deal value) or lost with a reason. The buyer is told."""
+    _check_side(inquiry=inquiry, user=owner, side=InquiryMessage.Role.SUPPLIER)
+    if not won:
+        _check_reason(reason)
+    with transaction.atomic():
+        locked = _deal_thread(inquiry)
+        accepted = locked.quotations.filter(status=Quotation.Status.ACCEPTED).first()
+        if won and accepted is None:
+            raise ValidationError(MSG_NO_ACCEPTED, code="not_accepted")
+        _close_deal(locked, won=won, reason=reason, value=accepted.total_usd if accepted else None)
+        notification_create(
+            recipient=locked.buyer,
+            kind="deal_won" if won else "deal_lost",
+            context={
+                "business": locked.business.name,
+                "subject": locked.subject,
+                "number": accepted.proforma_number if accepted else "-",
+                "reason": dict(LOST_REASON_CHOICES).get(reason, "-"),
+            },
+            url=locked.get_absolute_url(),
+        )
+    return locked

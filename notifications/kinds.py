@@ -318,6 +318,75 @@ _KINDS += [
     ),
 ]
 
+_KINDS += [
+    # The deal pipeline of an inquiry (marketplace), each to the other party.
+    Kind(
+        key="sample_requested",
+        label=_("A buyer asks for a sample"),
+        title=_("%(buyer)s asks for a sample: %(subject)s"),
+        body=_("%(buyer)s asks for a sample of %(quantity)s for %(subject)s.\n\n%(note)s"),
+        roles=frozenset({OWNER}),
+    ),
+    Kind(
+        key="sample_sent",
+        label=_("A supplier sent your sample"),
+        title=_("Sample sent: %(subject)s"),
+        body=_(
+            "%(business)s sent a sample of %(quantity)s by %(courier)s (tracking: "
+            "%(tracking)s), fee US$ %(fee)s."
+        ),
+        roles=frozenset({BUYER}),
+    ),
+    Kind(
+        key="quotation_received",
+        label=_("A supplier sent you a quotation"),
+        title=_("Quotation %(round)s from %(business)s: %(subject)s"),
+        body=_(
+            "%(business)s quotes US$ %(total)s in all, %(incoterm)s %(port)s, valid until "
+            "%(date)s. Accept it, ask for a revision or decline it on the inquiry page."
+        ),
+        roles=frozenset({BUYER}),
+    ),
+    Kind(
+        key="quotation_revision",
+        label=_("A buyer asks for a revised quotation"),
+        title=_("%(buyer)s asks for a revised quotation: %(subject)s"),
+        body=_("%(buyer)s asks you to revise quotation %(round)s:\n\n%(note)s"),
+        roles=frozenset({OWNER}),
+    ),
+    Kind(
+        key="quotation_accepted",
+        label=_("A buyer accepted your quotation"),
+        title=_("Quotation accepted: %(subject)s"),
+        body=_(
+            "%(buyer)s accepted quotation %(round)s (US$ %(total)s). Proforma invoice "
+            "%(number)s is ready on the inquiry page."
+        ),
+        roles=frozenset({OWNER}),
+    ),
+    Kind(
+        key="quotation_declined",
+        label=_("A buyer declined your quotation"),
+        title=_("Quotation declined: %(subject)s"),
+        body=_("%(buyer)s declined the quotation: %(reason)s.\n\n%(note)s"),
+        roles=frozenset({OWNER}),
+    ),
+    Kind(
+        key="deal_won",
+        label=_("A supplier recorded your deal as won"),
+        title=_("Deal confirmed: %(subject)s"),
+        body=_("%(business)s recorded the deal as won (proforma invoice %(number)s)."),
+        roles=frozenset({BUYER}),
+    ),
+    Kind(
+        key="deal_lost",
+        label=_("A supplier closed your inquiry without a deal"),
+        title=_("No deal: %(subject)s"),
+        body=_("%(business)s closed the inquiry without a deal: %(reason)s."),
+        roles=frozenset({BUYER}),
+    ),
+]
+
 KINDS: dict[str, Kind] = {kind.key: kind for kind in _KINDS}
 
 

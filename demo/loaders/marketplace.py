@@ -48,6 +48,7 @@ from .accounts import (
     ensure_account,
 )
 from .backdate import date_notifications, last_notification_pk, skip_emails
+from .deals import deals_summary, seed_deals
 from .files import read_yaml
 
 # --------------------------------------------------------------------------- buyers
@@ -402,6 +403,7 @@ def seed_marketplace() -> None:
             _seed_request(
                 spec, buyers=buyers, businesses=businesses, categories=categories, now=now
             )
+        seed_deals(now=now)
         skip_emails(start)
 
 
@@ -417,5 +419,6 @@ def marketplace_summary() -> str:
         f"{by_status['replied']} replied, {by_status['closed']} closed, {by_status['spam']} "
         f"spam; {inquiries.filter(outcome='deal_won').count()} deals won), "
         f"{requests.count()} buying requests ({requests.filter(status='open').count()} open) "
-        f"with {Quote.objects.count()} quotes, {ShortlistItem.objects.count()} saved products"
+        f"with {Quote.objects.count()} quotes, {ShortlistItem.objects.count()} saved products; "
+        f"deals: {deals_summary()}"
     )

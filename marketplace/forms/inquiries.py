@@ -17,6 +17,8 @@ from core.bounds import MAX_PRICE_USD, MAX_QUANTITY
 from core.uploads import clean_document_upload
 from marketplace.countries import countries_by_name
 from marketplace.models import (
+    BUYING_REQUEST_DEFAULT_QUOTES,
+    BUYING_REQUEST_MAX_QUOTES,
     INCOTERM_CHOICES,
     INQUIRY_MAX_QUANTITY,
     INQUIRY_MAX_TARGET_PRICE_USD,
@@ -225,6 +227,14 @@ class BuyingRequestForm(HoneypotMixin, forms.Form):
         help_text=_("Suppliers can quote until this day, at most 180 days ahead."),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+    max_quotes = forms.IntegerField(
+        label=_("Most quotes to receive"),
+        min_value=1,
+        max_value=BUYING_REQUEST_MAX_QUOTES,
+        initial=BUYING_REQUEST_DEFAULT_QUOTES,
+        required=False,
+        help_text=_("After this many quotes the request takes no more."),
+    )
     website_url = _honeypot_field()
     idempotency_key = idempotency.KeyField()
 
@@ -235,6 +245,10 @@ class BuyingRequestForm(HoneypotMixin, forms.Form):
         )
         if not self.is_bound:
             self.fields["valid_until"].initial = timezone.localdate() + timedelta(days=30)
+
+    def clean_max_quotes(self):
+        value = self.cleaned_data.get("max_quotes")
+        return BUYING_REQUEST_DEFAULT_QUOTES if value is None else value
 
     def clean_valid_until(self):
         day = self.cleaned_data["valid_until"]

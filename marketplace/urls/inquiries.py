@@ -3,6 +3,7 @@
 
 from django.urls import path
 
+from marketplace.views import deals
 from marketplace.views import inquiries as views
 
 urlpatterns = [
@@ -26,6 +27,29 @@ urlpatterns = [
         views.InquiryAttachmentView.as_view(),
         name="inquiry-attachment",
     ),
+    # The deal pipeline of a thread.
+    path("inquiries/<int:pk>/sample/", deals.SampleRequestView.as_view(), name="sample-request"),
+    path(
+        "inquiries/<int:pk>/sample/<int:sample_pk>/sent/",
+        deals.SampleSentView.as_view(),
+        name="sample-sent",
+    ),
+    path(
+        "inquiries/<int:pk>/quotation/",
+        deals.QuotationCreateView.as_view(),
+        name="quotation-create",
+    ),
+    path(
+        "inquiries/<int:pk>/quotations/<int:quotation_pk>/answer/",
+        deals.QuotationAnswerView.as_view(),
+        name="quotation-answer",
+    ),
+    path(
+        "inquiries/<int:pk>/quotations/<int:quotation_pk>/proforma.pdf",
+        deals.ProformaView.as_view(),
+        name="quotation-proforma",
+    ),
+    path("inquiries/<int:pk>/deal/", deals.DealCloseView.as_view(), name="deal-close"),
     path("requests/", views.BuyingRequestListView.as_view(), name="buying-request-list"),
     path("requests/new/", views.BuyingRequestCreateView.as_view(), name="buying-request-create"),
     path(

@@ -33,7 +33,14 @@ from marketplace.forms.inquiries import (
     QuoteForm,
     ReplyForm,
 )
-from marketplace.models import BuyingRequest, Inquiry, InquiryMessage, Quote
+from marketplace.models import (
+    LOST_REASON_CHOICES,
+    MAX_QUOTATION_ROUNDS,
+    BuyingRequest,
+    Inquiry,
+    InquiryMessage,
+    Quote,
+)
 from notifications.models import Notification
 from umkm.models import Business, Product
 
@@ -212,6 +219,18 @@ def _thread_context(request, inquiry: Inquiry, **forms) -> dict:
         "is_buyer": role == InquiryMessage.Role.BUYER,
         "reply_form": forms.get("reply_form") or (ReplyForm() if can_write else None),
     }
+    deal = selectors.deal_of(inquiry)
+    context.update(
+        deal=deal,
+        # The buyer sees how the deal ended when they took part in it (an accepted
+        # quotation, a reason they or the owner gave and they were told); an outcome
+        # the owner only noted for themselves stays on the supplier's side.
+        show_outcome=(
+            role != InquiryMessage.Role.BUYER or deal["accepted"] is not None or inquiry.lost_reason
+        ),
+        lost_reasons=LOST_REASON_CHOICES,
+        max_rounds=MAX_QUOTATION_ROUNDS,
+    )
     if is_owner:
         context["outcome_form"] = forms.get("outcome_form") or OutcomeForm(
             initial={"outcome": inquiry.outcome or None, "deal_value_usd": inquiry.deal_value_usd}
@@ -406,6 +425,8 @@ class BuyingRequestDetailView(LoginRequiredMixin, View):
             "buying_request": buying_request,
             "destination": country_name(buying_request.destination_country),
             "is_open": services.buying_request_is_open(buying_request),
+            "quote_count": buying_request.quotes.count(),
+            "full_message": services.MSG_REQUEST_FULL % {"count": buying_request.max_quotes},
             "is_requester": user.pk == buying_request.buyer_id,
             "show_quotes": user.pk == buying_request.buyer_id or user.is_staff,
         }

@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 from functools import cached_property
 
 from allauth.account.models import EmailAddress
@@ -18,7 +19,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from marketplace.models import BuyingRequest, Inquiry, InquiryMessage
+from marketplace.models import (
+    BuyingRequest,
+    Inquiry,
+    InquiryMessage,
+    Quotation,
+    QuotationLine,
+    SampleRequest,
+)
 from mentoring.models import (
     ActionItem,
     MentoringLog,
@@ -303,6 +311,44 @@ class World:
         advice.attachment.save("advice.pdf", pdf_with(M_ADVICE_FILE))
         self.reply_message, self.advice_message = reply, advice
         return inquiry
+
+    def _quotation(self, **fields) -> Quotation:
+        quotation = Quotation.objects.create(
+            inquiry=self.inquiry,
+            business=self.business,
+            round=Quotation.objects.filter(inquiry=self.inquiry).count() + 1,
+            author=self.owner,
+            incoterm="FOB",
+            port="Dumai",
+            valid_until=timezone.localdate() + timedelta(days=30),
+            payment_term="tt_advance",
+            lead_time_days=14,
+            total_usd=Decimal("1000.00"),
+            **fields,
+        )
+        QuotationLine.objects.create(
+            quotation=quotation,
+            position=1,
+            description="Pineapple chips",
+            quantity=500,
+            unit="pack",
+            unit_price_usd=Decimal("2.00"),
+        )
+        return quotation
+
+    @cached_property
+    def quotation(self) -> Quotation:
+        """An accepted quotation of the thread, with its proforma invoice."""
+        return self._quotation(status="accepted", proforma_year=2026, proforma_sequence=1)
+
+    @cached_property
+    def open_quotation(self) -> Quotation:
+        """A quotation waiting for the buyer's answer."""
+        return self._quotation(status="sent")
+
+    @cached_property
+    def sample(self) -> SampleRequest:
+        return SampleRequest.objects.create(inquiry=self.inquiry, quantity=3)
 
     @cached_property
     def buying_request(self) -> BuyingRequest:
@@ -655,6 +701,69 @@ REGISTRY: dict[str, list[Case]] = {
         )
     ],
     "marketplace:inquiry-spam": [Case(_pk("inquiry"), ("post",), see=STAFF)],
+    # marketplace: the deal pipeline of that thread
+    "marketplace:sample-request": [
+        Case(
+            _pk("inquiry"),
+            ("post",),
+            see=THREAD,
+            change=frozenset({"buyer"}),
+            data=lambda w: {"quantity": "2"},
+        )
+    ],
+    "marketplace:sample-sent": [
+        Case(
+            lambda w: {"pk": w.inquiry.pk, "sample_pk": w.sample.pk},
+            ("post",),
+            see=THREAD,
+            change=frozenset({"owner"}),
+            data=lambda w: {"courier": "DHL", "tracking_number": "X1"},
+        )
+    ],
+    "marketplace:quotation-create": [
+        Case(
+            _pk("inquiry"),
+            ("get", "post"),
+            see=frozenset({"owner"}),
+            # The other readers of the thread know it exists: they get 403 (not theirs
+            # to write), everyone else the 404 of a missing thread.
+            knows=frozenset({"buyer", "mentor", "staff"}),
+            data=lambda w: {
+                "lines-TOTAL_FORMS": "1",
+                "lines-INITIAL_FORMS": "0",
+                "lines-0-description": "Pineapple chips",
+                "lines-0-quantity": "100",
+                "lines-0-unit": "pack",
+                "lines-0-unit_price_usd": "2.00",
+                "incoterm": "FOB",
+                "port": "Dumai",
+                "valid_until": _today(10),
+                "payment_term": "tt_advance",
+                "lead_time_days": "10",
+            },
+        )
+    ],
+    "marketplace:quotation-answer": [
+        Case(
+            lambda w: {"pk": w.inquiry.pk, "quotation_pk": w.open_quotation.pk},
+            ("post",),
+            see=THREAD,
+            change=frozenset({"buyer"}),
+            data=lambda w: {"action": "accept"},
+        )
+    ],
+    "marketplace:quotation-proforma": [
+        Case(lambda w: {"pk": w.inquiry.pk, "quotation_pk": w.quotation.pk}, see=THREAD)
+    ],
+    "marketplace:deal-close": [
+        Case(
+            _pk("inquiry"),
+            ("post",),
+            see=THREAD,
+            change=frozenset({"owner"}),
+            data=lambda w: {"result": "lost", "reason": "price"},
+        )
+    ],
     "marketplace:inquiry-attachment": [
         Case(
             lambda w: {"pk": w.inquiry.pk, "message_pk": w.reply_message.pk},

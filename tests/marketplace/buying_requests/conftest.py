@@ -89,5 +89,5 @@ def market(cast) -> Market:
         sibling=sibling,
         other_business=other_business,
         product=product,
-        request=make_request(cast.buyer, sub),
+        request=make_request(cast.buyer, sub, max_quotes=50),  # room for the growth test
     )
