@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone as dj_timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.constraints import Check
+from core.constraints import PyCheckConstraint
 
 
 def validate_timezone(value: str) -> None:
@@ -105,15 +105,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         constraints = [
-            Check(
+            PyCheckConstraint(
                 condition=Q(role__in=["", "owner", "mentor", "buyer"]),
                 name="user_role_valid",
             ),
-            Check(
+            PyCheckConstraint(
                 condition=Q(language__in=["id", "en"]),
                 name="user_language_valid",
             ),
-            Check(
+            PyCheckConstraint(
                 condition=Q(mentor_approved_at__isnull=True) | Q(role="mentor"),
                 name="user_only_mentors_are_approved",
             ),

@@ -11,7 +11,7 @@ once and stores it.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.constraints import Check
+from core.constraints import PyCheckConstraint
 
 
 class ProgrammeSnapshot(models.Model):
@@ -37,7 +37,9 @@ class ProgrammeSnapshot(models.Model):
             models.Index(fields=["day"], name="programme_snapshot_day_idx"),
         ]
         constraints = [
-            Check(condition=models.Q(seconds__gte=0), name="programme_snapshot_seconds_gte_0"),
+            PyCheckConstraint(
+                condition=models.Q(seconds__gte=0), name="programme_snapshot_seconds_gte_0"
+            ),
         ]
 
     def __str__(self) -> str:

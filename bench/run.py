@@ -516,7 +516,8 @@ def people():
         .first()
     )
     mentorship = (
-        Mentorship.objects.filter(status=Mentorship.Status.ACTIVE, mentor__email__startswith="bulk")
+        Mentorship.objects.active()
+        .filter(mentor__email__startswith="bulk")
         .select_related("mentor")
         .order_by("pk")
         .first()

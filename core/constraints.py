@@ -2,7 +2,7 @@
 
 Django validates a ``CheckConstraint`` by asking the database: one ``SELECT`` per
 constraint per ``full_clean()``, plus a savepoint inside a transaction. A product has
-seven of them, so a 1,000-row CSV import spent about 36,000 queries on them. ``Check``
+seven of them, so a 1,000-row CSV import spent about 36,000 queries on them. ``PyCheckConstraint``
 is the same constraint in the database and in migrations (it deconstructs as Django's
 ``CheckConstraint``, so no migration changes), but ``validate()`` first evaluates the
 condition in Python, with SQL's three-valued logic: a comparison with NULL is unknown,
@@ -118,7 +118,7 @@ def evaluate(condition: Q, against: dict) -> bool | None:
         raise LookupError("needs the database") from error
 
 
-class Check(CheckConstraint):
+class PyCheckConstraint(CheckConstraint):
     """A ``CheckConstraint`` that model validation evaluates without a query."""
 
     def validate(self, model, instance, exclude=None, using=DEFAULT_DB_ALIAS):

@@ -23,7 +23,7 @@ from core.bounds import (
     text_limit,
     validate_plausible_date,
 )
-from core.constraints import Check
+from core.constraints import PyCheckConstraint
 
 from .countries import BUYER_COUNTRY_CHOICES
 
@@ -85,7 +85,7 @@ class ExchangeRate(models.Model):
         ordering = ["-valid_from"]
         get_latest_by = "valid_from"
         constraints = [
-            Check(
+            PyCheckConstraint(
                 condition=range_q("idr_per_usd", 1, MAX_IDR_PER_USD) & moment_q("valid_from"),
                 name="exchange_rate_values_in_range",
             ),
@@ -329,23 +329,25 @@ class Inquiry(models.Model):
         verbose_name_plural = _("inquiries")
         ordering = ["-last_message_at"]
         constraints = [
-            Check(
+            PyCheckConstraint(
                 condition=Q(status__in=["open", "replied", "closed", "spam"]),
                 name="inquiry_status_valid",
             ),
-            Check(
+            PyCheckConstraint(
                 condition=Q(deal_value_usd__isnull=True) | Q(outcome="deal_won"),
                 name="inquiry_deal_value_only_when_won",
             ),
-            models.CheckConstraint(
+            PyCheckConstraint(
                 condition=Q(lost_reason="") | Q(outcome="no_deal"),
                 name="inquiry_lost_reason_only_when_lost",
             ),
             _idempotency_key_unique("buyer", name="inquiry_idempotency_key_unique"),
-            Check(condition=range_q("quantity", 1, MAX_QUANTITY), name="inquiry_quantity_range"),
+            PyCheckConstraint(
+                condition=range_q("quantity", 1, MAX_QUANTITY), name="inquiry_quantity_range"
+            ),
             # Prices are positive; their upper bounds are the validators' and the
             # columns' (the API's serializer bounds them by digits).
-            Check(
+            PyCheckConstraint(
                 condition=(Q(target_price_usd__isnull=True) | Q(target_price_usd__gt=0))
                 & (Q(deal_value_usd__isnull=True) | Q(deal_value_usd__gte=0)),
                 name="inquiry_prices_positive",
@@ -486,13 +488,13 @@ class BuyingRequest(models.Model):
         ordering = ["-created_at"]
         constraints = [
             _idempotency_key_unique("buyer", name="buying_request_idempotency_key_unique"),
-            Check(
+            PyCheckConstraint(
                 condition=range_q("quantity", 1, MAX_QUANTITY)
                 & (Q(target_price_usd__isnull=True) | Q(target_price_usd__gt=0))
                 & date_q("valid_until"),
                 name="buying_request_values_in_range",
             ),
-            models.CheckConstraint(
+            PyCheckConstraint(
                 condition=range_q("max_quotes", 1, BUYING_REQUEST_MAX_QUOTES),
                 name="buying_request_max_quotes_range",
             ),
@@ -555,7 +557,7 @@ class Quote(models.Model):
         ordering = ["price_usd"]
         constraints = [
             models.UniqueConstraint(fields=["request", "business"], name="quote_one_per_supplier"),
-            Check(
+            PyCheckConstraint(
                 condition=Q(price_usd__gt=0)
                 & range_q("moq", 1, MAX_QUANTITY)
                 & range_q("lead_time_days", 0, MAX_LEAD_TIME_DAYS),
@@ -639,7 +641,7 @@ class SampleRequest(models.Model):
         verbose_name_plural = _("sample requests")
         ordering = ["created_at", "id"]
         constraints = [
-            models.CheckConstraint(
+            PyCheckConstraint(
                 condition=range_q("quantity", 1, MAX_SAMPLE_QUANTITY)
                 & range_q("fee_usd", 0, MAX_PRICE_USD, null=True)
                 & Q(status__in=["requested", "sent"]),
@@ -721,7 +723,7 @@ class Quotation(models.Model):
                 condition=Q(proforma_sequence__isnull=False),
                 name="quotation_proforma_number_unique",
             ),
-            models.CheckConstraint(
+            PyCheckConstraint(
                 condition=range_q("round", 1, MAX_QUOTATION_ROUNDS)
                 & range_q("total_usd", Decimal("0.01"), MAX_DEAL_VALUE_USD)
                 & range_q("lead_time_days", 0, MAX_LEAD_TIME_DAYS)
@@ -730,7 +732,7 @@ class Quotation(models.Model):
                 & date_q("valid_until"),
                 name="quotation_values_in_range",
             ),
-            models.CheckConstraint(
+            PyCheckConstraint(
                 condition=Q(proforma_sequence__isnull=True, proforma_year__isnull=True)
                 | Q(status="accepted", proforma_sequence__gte=1, proforma_year__gte=2000),
                 name="quotation_proforma_only_when_accepted",
@@ -780,7 +782,7 @@ class QuotationLine(models.Model):
             models.UniqueConstraint(
                 fields=["quotation", "position"], name="quotation_line_position_unique"
             ),
-            models.CheckConstraint(
+            PyCheckConstraint(
                 condition=range_q("quantity", 1, MAX_QUANTITY)
                 & range_q("unit_price_usd", Decimal("0.01"), MAX_PRICE_USD),
                 name="quotation_line_values_in_range",

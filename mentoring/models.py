@@ -24,7 +24,7 @@ from core.bounds import (
     text_limit,
     validate_plausible_date,
 )
-from core.constraints import Check
+from core.constraints import PyCheckConstraint
 
 MAX_MENTEES = 50
 MSG_MENTOR_CAPACITY = format_lazy(_("At most {limit} businesses at once."), limit=MAX_MENTEES)
@@ -130,7 +130,7 @@ class Mentorship(models.Model):
                 condition=Q(status__in=["requested", "active"]),
                 name="mentorship_one_open_per_pair",
             ),
-            Check(
+            PyCheckConstraint(
                 condition=Q(status__in=["requested", "active", "completed", "declined", "expired"]),
                 name="mentorship_status_valid",
             ),
@@ -213,7 +213,7 @@ class MentorProfile(models.Model):
         verbose_name = _("mentor profile")
         verbose_name_plural = _("mentor profiles")
         constraints = [
-            Check(
+            PyCheckConstraint(
                 condition=Q(capacity__lte=MAX_MENTEES),
                 name="mentor_capacity_sane",
                 violation_error_message=MSG_MENTOR_CAPACITY,
@@ -254,7 +254,7 @@ class MentoringLog(models.Model):
         verbose_name_plural = _("mentoring logs")
         ordering = ["-date", "-id"]
         constraints = [
-            Check(
+            PyCheckConstraint(
                 condition=date_q("date") & range_q("duration_hours", MIN_LOG_HOURS, MAX_LOG_HOURS),
                 name="mentoring_log_values_in_range",
             ),
@@ -306,7 +306,7 @@ class ActionItem(models.Model):
         verbose_name_plural = _("action items")
         ordering = [models.F("done_at").asc(nulls_first=True), "due_on", "id"]
         constraints = [
-            Check(condition=date_q("due_on"), name="action_item_due_in_range"),
+            PyCheckConstraint(condition=date_q("due_on"), name="action_item_due_in_range"),
         ]
         indexes = [
             # The overdue sweep and the dashboards look at open items by due date.
@@ -408,24 +408,26 @@ class TrainingSession(models.Model):
         verbose_name_plural = _("training sessions")
         ordering = ["starts_at"]
         constraints = [
-            Check(
+            PyCheckConstraint(
                 condition=Q(ends_at__gt=models.F("starts_at")),
                 name="session_ends_after_start",
                 violation_error_message=MSG_ENDS_AFTER_START,
             ),
-            Check(
+            PyCheckConstraint(
                 condition=Q(registration_deadline__lte=models.F("starts_at")),
                 name="session_deadline_before_start",
                 violation_error_message=MSG_DEADLINE_BEFORE_START,
             ),
-            Check(
+            PyCheckConstraint(
                 condition=moment_q("starts_at")
                 & moment_q("ends_at")
                 & moment_q("registration_deadline"),
                 name="session_times_in_range",
             ),
-            Check(condition=range_q("capacity", 1, MAX_SEATS), name="session_capacity_range"),
-            Check(
+            PyCheckConstraint(
+                condition=range_q("capacity", 1, MAX_SEATS), name="session_capacity_range"
+            ),
+            PyCheckConstraint(
                 condition=Q(status__in=["draft", "published", "done", "cancelled"]),
                 name="session_status_valid",
             ),
@@ -559,13 +561,13 @@ class Registration(models.Model):
                 condition=~Q(status="cancelled"),
                 name="registration_one_per_business",
             ),
-            Check(
+            PyCheckConstraint(
                 condition=Q(
                     status__in=["confirmed", "waitlisted", "cancelled", "attended", "no_show"]
                 ),
                 name="registration_status_valid",
             ),
-            Check(
+            PyCheckConstraint(
                 condition=Q(feedback_rating__isnull=True)
                 | Q(feedback_rating__gte=1, feedback_rating__lte=5),
                 name="registration_rating_range",

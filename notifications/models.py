@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.constraints import Check
+from core.constraints import PyCheckConstraint
 
 from . import kinds
 
@@ -147,7 +147,7 @@ class Notification(models.Model):
             ),
         ]
         constraints = [
-            Check(
+            PyCheckConstraint(
                 condition=Q(email_status__in=["pending", "sending", "sent", "failed", "skipped"]),
                 name="notification_email_status_valid",
             ),
@@ -156,11 +156,11 @@ class Notification(models.Model):
                 condition=~Q(dedupe_key=""),
                 name="notification_dedupe_unique",
             ),
-            Check(
+            PyCheckConstraint(
                 condition=Q(email_sent_at__isnull=True) | Q(email_status="sent"),
                 name="notification_sent_at_only_when_sent",
             ),
-            Check(
+            PyCheckConstraint(
                 condition=Q(
                     whatsapp_status__in=[
                         "pending",
@@ -264,8 +264,8 @@ class WhatsAppNumber(models.Model):
         verbose_name = _("WhatsApp number")
         verbose_name_plural = _("WhatsApp numbers")
         constraints = [
-            Check(condition=Q(phone__regex=E164_REGEX), name="whatsapp_number_e164"),
-            Check(
+            PyCheckConstraint(condition=Q(phone__regex=E164_REGEX), name="whatsapp_number_e164"),
+            PyCheckConstraint(
                 condition=Q(status__in=["pending", "confirmed", "opted_out"]),
                 name="whatsapp_number_status_valid",
             ),

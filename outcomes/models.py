@@ -22,7 +22,7 @@ from core.bounds import (
     text_limit,
     validate_plausible_date,
 )
-from core.constraints import Check
+from core.constraints import PyCheckConstraint
 from marketplace.countries import COUNTRIES
 from umkm.models import INCOTERMS, Certification, private_storage
 
@@ -148,7 +148,7 @@ class Baseline(Answers):
         verbose_name = _("baseline")
         verbose_name_plural = _("baselines")
         constraints = [
-            Check(condition=_answers_valid(), name="baseline_answers_valid"),
+            PyCheckConstraint(condition=_answers_valid(), name="baseline_answers_valid"),
         ]
 
     def __str__(self) -> str:
@@ -246,14 +246,14 @@ class FollowUp(Answers):
         ordering = ["due_on", "business_id"]
         constraints = [
             models.UniqueConstraint(fields=["business", "months"], name="followup_one_per_round"),
-            Check(
+            PyCheckConstraint(
                 condition=_answers_valid()
                 & date_q("due_on")
                 & Q(attribution__in=["", "no", "partly", "yes", "unsure"])
                 & Q(channel__in=["", "link", "phone"]),
                 name="followup_values_valid",
             ),
-            Check(
+            PyCheckConstraint(
                 condition=Q(answered_at__isnull=True)
                 | (~Q(revenue_band="") & ~Q(export_status="") & ~Q(attribution="")),
                 name="followup_answered_complete",
@@ -375,7 +375,7 @@ class Shipment(models.Model):
         verbose_name_plural = _("shipments")
         ordering = ["-shipped_on", "-id"]
         constraints = [
-            Check(
+            PyCheckConstraint(
                 condition=Q(status__in=["submitted", "verified", "rejected"])
                 & Q(document_kind__in=["invoice", "peb", "origin", "lading"])
                 & Q(incoterm__in=INCOTERMS)
@@ -383,7 +383,7 @@ class Shipment(models.Model):
                 & date_q("shipped_on"),
                 name="shipment_values_valid",
             ),
-            Check(
+            PyCheckConstraint(
                 condition=~Q(status="rejected") | ~Q(reject_reason=""),
                 name="shipment_rejected_has_reason",
             ),
@@ -434,7 +434,7 @@ class MonthlyRate(models.Model):
         verbose_name_plural = _("monthly exchange rates")
         ordering = ["-month"]
         constraints = [
-            Check(
+            PyCheckConstraint(
                 condition=range_q("idr_per_usd", 1, MAX_IDR_PER_USD)
                 & date_q("month")
                 & Q(month__day=1),
@@ -477,7 +477,7 @@ class BudgetPeriod(models.Model):
         verbose_name_plural = _("programme budget periods")
         ordering = ["starts_on"]
         constraints = [
-            Check(
+            PyCheckConstraint(
                 condition=Q(ends_on__gte=models.F("starts_on"))
                 & date_q("starts_on")
                 & date_q("ends_on")

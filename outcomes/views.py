@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -212,21 +213,25 @@ class ShipmentReviewView(StaffRequiredMixin, View):
 REFUSALS = {
     "altered": (
         400,
-        _("This survey link is not valid"),
-        _("The link was changed or is incomplete. Open it again from the email we sent."),
+        gettext_lazy("This survey link is not valid"),
+        gettext_lazy(
+            "The link was changed or is incomplete. Open it again from the email we sent."
+        ),
     ),
     "expired": (
         410,
-        _("This survey link has expired"),
-        _(
+        gettext_lazy("This survey link has expired"),
+        gettext_lazy(
             "Survey links work for 30 days. Please ask Disperindag for a new one, or wait "
             "for the reminder, which brings a fresh link."
         ),
     ),
     "other_business": (
         403,
-        _("This survey link is for another business"),
-        _("Each business gets its own link. Open the link sent to the owner of this business."),
+        gettext_lazy("This survey link is for another business"),
+        gettext_lazy(
+            "Each business gets its own link. Open the link sent to the owner of this business."
+        ),
     ),
 }
 

@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.bounds import NOTES_TEXT, text_limit
-from core.constraints import Check
+from core.constraints import PyCheckConstraint
 
 
 class Page(models.Model):
@@ -62,7 +62,7 @@ class Page(models.Model):
         verbose_name_plural = _("site pages")
         ordering = ["slug"]
         constraints = [
-            Check(
+            PyCheckConstraint(
                 condition=Q(slug__in=["about", "contact", "privacy", "terms"]),
                 name="page_slug_known",
             ),

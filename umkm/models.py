@@ -32,7 +32,7 @@ from core.bounds import (
     text_limit,
     validate_plausible_date,
 )
-from core.constraints import Check
+from core.constraints import PyCheckConstraint
 
 from .regions import PROVINCE_CHOICES, city_in_province
 
@@ -330,28 +330,28 @@ class Business(Bilingual, models.Model):
             models.UniqueConstraint(
                 fields=["nib"], condition=~Q(nib=""), name="business_nib_unique"
             ),
-            Check(
+            PyCheckConstraint(
                 condition=Q(scale__in=["mikro", "kecil", "menengah"]), name="business_scale_valid"
             ),
-            Check(
+            PyCheckConstraint(
                 condition=Q(verified_at__isnull=True) | ~Q(nib=""),
                 name="business_verified_has_nib",
             ),
-            Check(
+            PyCheckConstraint(
                 condition=range_q("assets_idr", 0, MAX_BUSINESS_FIGURE_IDR)
                 & range_q("annual_turnover_idr", 0, MAX_BUSINESS_FIGURE_IDR),
                 name="business_figures_in_range",
             ),
-            Check(
+            PyCheckConstraint(
                 condition=scale_fits_figures_q(),
                 name="business_scale_fits_figures",
                 violation_error_message=_("The scale does not fit the assets and turnover."),
             ),
-            Check(
+            PyCheckConstraint(
                 condition=range_q("founded_year", EARLIEST_FOUNDING_YEAR, LATEST_FOUNDING_YEAR),
                 name="business_founded_year_range",
             ),
-            Check(
+            PyCheckConstraint(
                 condition=range_q("employees", 0, MAX_EMPLOYEES), name="business_employees_range"
             ),
         ]
@@ -546,12 +546,12 @@ class Certification(models.Model):
         verbose_name_plural = _("certifications")
         ordering = ["kind", "-issued_on"]
         constraints = [
-            Check(
+            PyCheckConstraint(
                 condition=Q(expires_on__isnull=True) | Q(expires_on__gte=models.F("issued_on")),
                 name="certification_expires_after_issue",
                 violation_error_message=_("The expiry date must be after the issue date."),
             ),
-            Check(
+            PyCheckConstraint(
                 condition=date_q("issued_on") & date_q("expires_on", null=True),
                 name="certification_dates_in_range",
             ),
@@ -821,38 +821,38 @@ class Product(Bilingual, models.Model):
         verbose_name_plural = _("products")
         ordering = ["-created_at", "-id"]
         constraints = [
-            Check(
+            PyCheckConstraint(
                 condition=Q(
                     status__in=["draft", "submitted", "listed", "changes_requested", "archived"]
                 ),
                 name="product_status_valid",
             ),
-            Check(
+            PyCheckConstraint(
                 condition=~Q(status="archived") | Q(is_listed=False),
                 name="product_archived_not_listed",
             ),
-            Check(
+            PyCheckConstraint(
                 condition=~Q(status="listed") | Q(is_listed=True),
                 name="product_listed_is_public",
             ),
-            Check(
+            PyCheckConstraint(
                 condition=range_q("moq", 1, MAX_QUANTITY, null=True)
                 & range_q("capacity_per_month", 1, MAX_QUANTITY, null=True),
                 name="product_quantities_in_range",
             ),
-            Check(
+            PyCheckConstraint(
                 condition=range_q("price_idr", 0, MAX_PRICE_IDR, null=True)
                 & range_q("fob_usd", Decimal("0.01"), MAX_PRICE_USD, null=True)
                 & range_q("sample_price_usd", 0, MAX_PRICE_USD, null=True),
                 name="product_prices_in_range",
             ),
-            Check(
+            PyCheckConstraint(
                 condition=range_q("lead_time_days", 0, MAX_LEAD_TIME_DAYS, null=True)
                 & range_q("shelf_life_days", 1, MAX_SHELF_LIFE_DAYS, null=True)
                 & range_q("weight_grams", 1, MAX_WEIGHT_GRAMS, null=True),
                 name="product_facts_in_range",
             ),
-            Check(
+            PyCheckConstraint(
                 condition=Q(sample_price_usd__isnull=True) | Q(sample_available=True),
                 name="product_sample_price_needs_samples",
                 violation_error_message=MSG_SAMPLE_PRICE,
@@ -965,7 +965,7 @@ class PriceTier(models.Model):
         verbose_name_plural = _("price tiers")
         ordering = ["min_quantity"]
         constraints = [
-            Check(
+            PyCheckConstraint(
                 condition=Q(max_quantity__isnull=True)
                 | Q(max_quantity__gte=models.F("min_quantity")),
                 name="price_tier_range_valid",
@@ -974,7 +974,7 @@ class PriceTier(models.Model):
             models.UniqueConstraint(
                 fields=["product", "min_quantity"], name="price_tier_unique_start"
             ),
-            Check(
+            PyCheckConstraint(
                 condition=range_q("min_quantity", 1, MAX_QUANTITY)
                 & range_q("max_quantity", 1, MAX_QUANTITY, null=True)
                 & range_q("price_usd", Decimal("0.01"), MAX_PRICE_USD),

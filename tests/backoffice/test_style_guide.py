@@ -3,6 +3,16 @@
 import pytest
 from django.urls import reverse
 
+from ..support.english import read_in_english
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """These tests read the English texts (the site and new accounts are Indonesian)."""
+    with read_in_english(settings):
+        yield
+
+
 pytestmark = pytest.mark.django_db
 
 URL = reverse("backoffice:style-guide")

@@ -100,3 +100,42 @@ def test_every_string_in_the_code_is_in_the_catalogue(tmp_path):
     committed = {(e.msgctxt, e.msgid) for e in _catalogue("id")}
     missing = sorted(msgid for _ctx, msgid in extracted - committed)
     assert missing == [], f"strings not in locale/id (run `make messages`): {missing[:10]}"
+
+
+def test_no_module_translates_at_import_time():
+    """A text translated outside a function is frozen in the language active when the
+    module was imported (a refusal page would always be in that language): module-level
+    and class-level texts use gettext_lazy."""
+    import ast
+
+    eager_names = {"gettext", "ngettext", "pgettext"}
+    found = []
+    for path in sorted(ROOT.glob("*/**/*.py")):
+        relative = path.relative_to(ROOT).as_posix()
+        if relative.startswith((".venv/", "tests/", "node_modules/")) or "/migrations/" in relative:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        eager = {
+            alias.asname or alias.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation"
+            for alias in node.names
+            if alias.name in eager_names
+        }
+
+        def visit(node, in_function, eager=eager, relative=relative):
+            for child in ast.iter_child_nodes(node):
+                inside = in_function or isinstance(
+                    child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
+                )
+                if (
+                    not inside
+                    and isinstance(child, ast.Call)
+                    and isinstance(child.func, ast.Name)
+                    and child.func.id in eager
+                ):
+                    found.append(f"{relative}:{child.lineno}")
+                visit(child, inside)
+
+        visit(tree, False)
+    assert found == []

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.bounds import MAX_PRICE_IDR, MAX_QUANTITY
-from core.constraints import Check, evaluate
+from core.constraints import PyCheckConstraint, evaluate
 from umkm.models import Product
 
 from ..factories import ProductFactory
@@ -21,7 +21,7 @@ from ..support.queries import captured_queries
 pytestmark = pytest.mark.django_db
 
 
-def constraint(name: str) -> Check:
+def constraint(name: str) -> PyCheckConstraint:
     return next(c for c in Product._meta.constraints if c.name == name)
 
 
@@ -36,7 +36,9 @@ def test_every_check_constraint_of_ours_is_validated_in_python():
         if isinstance(c, CheckConstraint)
     ]
     assert checks
-    assert [label for label, name in checks if not isinstance(_find(label, name), Check)] == []
+    assert [
+        label for label, name in checks if not isinstance(_find(label, name), PyCheckConstraint)
+    ] == []
 
 
 def _find(label, name):
