@@ -155,7 +155,7 @@ def test_a_unit_that_is_not_a_choice_shows_as_stored():
 
 def _sidebar(response) -> str:
     html = response.content.decode()
-    start = html.index('<details class="filters"')
+    start = html.index('<details class="filters')
     return html[start : html.index("</details>", start)]
 
 
