@@ -1127,6 +1127,10 @@ def main(argv: list[str] | None = None) -> int:
         seeding = seed(args, environ)
         say("  VACUUM (ANALYZE)")
         vacuum_analyze(args.database_url)
+        # As after a deploy (then the beat job every 10 minutes): the programme
+        # dashboard's usual views are stored before anyone opens the page.
+        say("  programme figures (compute_programme_figures)")
+        manage("compute_programme_figures", environ={**environ, "REDIS_URL": ""})
         os.environ.update(environ)
         import django
 

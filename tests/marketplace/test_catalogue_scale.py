@@ -272,7 +272,7 @@ def words(shop):
 def test_a_misspelt_search_finds_the_product_and_offers_the_right_words(
     client, words, typed, found, meant
 ):
-    response = client.get(CATALOGUE, {"q": typed})
+    response = client.get(CATALOGUE, {"q": typed}, HTTP_ACCEPT_LANGUAGE="en")
     assert slugs(response) == {found}
     assert response.context["suggestion"] == meant
     html = response.content.decode()
@@ -281,26 +281,26 @@ def test_a_misspelt_search_finds_the_product_and_offers_the_right_words(
 
 
 def test_a_search_that_is_found_as_typed_offers_no_correction(client, words):
-    response = client.get(CATALOGUE, {"q": "coffee"})
+    response = client.get(CATALOGUE, {"q": "coffee"}, HTTP_ACCEPT_LANGUAGE="en")
     assert slugs(response) == {"arabica-beans"}
     assert response.context["suggestion"] == ""
     assert "Did you mean" not in response.content.decode()
 
 
 def test_a_word_with_nothing_close_finds_nothing_and_suggests_nothing(client, words):
-    response = client.get(CATALOGUE, {"q": "qxzvwj"})
+    response = client.get(CATALOGUE, {"q": "qxzvwj"}, HTTP_ACCEPT_LANGUAGE="en")
     assert slugs(response) == set()
     assert response.context["suggestion"] == ""
 
 
 def test_a_word_listed_after_the_first_search_is_known_at_once(client, words, shop):
-    assert slugs(client.get(CATALOGUE, {"q": "mangostene"})) == set()
+    assert slugs(client.get(CATALOGUE, {"q": "mangostene"}, HTTP_ACCEPT_LANGUAGE="en")) == set()
     product = ListedProductFactory(
         slug="mangosteen-tea", name_en="Mangosteen tea", category=shop.coffee
     )
     services.products_refresh_search(queryset=Product.objects.filter(pk=product.pk))
     cache_versions.bump(cache_versions.CATALOGUE)  # as the listing service does
-    response = client.get(CATALOGUE, {"q": "mangostene"})
+    response = client.get(CATALOGUE, {"q": "mangostene"}, HTTP_ACCEPT_LANGUAGE="en")
     assert slugs(response) == {"mangosteen-tea"}
     assert response.context["suggestion"] == "mangosteen"
 
@@ -309,7 +309,9 @@ def test_a_word_listed_after_the_first_search_is_known_at_once(client, words, sh
 
 
 def test_with_zero_results_every_certification_and_province_is_still_offered(client, words):
-    response = client.get(CATALOGUE, {"q": "durian", "certification": "halal"})
+    response = client.get(
+        CATALOGUE, {"q": "durian", "certification": "halal"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert slugs(response) == set()
     html = response.content.decode()
     sidebar = html.split('name="certification"')[1].split("</select>")[0]
