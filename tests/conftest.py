@@ -25,7 +25,7 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
 # Tests that take ten seconds or more (seeding the whole demo, a 1,000-row import, the
-# API's hostile GET sweep, the browser journeys) start first, so the two workers finish
+# API's hostile GET sweep, the browser journeys) start first, so the workers finish
 # together instead of one waiting for the other's long test at the end.
 SLOW_FIRST = (
     "tests/demo/",
