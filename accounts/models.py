@@ -17,6 +17,10 @@ def validate_timezone(value: str) -> None:
 
 
 class UserQuerySet(models.QuerySet):
+    def approved_mentors(self):
+        """Mentors staff approved whose accounts are active (paused ones included)."""
+        return self.filter(role=User.Role.MENTOR, mentor_approved_at__isnull=False, is_active=True)
+
     def mentors_awaiting_approval(self):
         return self.filter(role=User.Role.MENTOR, mentor_approved_at__isnull=True, is_active=True)
 

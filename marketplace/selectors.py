@@ -790,9 +790,7 @@ def programme_figures() -> dict[str, int]:
             "products": public_products().count(),
             "suppliers": suppliers["total"],
             "verified": suppliers["verified"],
-            "mentors": User.objects.filter(
-                role=User.Role.MENTOR, mentor_approved_at__isnull=False, is_active=True
-            ).count(),
+            "mentors": User.objects.approved_mentors().count(),
             "trainings": TrainingSession.objects.filter(
                 Q(status=TrainingSession.Status.DONE)
                 | Q(status=TrainingSession.Status.PUBLISHED, ends_at__lt=now)

@@ -116,12 +116,8 @@ def mentor_directory(*, topic: str = "") -> QuerySet[MentorProfile]:
 def mentors_for_assignment() -> QuerySet[User]:
     """Approved mentors who take businesses, with ``free_capacity``, in one query."""
     return (
-        User.objects.filter(
-            role=User.Role.MENTOR,
-            mentor_approved_at__isnull=False,
-            is_active=True,
-            mentor_profile__is_paused=False,
-        )
+        User.objects.approved_mentors()
+        .filter(mentor_profile__is_paused=False)
         .select_related("mentor_profile")
         .annotate(active_count=_active_count("pk"))
         .annotate(

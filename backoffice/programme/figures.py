@@ -280,9 +280,7 @@ class Programme:
 
     @cached_property
     def approved_mentors(self) -> dict:
-        mentors = User.objects.filter(
-            role=User.Role.MENTOR, is_active=True, mentor_approved_at__isnull=False
-        )
+        mentors = User.objects.approved_mentors()
         if self.filters.mentor_id:
             mentors = mentors.filter(pk=self.filters.mentor_id)
 
