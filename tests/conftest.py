@@ -190,3 +190,13 @@ def _per_worker_redis_database(url: str) -> str:
 
     parts = urlsplit(url)
     return urlunsplit(parts._replace(path=f"/{1 + int(worker[2:])}"))
+
+
+@pytest.fixture
+def english_texts(settings):
+    """The site, and every account made during the test, in English: for tests that read
+    English texts (the site's default language is Indonesian, and so is a new account's)."""
+    from .support.english import read_in_english
+
+    with read_in_english(settings):
+        yield

@@ -3,17 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from ..support.english import read_in_english
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    """These tests read the English texts (the site and new accounts are Indonesian)."""
-    with read_in_english(settings):
-        yield
-
-
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_texts")]
 
 URL = reverse("backoffice:style-guide")
 

@@ -13,16 +13,7 @@ from marketplace import services
 from marketplace.models import BUYING_REQUEST_DEFAULT_QUOTES, BuyingRequest, Quote
 
 from ..factories import BusinessFactory, BuyerFactory, ListedProductFactory, SubCategoryFactory
-from ..support.english import read_in_english
 from ..support.forms_as_sent import signed_in
-
-
-@pytest.fixture
-def english(settings):
-    """The messages in English (the site's default language is Indonesian)."""
-    with read_in_english(settings):
-        yield
-
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +66,7 @@ def test_a_new_request_takes_ten_quotes_by_default():
     assert buying_request.max_quotes == BUYING_REQUEST_DEFAULT_QUOTES == 10
 
 
-@pytest.mark.usefixtures("english")
+@pytest.mark.usefixtures("english_texts")
 def test_the_eleventh_quote_is_refused_with_a_clear_message(client):
     category = SubCategoryFactory()
     buying_request = post_request(BuyerFactory(), category)

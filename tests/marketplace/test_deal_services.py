@@ -24,16 +24,8 @@ from marketplace.proforma import proforma_pdf
 from notifications.models import Notification
 
 from ..factories import InquiryFactory, ListedProductFactory
-from ..support.english import read_in_english
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def english(settings):
-    """The messages in English (the site's default language is Indonesian)."""
-    with read_in_english(settings):
-        yield
 
 
 @pytest.fixture
@@ -128,7 +120,7 @@ def test_only_the_owner_prepares_quotations(cast, inquiry, product, who):
     assert not Quotation.objects.exists()
 
 
-@pytest.mark.usefixtures("english")
+@pytest.mark.usefixtures("english_texts")
 def test_counter_offers_are_limited_to_the_rounds(cast, inquiry, product):
     for round_ in range(1, MAX_QUOTATION_ROUNDS + 1):
         quotation = quote(inquiry, cast.owner, product)

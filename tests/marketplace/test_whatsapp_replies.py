@@ -10,16 +10,7 @@ from marketplace.models import Inquiry, InquiryMessage
 from notifications.models import Notification, WhatsAppNumber
 
 from ..factories import ListedProductFactory, WhatsAppNumberFactory
-from ..support.english import read_in_english
 from ..support.fake_graph import FakeGraph, serving
-
-
-@pytest.fixture
-def english(settings):
-    """These tests read the English texts (the site and new accounts are Indonesian)."""
-    with read_in_english(settings):
-        yield
-
 
 pytestmark = pytest.mark.django_db
 WEBHOOK = "/webhooks/whatsapp/"
@@ -68,7 +59,7 @@ def _reply(client, text, *, context_id, sender=OWNER_NUMBER, capture=None):
     return body
 
 
-@pytest.mark.usefixtures("english")
+@pytest.mark.usefixtures("english_texts")
 def test_owner_answers_from_whatsapp_and_the_buyer_sees_it_and_gets_the_email(
     client, cast, thread, fake_graph, django_capture_on_commit_callbacks
 ):

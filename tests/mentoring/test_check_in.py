@@ -12,17 +12,8 @@ from mentoring.models import Registration
 from mentoring.services import trainings as services
 
 from ..factories import MentorFactory, RegistrationFactory, TrainingSessionFactory
-from ..support.english import read_in_english
 
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    """These tests read the English texts (the site and new accounts are Indonesian)."""
-    with read_in_english(settings):
-        yield
-
-
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_texts")]
 
 Status = Registration.Status
 OPENS = services.CHECK_IN_OPENS_BEFORE

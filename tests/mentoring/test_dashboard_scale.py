@@ -19,18 +19,9 @@ from ..factories import (
     TrainingSessionFactory,
 )
 from ..support import count_queries
-from ..support.english import read_in_english
 from ..support.forms_as_sent import signed_in
 
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    """These tests read the English texts (the site and new accounts are Indonesian)."""
-    with read_in_english(settings):
-        yield
-
-
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_texts")]
 
 URL = "/mentoring/dashboard/"
 MAX_QUERIES = 15

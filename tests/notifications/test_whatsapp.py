@@ -16,16 +16,7 @@ from notifications.services import whatsapp
 from notifications.whatsapp import phone, templates
 
 from ..factories import OwnerFactory, WhatsAppNumberFactory
-from ..support.english import read_in_english
 from ..support.fake_graph import serving
-
-
-@pytest.fixture
-def english(settings):
-    """These tests read the English texts (the site and new accounts are Indonesian)."""
-    with read_in_english(settings):
-        yield
-
 
 pytestmark = pytest.mark.django_db
 
@@ -118,7 +109,7 @@ def test_opt_in_sends_a_code_as_an_authentication_template_and_confirms(
     assert whatsapp.confirmed_number(owner) == number
 
 
-@pytest.mark.usefixtures("english")
+@pytest.mark.usefixtures("english_texts")
 def test_wrong_codes_are_counted_and_lock_the_number(fake_graph, owner, add_number):
     add_number(owner, "081234567890")
     code = fake_graph.sent[0]["template"]["components"][0]["parameters"][0]["text"]
@@ -132,7 +123,7 @@ def test_wrong_codes_are_counted_and_lock_the_number(fake_graph, owner, add_numb
     assert WhatsAppNumber.objects.get(user=owner).status == "pending"
 
 
-@pytest.mark.usefixtures("english")
+@pytest.mark.usefixtures("english_texts")
 def test_an_expired_code_is_refused(fake_graph, owner, add_number):
     add_number(owner, "081234567890")
     code = fake_graph.sent[0]["template"]["components"][0]["parameters"][0]["text"]
@@ -141,7 +132,7 @@ def test_an_expired_code_is_refused(fake_graph, owner, add_number):
         whatsapp.whatsapp_number_confirm(user=owner, code=code, now=later)
 
 
-@pytest.mark.usefixtures("english")
+@pytest.mark.usefixtures("english_texts")
 def test_a_new_code_waits_a_minute_and_replaces_the_old_one(fake_graph, owner, add_number):
     add_number(owner, "081234567890")
     with pytest.raises(ValidationError, match="less than a minute"):
@@ -156,7 +147,7 @@ def test_a_new_code_waits_a_minute_and_replaces_the_old_one(fake_graph, owner, a
     whatsapp.whatsapp_number_confirm(user=owner, code=second, now=later)
 
 
-@pytest.mark.usefixtures("english")
+@pytest.mark.usefixtures("english_texts")
 def test_a_number_confirmed_by_someone_else_is_refused(fake_graph, owner, wa_owner):
     with pytest.raises(ValidationError, match="another account"):
         whatsapp.whatsapp_number_add(user=owner, number="081234567890")

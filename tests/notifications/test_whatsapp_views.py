@@ -11,19 +11,10 @@ from notifications.kinds import KINDS, kinds_for
 from notifications.models import NotificationPreference, WhatsAppNumber
 
 from ..factories import WhatsAppNumberFactory
-from ..support.english import read_in_english
 from ..support.fake_graph import serving
 from ..support.forms_as_sent import form_data, signed_in
 
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    """These tests read the English texts (the site and new accounts are Indonesian)."""
-    with read_in_english(settings):
-        yield
-
-
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_texts")]
 ROLES = ["owner", "mentor", "buyer", "staff"]
 PREFERENCES = reverse("notifications:preferences")
 NUMBER = reverse("notifications:whatsapp-number")

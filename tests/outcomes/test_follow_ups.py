@@ -20,15 +20,9 @@ from ..factories import (
     FollowUpFactory,
     MentorshipFactory,
 )
-from ..support.english import read_in_english
 from ..support.forms_as_sent import signed_in
 
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    """These tests read the English texts (the site and new accounts are Indonesian)."""
-    with read_in_english(settings):
-        yield
+pytestmark = pytest.mark.usefixtures("english_texts")
 
 
 ANSWERS = {

@@ -19,15 +19,9 @@ from ..factories import (
     ShipmentFactory,
     invoice_pdf,
 )
-from ..support.english import read_in_english
 from ..support.pdfs import catalog, pdf_file
 
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    """These tests read the English texts (the site and new accounts are Indonesian)."""
-    with read_in_english(settings):
-        yield
+pytestmark = pytest.mark.usefixtures("english_texts")
 
 
 ANSWERS = {

@@ -22,16 +22,10 @@ from ..factories import (
     ShipmentFactory,
     VerifiedShipmentFactory,
 )
-from ..support.english import read_in_english
 from ..support.forms_as_sent import signed_in
 from ..support.pdfs import pdf_file
 
-
-@pytest.fixture(autouse=True)
-def english_site(settings):
-    """These tests read the English texts (the site and new accounts are Indonesian)."""
-    with read_in_english(settings):
-        yield
+pytestmark = pytest.mark.usefixtures("english_texts")
 
 
 ROLES = ["anonymous", "owner", "other_owner", "mentor", "unassigned_mentor", "buyer", "staff"]

@@ -15,16 +15,7 @@ from umkm import services
 from umkm.models import Business, BusinessPhoto
 
 from ..factories import StaffFactory
-from ..support.english import read_in_english
 from ..support.forms_as_sent import admin_data, form_data, signed_in
-
-
-@pytest.fixture
-def english(settings):
-    """The messages in English (the site's default language is Indonesian)."""
-    with read_in_english(settings):
-        yield
-
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +75,7 @@ def test_too_long_a_text_is_refused_and_changes_nothing(cast, field, value):
     assert getattr(Business.objects.get(pk=cast.business.pk), field) == ""
 
 
-@pytest.mark.usefixtures("english")
+@pytest.mark.usefixtures("english_texts")
 def test_a_seventh_photo_is_refused_with_the_reason(cast):
     for _ in range(MAX_BUSINESS_PHOTOS):
         services.business_photo_add(business=cast.business, upload=jpeg((40, 30)), by=cast.owner)

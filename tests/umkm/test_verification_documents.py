@@ -13,16 +13,7 @@ from umkm import services
 from umkm.models import Business, Certification
 
 from ..factories import BusinessFactory, CertificationFactory, StaffFactory
-from ..support.english import read_in_english
 from ..support.forms_as_sent import signed_in
-
-
-@pytest.fixture
-def english(settings):
-    """The messages in English (the site's default language is Indonesian)."""
-    with read_in_english(settings):
-        yield
-
 
 MISSING = "The NIB document has not been uploaded."
 
@@ -52,7 +43,7 @@ def verify_url(business, next_url=""):
 # The service ---------------------------------------------------------------------------
 
 
-@pytest.mark.usefixtures("english")
+@pytest.mark.usefixtures("english_texts")
 def test_without_the_nib_document_the_service_refuses_and_changes_nothing(unverified, cast):
     with pytest.raises(ValidationError) as caught:
         services.business_verify(business=unverified, staff=cast.staff)
