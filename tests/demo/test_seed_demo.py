@@ -32,7 +32,9 @@ from marketplace.models import (
     ExchangeRate,
     Inquiry,
     InquiryMessage,
+    Quotation,
     Quote,
+    SampleRequest,
     ShortlistItem,
 )
 from mentoring.models import (
@@ -83,6 +85,8 @@ COUNTED = [
     InquiryMessage,
     BuyingRequest,
     Quote,
+    Quotation,
+    SampleRequest,
     Notification,
 ]
 
@@ -420,6 +424,20 @@ def test_seed_demo_builds_mentoring_and_marketplace(seeded):
     assert response.status_code == 200
     client.force_login(demo_mentor)
     assert "Keripik Pak Usman" in client.get("/mentoring/dashboard/").content.decode()
+
+
+def test_seed_demo_writes_deal_pipelines_at_different_stages(seeded):
+    """The deal pipelines of ``demo/data/deals.yaml``, written through the services at
+    their stages (a second seed adds none: the test below counts them)."""
+    statuses = set(Quotation.objects.values_list("status", flat=True))
+    assert statuses == {"sent", "revision", "accepted", "declined"}
+    assert SampleRequest.objects.filter(status="sent").exists()
+    assert SampleRequest.objects.filter(status="requested").exists()
+    accepted = Quotation.objects.filter(status="accepted").order_by("pk")
+    assert all(q.proforma_number.startswith("PI-") for q in accepted)
+    won = Inquiry.objects.get(quotations__in=accepted, outcome="deal_won")
+    assert won.deal_value_usd == won.quotations.get(status="accepted").total_usd
+    assert Inquiry.objects.filter(lost_reason="price").exists()
 
 
 def test_a_second_run_of_seed_demo_changes_nothing_and_sends_nothing(
