@@ -767,8 +767,9 @@ def _product_prefetches(queryset):
         examples=[PRODUCT_EXAMPLE],
     ),
 )
-@method_decorator(cache_anonymous_response, name="list")
-@method_decorator(cache_anonymous_response, name="retrieve")
+# The same JSON for everyone: token and session clients share the cached entry.
+@method_decorator(cache_anonymous_response(everyone=True), name="list")
+@method_decorator(cache_anonymous_response(everyone=True), name="retrieve")
 class ProductViewSet(ApiMixin, LookupMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = ProductSerializer
     lookup_field = "slug"
@@ -794,8 +795,9 @@ class ProductViewSet(ApiMixin, LookupMixin, viewsets.ReadOnlyModelViewSet):
         responses={200: SupplierSerializer, **READ_ERRORS},
     ),
 )
-@method_decorator(cache_anonymous_response, name="list")
-@method_decorator(cache_anonymous_response, name="retrieve")
+# The same JSON for everyone: token and session clients share the cached entry.
+@method_decorator(cache_anonymous_response(everyone=True), name="list")
+@method_decorator(cache_anonymous_response(everyone=True), name="retrieve")
 class SupplierViewSet(ApiMixin, LookupMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = SupplierSerializer
     lookup_field = "slug"

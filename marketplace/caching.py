@@ -19,6 +19,11 @@ Authorization header (someone signed in, or with something personal to show); re
 that are not a plain 200, that set a cookie, that are private or no-store, that put a
 CSRF token in the page (a cached token would not match the next visitor's cookie), or
 during which a message was added.
+
+The API's public reads (products, suppliers) are the same JSON for everyone: there the
+decorator takes ``everyone=True`` and API clients with a token or a session share the
+entry too, after DRF has authenticated and throttled them (the API marks their copy
+``private``; only anonymous copies are publicly cacheable).
 """
 
 import hashlib
@@ -45,17 +50,19 @@ def catalogue_version() -> str:
     return cache_versions.version(cache_versions.CATALOGUE)
 
 
-def _may_use_cache(request) -> bool:
+def _may_use_cache(request, *, everyone: bool = False) -> bool:
     if request.method not in ("GET", "HEAD"):
         return False
+    if everyone:
+        return True
     if "HTTP_AUTHORIZATION" in request.META:
         return False
     return not any(name in request.COOKIES for name in _PERSONAL_COOKIES)
 
 
-def _may_store(request, response) -> bool:
+def _may_store(request, response, *, everyone: bool = False) -> bool:
     user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
+    if not everyone and user is not None and user.is_authenticated:
         return False
     if response.status_code != 200 or response.streaming or response.cookies:
         return False
@@ -81,17 +88,20 @@ def _seconds() -> int:
     return getattr(settings, "ANONYMOUS_RESPONSE_CACHE_SECONDS", PAGE_CACHE_SECONDS)
 
 
-def cache_anonymous_response(view=None):
+def cache_anonymous_response(view=None, *, everyone: bool = False):
     """Decorate a view function, or with ``method_decorator`` a view's ``get`` or a DRF
     viewset's ``list``/``retrieve`` (there the API has already picked its language,
-    authenticated and throttled the request, so anonymous API clients keep their rate
-    limit; a DRF response is stored once it has been rendered)."""
+    authenticated and throttled the request, so API clients keep their rate limit; a
+    DRF response is stored once it has been rendered).
+
+    ``everyone=True``: the response does not depend on who asks (the API's public
+    reads), so signed-in and token clients read and fill the same entry."""
 
     def decorator(view_func):
         @wraps(view_func)
         def wrapped(request, *args, **kwargs):
             seconds = _seconds()
-            if not seconds or not _may_use_cache(request):
+            if not seconds or not _may_use_cache(request, everyone=everyone):
                 return view_func(request, *args, **kwargs)
             key = _key(request, get_language())
             stored = cache.get(key)
@@ -101,7 +111,7 @@ def cache_anonymous_response(view=None):
             response = view_func(request, *args, **kwargs)
 
             def store(rendered):
-                if _may_store(request, rendered):
+                if _may_store(request, rendered, everyone=everyone):
                     cache.set(key, (rendered.content, dict(rendered.items())), seconds)
 
             if getattr(response, "is_rendered", True):

@@ -1,5 +1,6 @@
 """Whole public pages for anonymous visitors come from the cache (marketplace/caching.py);
-signed-in people, API tokens and anything personal never do."""
+signed-in people and anything personal never do. The API's public reads are the same
+JSON for everyone, so token and session clients share that entry (marked private)."""
 
 import pytest
 from django.contrib import messages
@@ -123,25 +124,53 @@ def test_an_archived_product_leaves_cached_pages_at_once(
     assert product.slug not in Client().get("/api/v1/products/").content.decode()
 
 
-def test_api_token_and_session_requests_are_not_cached(product, buyer):
-    url = "/api/v1/products/"
-    Client().get(url)  # an anonymous entry exists
+def test_api_token_and_session_clients_share_the_public_json_but_keep_it_private(
+    product, buyer, owner, django_assert_max_num_queries
+):
+    """The API's product and supplier reads are the same JSON for everyone: a client with
+    a token or a session reads the entry an anonymous client filled (only its own token
+    or session is looked up), and its copy is marked private."""
     token = Token.objects.create(user=buyer)
-    with captured_queries() as queries:
-        response = Client().get(url, HTTP_AUTHORIZATION=f"Token {token.key}")
-    assert response.status_code == 200
-    assert len(queries) > 0
-    assert "private" in response["Cache-Control"]
+    for url in public_urls(product)[5:]:
+        anonymous = Client().get(url)
+        assert "public" in anonymous["Cache-Control"], url
+        with django_assert_max_num_queries(1):  # the token, nothing of the catalogue
+            response = Client().get(url, HTTP_AUTHORIZATION=f"Token {token.key}")
+        assert response.status_code == 200, url
+        assert response.content == anonymous.content, url
+        assert "private" in response["Cache-Control"], url
 
-    session = Client()
-    session.force_login(buyer)
-    with captured_queries() as queries:
-        response = session.get(url)
-    assert len(queries) > 0
-    assert "private" in response["Cache-Control"]
+        session = Client()
+        session.force_login(owner)
+        with django_assert_max_num_queries(2):  # the session and the user
+            response = session.get(url)
+        assert response.content == anonymous.content, url
+        assert "private" in response["Cache-Control"], url
 
-    anonymous = Client().get(url)
+
+def test_a_token_client_fills_the_entry_for_everyone_and_sees_changes_at_once(
+    product, buyer, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    token = Token.objects.create(user=buyer)
+    url = "/api/v1/products/"
+    first = Client().get(url, HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert product.slug in first.content.decode()
+    with django_assert_max_num_queries(0):
+        anonymous = Client().get(url)
+    assert anonymous.content == first.content
     assert "public" in anonymous["Cache-Control"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.product_archive(product=product, actor=product.business.owner)
+    again = Client().get(url, HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert product.slug not in again.content.decode()
+
+
+def test_a_bad_token_is_refused_before_the_cache(product):
+    Client().get("/api/v1/products/")  # an entry exists
+    response = Client().get("/api/v1/products/", HTTP_AUTHORIZATION="Token " + "0" * 40)
+    assert response.status_code == 401
+    assert product.slug not in response.content.decode()
 
 
 def test_anonymous_api_clients_keep_their_rate_limit(product, settings):
