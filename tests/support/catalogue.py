@@ -1,5 +1,11 @@
-"""The catalogue's shared pieces: photo rows without files, the slugs of the ``shop``."""
+"""The catalogue's shared pieces: photo rows without files, the slugs of the ``shop``,
+the totals and facet counts as counting the products gives them."""
 
+from unittest import mock
+
+from django.core.cache import cache
+
+from marketplace import selectors
 from umkm.models import ProductImage
 
 
@@ -22,3 +28,13 @@ def add_photos(products, count: int) -> None:
 
 
 ALL = {"kopi", "kopi-dumai", "keripik", "kursi", "tikar"}
+
+
+def counted_from_products(filters: selectors.Filters) -> tuple[int, dict]:
+    """The total and facet counts of ``filters`` counted over the products (the path
+    SQLite always takes), to hold the maintained aggregate's answers against."""
+    total = selectors._apply(selectors.public_products(), filters).count()
+    cache.clear()
+    with mock.patch.object(selectors, "_from_aggregate", lambda filters: False):
+        facets = selectors.facet_counts(filters)
+    return total, facets
