@@ -1077,15 +1077,15 @@ class CatalogueWord(models.Model):
 
 
 class ListedProductCount(models.Model):
-    """How many listed products a business has in a category: the maintained aggregate
-    the catalogue's facet counts and totals are answered from (a few rows per business
-    instead of a scan of every product).
+    """How many listed products a business has in a category: the first level of the
+    maintained aggregates behind the catalogue's facet counts and totals (a few rows per
+    business instead of a scan of every product); ``CatalogueFacetCount`` sums it by
+    place, verified flag and valid certificates, and the catalogue reads that.
 
     PostgreSQL only: statement triggers on ``umkm_product`` recount the businesses a
-    statement touched (migration 0010); ``services.listed_counts_rebuild`` recounts
+    statement touched (migration 0012); ``services.listed_counts_rebuild`` recounts
     everything (after a bulk load with the triggers off, and hourly against drift from
-    concurrent writers). Whether the business is active, where it is and which
-    certificates are valid today are read live, so only product rows are aggregated.
+    concurrent writers).
     """
 
     business = models.ForeignKey(
