@@ -114,9 +114,13 @@ _APPLY = """
         END IF;
 """
 
+# No JIT: a trigger's statements read the few rows of the businesses it touched, but
+# the planner, with no statistics on transition tables and a subquery per business,
+# estimates enough to compile them (a bulk update of 350 certificates: 133 ms instead
+# of 41 ms).
 _FUNCTION = """
     CREATE OR REPLACE FUNCTION {name}() RETURNS trigger
-    LANGUAGE plpgsql AS $$
+    LANGUAGE plpgsql SET jit = off AS $$
     DECLARE
         facet_day date;
         emptied bigint[];
@@ -129,6 +133,12 @@ _FUNCTION = """
         RETURN NULL;
     END
     $$
+"""
+
+_NOTHING_CHANGED = """
+        IF NOT EXISTS ({changed}) THEN
+            RETURN NULL;
+        END IF;
 """
 
 # The business ids a transition table holds.
@@ -159,13 +169,30 @@ def _function(name: str, body: str) -> str:
     return _FUNCTION.format(name=name, paused=PAUSED, body=body)
 
 
+# Whether a statement on the listed counts changed any: their recount upserts every
+# category of a business, so most updates leave the rows as they were.
+_LISTED_CHANGED = {
+    ("written",): "SELECT 1 FROM written",
+    ("removed",): "SELECT 1 FROM removed",
+    ("written", "removed"): """
+        SELECT 1 FROM written AS w FULL JOIN removed AS r ON r.id = w.id
+        WHERE (w.business_id, w.category_id, w.n) IS DISTINCT FROM
+              (r.business_id, r.category_id, r.n)
+    """,
+}
+
+
 def _listed(*tables: str) -> str:
     """Listed counts written or removed: their products are added or taken away under
     their business's current key."""
     touched = " UNION ".join(_IDS[t] for t in tables)
     keys = _keys(businesses="umkm_business", touched=touched)
     moved = [_contribution(keys, sign="-" if t == "removed" else "", counts=t) for t in tables]
-    return _LOCK.format(touched=touched, strength="SHARE") + _apply(*moved)
+    return (
+        _NOTHING_CHANGED.format(changed=_LISTED_CHANGED[tables])
+        + _LOCK.format(touched=touched, strength="SHARE")
+        + _apply(*moved)
+    )
 
 
 # Businesses whose key changed: moved, (un)verified, (de)activated.
@@ -173,11 +200,6 @@ _CHANGED_BUSINESSES = """
         SELECT w.id FROM written AS w JOIN removed AS r ON r.id = w.id
         WHERE (w.province, w.city, w.verified_at IS NULL, w.is_active)
             IS DISTINCT FROM (r.province, r.city, r.verified_at IS NULL, r.is_active)
-"""
-_NOTHING_CHANGED = """
-        IF NOT EXISTS ({changed}) THEN
-            RETURN NULL;
-        END IF;
 """
 
 
