@@ -108,10 +108,20 @@ def main(argv: list[str] | None = None) -> int:
             "(SELECT count(*) FROM umkm_cataloguefacetcount)"
         )
         listed, listed_counts, facet_counts = cursor.fetchone()
+        # Plans follow the statistics: right after a bulk load (before ``make bench``'s
+        # VACUUM (ANALYZE) or autovacuum) a filtered page may be planned as a sort of every
+        # match instead of a walk down the page index.
+        cursor.execute(
+            "SELECT relname, greatest(last_analyze, last_autoanalyze) FROM pg_stat_user_tables "
+            "WHERE relname IN ('umkm_product', 'umkm_business', 'umkm_certification') "
+            "ORDER BY relname"
+        )
+        analysed = cursor.fetchall()
     print(
         f"listed products: {listed:,}; listed-count rows: {listed_counts:,}; "
         f"facet-count rows: {facet_counts:,}"
     )
+    print("last analysed: " + ", ".join(f"{name} {when or 'never'}" for name, when in analysed))
     dummy = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
     # Static URLs without the manifest ``make bench`` collects: only the SQL matters here.
     storages = {
