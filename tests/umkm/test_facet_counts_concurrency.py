@@ -3,10 +3,10 @@
 
 A supplier archives a product while staff move the business to another city, verify a
 certificate or switch the business off, each in its own thread and transaction. The
-triggers that read a business's key lock its row first, so the second writer waits for
-the first to commit and then takes the business out of the row the first put it in: the
-counts equal a recount. The control installs the same triggers without those locks and
-shows that the counts then drift.
+triggers take an advisory lock per business before they read its key, so the second
+writer waits for the first to commit and then takes the business out of the row the
+first put it in: the counts equal a recount. The control installs the same triggers
+without those locks and shows that the counts then drift.
 
 Skips locally without PostgreSQL; fails under CI (``postgres_db``).
 """
@@ -101,7 +101,7 @@ def test_two_writers_on_one_business_leave_exact_counts(shop):
 
 @pytest.fixture
 def triggers_without_locks(monkeypatch):
-    """The facet triggers without their row locks, for this test only."""
+    """The facet triggers without their advisory locks, for this test only."""
 
     def install():
         with connection.cursor() as cursor:
@@ -109,7 +109,7 @@ def triggers_without_locks(monkeypatch):
                 if sql.lstrip().startswith("CREATE OR REPLACE FUNCTION"):
                     cursor.execute(sql)
 
-    monkeypatch.setattr(facet_counts, "_LOCK", "")
+    monkeypatch.setattr(facet_counts, "_lock", lambda touched, shared: "")
     install()
     yield
     monkeypatch.undo()
