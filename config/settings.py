@@ -340,6 +340,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "umkm.tasks.rebuild_catalogue_words",
         "schedule": crontab(minute=35),
     },
+    # Certificates that expired at midnight leave the catalogue's facet counts (local
+    # time: CELERY_TIMEZONE is TIME_ZONE).
+    "catalogue-facets": {
+        "task": "umkm.tasks.rebuild_catalogue_facets",
+        "schedule": crontab(hour=0, minute=5),
+    },
     "certifications-expiry": {
         "task": "umkm.tasks.warn_expiring_certifications",
         "schedule": crontab(hour=7, minute=0),

@@ -31,11 +31,12 @@ from mentoring.models import TrainingSession
 from mentoring.readiness.selectors import export_ready_q
 from mentoring.selectors import businesses_mentored_by
 from notifications.models import Notification
+from umkm.facet_counts import kind_bit
 from umkm.models import (
     Business,
+    CatalogueFacetCount,
     Category,
     Certification,
-    ListedProductCount,
     Product,
     ProductImage,
 )
@@ -354,7 +355,7 @@ def catalogue(filters: Filters):
     )
 
 
-# Filters the maintained aggregate (``ListedProductCount``) can answer: about the
+# Filters the maintained aggregate (``CatalogueFacetCount``) can answer: about the
 # business or the category, not the product's own terms or words.
 AGGREGATE_FILTERS = {"category", "province", "city", "certification", "verified"}
 _PRODUCT_FILTERS = ("q", "moq_max", "price_min", "price_max", "lead_time_max")
@@ -371,52 +372,40 @@ def _from_aggregate(filters: Filters) -> bool:
 
 
 def _aggregate(filters: Filters, *, skip: str = ""):
-    """Rows of ``ListedProductCount`` (business, category, n) of active businesses that
-    match ``filters`` (except ``skip``); the same conditions as ``_apply``."""
-    queryset = ListedProductCount.objects.filter(business__is_active=True)
+    """Rows of ``CatalogueFacetCount`` (category, place, verified, certification mask, n;
+    active businesses only) that match ``filters`` (except ``skip``): the same
+    conditions as ``_apply``, on a table of a few thousand rows."""
+    queryset = CatalogueFacetCount.objects.all()
     if filters.category and skip != "category":
         queryset = queryset.filter(
             Q(category__slug=filters.category) | Q(category__parent__slug=filters.category)
         )
     if filters.province and skip != "province":
-        queryset = queryset.filter(business__province=filters.province)
+        queryset = queryset.filter(province=filters.province)
     if filters.city and skip != "province":
-        queryset = queryset.filter(business__city=filters.city)
+        queryset = queryset.filter(city=filters.city)
     if filters.certification and skip != "certification":
-        queryset = queryset.filter(
-            Exists(
-                valid_certifications().filter(
-                    business=OuterRef("business"), kind=filters.certification
-                )
-            )
-        )
+        if filters.certification not in Certification.Kind.values:
+            return queryset.none()
+        queryset = queryset.alias(
+            kind_bit=F("cert_mask").bitand(kind_bit(filters.certification))
+        ).filter(kind_bit__gt=0)
     if filters.verified:
-        queryset = queryset.filter(business__verified_at__isnull=False)
+        queryset = queryset.filter(verified=True)
     return queryset
 
 
 def catalogue_total(filters: Filters) -> int | None:
     """The number of products ``filters`` list, from the aggregate when it can answer
-    (a sum over a few rows per business); ``None`` when the products must be counted."""
+    (one sum over at most a few thousand rows); ``None`` when the products must be
+    counted."""
     if not _from_aggregate(filters):
         return None
     return _aggregate(filters).aggregate(total=Sum("n"))["total"] or 0
 
 
-# Per certification kind: the listed products of businesses holding a valid one (a
-# business with two valid certificates of a kind counts once).
-_CERTIFICATION_FACET_SQL = """
-SELECT valid.kind, SUM(listed.n)
-FROM ({listed}) AS listed
-JOIN (
-    SELECT DISTINCT business_id, kind FROM umkm_certification
-    WHERE verified_at IS NOT NULL AND (expires_on IS NULL OR expires_on >= %s)
-) AS valid ON valid.business_id = listed.business_id
-GROUP BY valid.kind
-"""
-
-
 def _facets_from_aggregate(filters: Filters) -> dict:
+    """The facet counts from the aggregate: three grouped queries over its rows."""
     categories: dict[str, int] = {}
     for slug, parent_slug, n in (
         _aggregate(filters, skip="category")
@@ -428,24 +417,20 @@ def _facets_from_aggregate(filters: Filters) -> dict:
             if key:
                 categories[key] = categories.get(key, 0) + n
     provinces = dict(
-        _aggregate(filters, skip="province")
-        .values_list("business__province")
+        _aggregate(filters, skip="province").values_list("province").annotate(n=Sum("n")).order_by()
+    )
+    # Per certification kind: the products under every mask that has the kind's bit (a
+    # business with two valid certificates of a kind has the bit once).
+    certifications: dict[str, int] = {}
+    for mask, n in (
+        _aggregate(filters, skip="certification")
+        .values_list("cert_mask")
         .annotate(n=Sum("n"))
         .order_by()
-    )
-    listed_sql, params = (
-        _aggregate(filters, skip="certification")
-        .values("business_id", "n")
-        .order_by()
-        .query.sql_with_params()
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            # Safe: ``listed_sql`` is the ORM's own SQL, with its values as parameters.
-            _CERTIFICATION_FACET_SQL.format(listed=listed_sql),  # nosec B608
-            [*params, timezone.localdate()],
-        )
-        certifications = {kind: int(n) for kind, n in cursor.fetchall()}
+    ):
+        for kind in Certification.Kind.values:
+            if mask & kind_bit(kind):
+                certifications[kind] = certifications.get(kind, 0) + n
     return {"category": categories, "province": provinces, "certification": certifications}
 
 

@@ -1,6 +1,6 @@
 """SQL of ``ListedProductCount`` (PostgreSQL): the triggers that keep it and the rebuild.
 
-Shared by migration 0010 (which installs the triggers and fills the table) and
+Shared by migration 0012 (which installs the triggers and fills the table) and
 ``services.listed_counts_rebuild`` / the bulk seed (which switches the triggers off for
 a bulk load and recounts once at the end).
 """

@@ -1077,15 +1077,15 @@ class CatalogueWord(models.Model):
 
 
 class ListedProductCount(models.Model):
-    """How many listed products a business has in a category: the maintained aggregate
-    the catalogue's facet counts and totals are answered from (a few rows per business
-    instead of a scan of every product).
+    """How many listed products a business has in a category: the first level of the
+    maintained aggregates behind the catalogue's facet counts and totals (a few rows per
+    business instead of a scan of every product); ``CatalogueFacetCount`` sums it by
+    place, verified flag and valid certificates, and the catalogue reads that.
 
     PostgreSQL only: statement triggers on ``umkm_product`` recount the businesses a
-    statement touched (migration 0010); ``services.listed_counts_rebuild`` recounts
+    statement touched (migration 0012); ``services.listed_counts_rebuild`` recounts
     everything (after a bulk load with the triggers off, and hourly against drift from
-    concurrent writers). Whether the business is active, where it is and which
-    certificates are valid today are read live, so only product rows are aggregated.
+    concurrent writers).
     """
 
     business = models.ForeignKey(
@@ -1107,3 +1107,70 @@ class ListedProductCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.business_id}/{self.category_id}: {self.n}"
+
+
+class CatalogueFacetCount(models.Model):
+    """How many listed products of active businesses share a category, a place, the
+    verified flag and a set of valid certification kinds: the second-level aggregate the
+    catalogue's totals and facet counts read (issue 19). Its size is bounded by
+    categories × cities × flags, not by products or businesses, so a count costs the
+    same at a million products as at a thousand.
+
+    ``cert_mask`` has one bit per ``Certification.Kind``, in declaration order
+    (``facet_counts.kind_bit``), set when the business holds a certificate of that kind
+    valid on ``CatalogueFacetDate.valid_on``.
+
+    PostgreSQL only: statement triggers on ``umkm_listedproductcount``, ``umkm_business``
+    and ``umkm_certification`` move a business's products between rows as they change
+    (``umkm/facet_counts.py``, migration 0013); ``services.catalogue_facets_rebuild``
+    recounts it from ``ListedProductCount`` after local midnight, when certificates
+    expire without any write, and hourly against drift.
+    """
+
+    # No index of its own: the unique key starts with the category.
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("category"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+    )
+    province = models.CharField(_("province"), max_length=40)
+    city = models.CharField(_("city or regency"), max_length=60)
+    verified = models.BooleanField(_("verified business"))
+    cert_mask = models.IntegerField(_("valid certification kinds"))
+    # No CHECK on n: a row is deleted when it reaches 0, and should two writers ever
+    # race past the triggers' locks, a wrong count until the hourly recount is better
+    # than refusing a supplier's save.
+    n = models.IntegerField(_("listed products"))
+
+    class Meta:
+        verbose_name = _("catalogue facet count")
+        verbose_name_plural = _("catalogue facet counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "province", "city", "verified", "cert_mask"],
+                name="catalogue_facet_count_one_per_key",
+            ),
+            PyCheckConstraint(condition=Q(cert_mask__gte=0), name="catalogue_facet_mask_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category_id}/{self.province}/{self.city}: {self.n}"
+
+
+class CatalogueFacetDate(models.Model):
+    """The day whose valid certificates ``CatalogueFacetCount.cert_mask`` holds (one row).
+
+    Certificates expire with the calendar, not with a write: until the daily rebuild
+    moves this date on, the triggers keep computing masks as of this day, so a business
+    is always taken out of the row it was put in."""
+
+    valid_on = models.DateField(_("certificates valid on"), primary_key=True)
+
+    class Meta:
+        verbose_name = _("catalogue facet date")
+        verbose_name_plural = _("catalogue facet dates")
+
+    def __str__(self) -> str:
+        return str(self.valid_on)

@@ -23,11 +23,12 @@ from core import cache_versions, uploads
 from core.formatting import format_rupiah, format_usd, format_value
 from notifications.services import notification_create
 
-from . import listed_counts
+from . import facet_counts, listed_counts
 from .models import (
     EXPORT_FIELDS,
     Business,
     BusinessPhoto,
+    CatalogueFacetCount,
     CatalogueWord,
     Certification,
     ListedProductCount,
@@ -239,16 +240,37 @@ def catalogue_words_rebuild() -> int:
 
 
 def listed_counts_rebuild() -> int:
-    """Recount ``ListedProductCount`` from the products, in one transaction: after a bulk
-    load with its triggers off, and hourly (with the catalogue words) against drift from
-    two writers recounting one business at once. PostgreSQL only (0 elsewhere: SQLite
-    counts the products themselves). Returns the number of rows."""
+    """Recount ``ListedProductCount`` from the products, then ``CatalogueFacetCount``
+    from it, in one transaction: after a bulk load with its triggers off, and hourly
+    (with the catalogue words) against drift from two writers recounting one business at
+    once. PostgreSQL only (0 elsewhere: SQLite counts the products themselves). Returns
+    the number of listed-count rows."""
     if connection.vendor != "postgresql":
         return 0
     with transaction.atomic(), connection.cursor() as cursor:
+        # The facet triggers would move every business out and back in; the facets are
+        # recounted once instead.
+        cursor.execute("SELECT set_config(%s, 'on', true)", [facet_counts.PAUSED])
         for sql in listed_counts.REBUILD:
             cursor.execute(sql)
+        cursor.execute("SELECT set_config(%s, 'off', true)", [facet_counts.PAUSED])
+        for sql, params in facet_counts.rebuild(timezone.localdate()):
+            cursor.execute(sql, params)
     return ListedProductCount.objects.count()
+
+
+def catalogue_facets_rebuild(*, valid_on: date | None = None) -> int:
+    """Recount ``CatalogueFacetCount`` from ``ListedProductCount`` with the certificates
+    valid on ``valid_on`` (today in the site's time zone): daily after local midnight,
+    since a certificate expires with the calendar and not with a write (20 ms at
+    100,000 products: one pass over the listed counts). PostgreSQL only (0 elsewhere).
+    Returns the number of rows."""
+    if connection.vendor != "postgresql":
+        return 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        for sql, params in facet_counts.rebuild(valid_on or timezone.localdate()):
+            cursor.execute(sql, params)
+    return CatalogueFacetCount.objects.count()
 
 
 # Products: the listing workflow ------------------------------------------------------

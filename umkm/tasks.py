@@ -27,7 +27,15 @@ def sweep_thumbnails() -> int:
 def rebuild_catalogue_words() -> int:
     """Hourly (celery beat): drop words of products no longer listed from the dictionary
     that corrects misspelt searches (new words arrive by a database trigger), and
-    recount the listed products per business and category the catalogue's facet counts
-    read (kept by triggers; this corrects any drift)."""
+    recount the listed products per business and category and the catalogue's facet
+    counts read from them (kept by triggers; this corrects any drift)."""
     services.listed_counts_rebuild()
     return services.catalogue_words_rebuild()
+
+
+@shared_task(acks_late=True)
+def rebuild_catalogue_facets() -> int:
+    """Daily (celery beat), just after local midnight: recount the catalogue's facet
+    counts with the certificates valid today (yesterday's last valid day has passed
+    without any write to tell the triggers)."""
+    return services.catalogue_facets_rebuild()

@@ -238,8 +238,8 @@ def seed_bulk_products(n: int, *, chunk: int = 10_000) -> int:
 
 
 # A load this large drops the product table's secondary indexes and switches its
-# statement triggers off, then builds the indexes, the catalogue words and the listed
-# counts once at the end (much faster than keeping them row by row).
+# statement triggers off, then builds the indexes, the catalogue words, the listed
+# counts and the facet counts once at the end (much faster than keeping them row by row).
 BULK_LOAD_MODE_FROM = 50_000
 _KEPT_INDEXES = ("umkm_product_pkey", "umkm_product_slug_key")
 
@@ -276,7 +276,8 @@ def _copy_products(batch: list[dict]) -> None:
 def _bulk_load(*, big: bool):
     """PostgreSQL and ``big``: the product table without its secondary indexes and
     statement triggers for the load; afterwards the indexes are built again from their
-    own definitions, and the catalogue words and listed counts rebuilt once."""
+    own definitions, and the catalogue words, listed counts and facet counts (through
+    ``listed_counts_rebuild``) rebuilt once."""
     if not big or connection.vendor != "postgresql":
         yield
         return

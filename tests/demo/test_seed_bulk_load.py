@@ -1,6 +1,7 @@
 """``seed_demo --products N`` on PostgreSQL: products through ``COPY`` and, for a large
 load, the product table without its secondary indexes and triggers until the end, when
-the indexes, the catalogue words and the listed counts are built once (issue 19)."""
+the indexes, the catalogue words, the listed counts and the facet counts are built once
+(issue 19)."""
 
 import io
 import re
@@ -14,7 +15,7 @@ from demo.loaders import bulk
 from demo.loaders.umkm import bulk_products
 from demo.management.commands import seed_demo
 from umkm import services
-from umkm.models import CatalogueWord, ListedProductCount, Product
+from umkm.models import CatalogueFacetCount, CatalogueWord, ListedProductCount, Product
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +50,8 @@ def test_a_bulk_load_leaves_the_table_its_indexes_triggers_words_and_counts(
     listed = Product.objects.filter(is_listed=True)
     assert bulk_products().count() == 200
     assert ListedProductCount.objects.aggregate(n=Sum("n"))["n"] == listed.count()
+    active = Product.objects.listed().count()
+    assert CatalogueFacetCount.objects.aggregate(n=Sum("n"))["n"] == active
     assert listed.filter(search_vector__isnull=True).count() == 0
     words = set(CatalogueWord.objects.values_list("word", flat=True))
     first = bulk_products().order_by("pk").first()

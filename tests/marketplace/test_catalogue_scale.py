@@ -29,7 +29,7 @@ from ..factories import (
     ListedProductFactory,
     ProductFactory,
 )
-from ..support.catalogue import add_photos
+from ..support.catalogue import add_photos, counted_from_products
 
 pytestmark = pytest.mark.django_db
 
@@ -325,20 +325,6 @@ def test_with_zero_results_every_certification_and_province_is_still_offered(cli
 # PostgreSQL: totals and facets from the maintained aggregate -------------------------
 
 
-def _from_products(filters: Filters) -> tuple[int, dict]:
-    """The same answers counted over the products (the path SQLite always takes)."""
-    queryset = selectors._apply(selectors.public_products(), filters)
-    total = queryset.count()
-    cache.clear()
-    saved = selectors._from_aggregate
-    selectors._from_aggregate = lambda f: False
-    try:
-        facets = selectors.facet_counts(filters)
-    finally:
-        selectors._from_aggregate = saved
-    return total, facets
-
-
 @pytest.mark.parametrize(
     "filters",
     [
@@ -367,9 +353,43 @@ def test_the_aggregate_answers_as_counting_the_products_would_on_postgresql(
     gone = BusinessFactory(is_active=False)
     ListedProductFactory(business=gone, category=shop.coffee)
     assert selectors._from_aggregate(filters)
-    total, facets = _from_products(filters)
+    total, facets = counted_from_products(filters)
     assert selectors.catalogue_total(filters) == total
     assert selectors._facets_from_aggregate(filters) == facets
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        Filters(),
+        Filters(category="food", certification="halal"),
+        Filters(province="Riau", city="Pekanbaru", verified=True),
+    ],
+    ids=["plain", "category+certification", "place+verified"],
+)
+def test_totals_and_facets_read_only_the_facet_counts_on_postgresql(postgres_db, shop, filters):
+    def captured() -> list[str]:
+        with CaptureQueriesContext(connection) as context:
+            selectors.catalogue_total(filters)
+            selectors.facet_counts(filters)
+        return [query["sql"] for query in context.captured_queries]
+
+    grow(shop, 10)
+    small = captured()
+    grow(shop, 40)
+    large = captured()
+    # One sum and three grouped queries, whatever the size of the catalogue, over the
+    # facet counts (and the categories' slugs) only: no product, listed count, business
+    # or certificate is read, neither in the SQL nor in the plans PostgreSQL makes.
+    assert len(small) == len(large) == 4
+    with connection.cursor() as cursor:
+        for sql in large:
+            assert "umkm_cataloguefacetcount" in sql
+            cursor.execute("EXPLAIN " + sql)
+            plan = "\n".join(row for (row,) in cursor.fetchall())
+            for table in ("umkm_product", "umkm_listedproductcount", "umkm_business"):
+                assert table not in sql and table not in plan
+            assert "umkm_certification " not in plan
 
 
 def test_the_aggregate_follows_every_write_on_postgresql(postgres_db, shop):

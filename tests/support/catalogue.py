@@ -1,6 +1,22 @@
-"""The catalogue's shared pieces: photo rows without files, the slugs of the ``shop``."""
+"""The catalogue's shared pieces: photo rows without files, the slugs of the ``shop``,
+the totals and facet counts as counting the products gives them, the rows of the
+maintained facet counts and the same recounted from scratch."""
 
-from umkm.models import ProductImage
+from collections import Counter
+from unittest import mock
+
+from django.core.cache import cache
+from django.utils import timezone
+
+from marketplace import selectors
+from umkm.facet_counts import kind_bit
+from umkm.models import (
+    CatalogueFacetCount,
+    CatalogueFacetDate,
+    Certification,
+    Product,
+    ProductImage,
+)
 
 
 def add_photos(products, count: int) -> None:
@@ -22,3 +38,48 @@ def add_photos(products, count: int) -> None:
 
 
 ALL = {"kopi", "kopi-dumai", "keripik", "kursi", "tikar"}
+
+
+def counted_from_products(filters: selectors.Filters) -> tuple[int, dict]:
+    """The total and facet counts of ``filters`` counted over the products (the path
+    SQLite always takes), to hold the maintained aggregate's answers against."""
+    total = selectors._apply(selectors.public_products(), filters).count()
+    cache.clear()
+    with mock.patch.object(selectors, "_from_aggregate", lambda filters: False):
+        facets = selectors.facet_counts(filters)
+    return total, facets
+
+
+def facet_rows() -> dict:
+    """``CatalogueFacetCount`` as {(category, province, city, verified, mask): n}."""
+    rows = CatalogueFacetCount.objects.values_list(
+        "category_id", "province", "city", "verified", "cert_mask", "n"
+    )
+    return {tuple(row[:5]): row[5] for row in rows}
+
+
+def facet_rows_recounted() -> dict:
+    """The facet counts as they should be, counted from the listed products of active
+    businesses and the certificates valid on the aggregate's day."""
+    # No row before the first rebuild (or after a transactional test's flush): today.
+    valid_on = (
+        CatalogueFacetDate.objects.values_list("valid_on", flat=True).first()
+        or timezone.localdate()
+    )
+    masks = Counter()
+    for business_id, kind in (
+        Certification.objects.valid(on=valid_on).values_list("business_id", "kind").distinct()
+    ):
+        masks[business_id] |= kind_bit(kind)
+    counts = Counter()
+    for product in Product.objects.listed().select_related("business"):
+        business = product.business
+        key = (
+            product.category_id,
+            business.province,
+            business.city,
+            business.verified_at is not None,
+            masks[business.pk],
+        )
+        counts[key] += 1
+    return dict(counts)
