@@ -29,3 +29,9 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - whitenoise warns 
 # Serve static files through whitenoise from the finders, as in development.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    # A test's commit never has to survive a crash: not waiting for the write-ahead log
+    # makes each transactional test's TRUNCATE of every table (0.6 → 0.35 s) and the
+    # migrations that create each worker's database about twice as fast.
+    DATABASES["default"]["OPTIONS"]["options"] += " -c synchronous_commit=off"  # noqa: F405
