@@ -63,6 +63,8 @@ TARGET_FANOUT = 200.0  # notifications per second
 TARGET_STAFF_MS = 150.0  # the staff dashboard, one request
 TARGET_STAFF_RPS = 20.0
 TARGET_COLD_FACTOR = 2.0  # the first request after the cache is flushed, of a warm one
+TARGET_SCALE_KEEP = 0.8  # of its requests per second at 100,000 products, kept at 1,000,000
+SCALE_SIZES = (100_000, 1_000_000)  # the two sizes the README compares
 
 # Who loads a page: nobody signed in, a session of one of these people, or an API token.
 ANONYMOUS, BUYER, OWNER, MENTOR, STAFF, TOKEN = "", "buyer", "owner", "mentor", "staff", "token"
@@ -279,7 +281,7 @@ def seed(args, environ: dict[str, str]) -> Seeding | None:
         have = None
     say("  migrating")
     manage("migrate", "--noinput", environ=environ)
-    saved = VAR / "seeding.json"
+    saved = VAR / f"seeding-{args.products}.json"  # one record per size
     if have == args.products:
         say(f"  {have:,} benchmark products already there: not reseeded")
         if saved.exists():
@@ -994,13 +996,98 @@ def targets_line() -> str:
     )
 
 
-def update_readme(text: str) -> None:
+def markers(products: int) -> tuple[str, str]:
+    """Where a run of this size goes in the README: 100,000 products between the usual
+    bench markers, another size between markers of its own (``bench-<N>``)."""
+    if products == DEFAULT_PRODUCTS:
+        return MARK_START, MARK_END
+    return f"<!-- bench-{products}:start -->", f"<!-- bench-{products}:end -->"
+
+
+COMPARE_MARKERS = ("<!-- bench-compare:start -->", "<!-- bench-compare:end -->")
+
+
+def update_readme(text: str, marks: tuple[str, str] = (MARK_START, MARK_END)) -> None:
+    start, end = marks
     content = README.read_text()
-    if MARK_START not in content or MARK_END not in content:
-        raise BenchError(f"README.md has no {MARK_START} … {MARK_END} markers to write between")
-    before, rest = content.split(MARK_START, 1)
-    _old, after = rest.split(MARK_END, 1)
-    README.write_text(f"{before}{MARK_START}\n{text}\n{MARK_END}{after}")
+    if start not in content or end not in content:
+        raise BenchError(f"README.md has no {start} … {end} markers to write between")
+    before, rest = content.split(start, 1)
+    _old, after = rest.split(end, 1)
+    README.write_text(f"{before}{start}\n{text}\n{end}{after}")
+
+
+def results_file(products: int) -> Path:
+    return VAR / f"results-{products}.json"
+
+
+def save_results(args, results: list[PageResult], seeding: Seeding | None, about) -> None:
+    """This run's rows, kept per size, for the comparison of two sizes."""
+    rows = {
+        r.page.key: {
+            "label": r.page.label,
+            "rps": r.load.rps,
+            "p99_ms": r.load.p99_ms,
+            "ratio": r.ratio,
+            "bytes": r.bytes,
+            "queries": r.queries,
+            "public": r.page.public,
+        }
+        for r in results
+        if r.load
+    }
+    data = {"started": about["started"], "products": args.products, "rows": rows}
+    if seeding:
+        data["seeding"] = seeding.line()
+    results_file(args.products).write_text(json.dumps(data))
+
+
+def compare(small: dict, large: dict) -> str:
+    """The rows of two sizes side by side: each page's requests per second, its ratio to
+    the ceiling and p99 in both runs, and how much of the smaller size's rate the larger
+    keeps (target: ``TARGET_SCALE_KEEP`` for every page with a target)."""
+    n, m = f"{small['products']:,}", f"{large['products']:,}"
+    lines = [
+        f"{n} products (run {small['started']}) against {m} products (run {large['started']}); "
+        f"each ratio is to the ceiling measured in the same run.",
+        "",
+        f"| page | req/s at {n} | × ceiling | p99 ms | req/s at {m} | × ceiling | p99 ms "
+        f"| kept | HTML at {m} | result |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for key, a in small["rows"].items():
+        b = large["rows"].get(key)
+        if b is None:
+            continue
+        kept = b["rps"] / a["rps"] if a["rps"] else 0.0
+        if key == "ceiling" or not a["public"]:
+            verdict = "reference" if key == "ceiling" else "no target"
+        elif kept >= TARGET_SCALE_KEEP:
+            verdict = "pass"
+        else:
+            verdict = f"FAIL: keeps {kept:.0%} < {TARGET_SCALE_KEEP:.0%}"
+
+        def ratio(row):
+            return "-" if row["ratio"] is None else f"{row['ratio']:.2f}"
+
+        lines.append(
+            f"| {a['label']} | {a['rps']:,.0f} | {ratio(a)} | {a['p99_ms']:.0f} "
+            f"| {b['rps']:,.0f} | {ratio(b)} | {b['p99_ms']:.0f} | {kept:.0%} "
+            f"| {b['bytes'] / 1000:.1f} KB | {verdict} |"
+        )
+    for data in (small, large):
+        if data.get("seeding"):
+            lines.append(f"\n- {data['seeding']}")
+    return "\n".join(lines)
+
+
+def comparison() -> str | None:
+    """The comparison of the two README sizes, when both have been run here."""
+    files = [results_file(size) for size in SCALE_SIZES]
+    if not all(f.exists() for f in files):
+        return None
+    small, large = (json.loads(f.read_text()) for f in files)
+    return compare(small, large)
 
 
 # --------------------------------------------------------------------------- main
@@ -1162,9 +1249,17 @@ def main(argv: list[str] | None = None) -> int:
         say(seeding.line())
     text = summary(args, results, fanout, seeding, about)
     (VAR / "last-run.md").write_text(text + "\n")
+    if results:
+        save_results(args, results, seeding, about)
+    side_by_side = comparison()
+    if side_by_side:
+        say("")
+        say(side_by_side)
     if args.update_readme:
-        update_readme(text)
-        say("README.md: Performance table updated.")
+        update_readme(text, markers(args.products))
+        if side_by_side:
+            update_readme(side_by_side, COMPARE_MARKERS)
+        say("README.md: Performance tables updated.")
     missed = [r.page.label for r in results if r.failures]
     if fanout and fanout.failures:
         missed.append("fan-out")

@@ -105,3 +105,40 @@ def test_each_catalogue_size_gets_its_own_database_unless_one_is_named(monkeypat
     assert run.parse(["--products=5000", f"--database-url={named}"]).database_url == named
     monkeypatch.setenv("BENCH_DATABASE_URL", named)
     assert run.parse(["--products=1000000"]).database_url == named
+
+
+def test_two_sizes_are_compared_side_by_side_with_the_share_each_page_keeps(tmp_path, monkeypatch):
+    monkeypatch.setattr(run, "VAR", tmp_path)
+    args = type("Args", (), {"products": 100_000})
+    small = [result("ceiling", 500), result("buyer-catalogue", 300), result("buyer-search", 200)]
+    large = [result("ceiling", 500), result("buyer-catalogue", 270), result("buyer-search", 100)]
+    for rows in (small, large):
+        run.judge(rows)
+    about = {"started": "2026-12-05 12:00 UTC"}
+    assert run.comparison() is None  # one size only
+    run.save_results(args, small, None, about)
+    args.products = 1_000_000
+    run.save_results(args, large, None, about)
+    text = run.comparison()
+    assert "100,000 products" in text and "1,000,000 products" in text
+    catalogue = next(line for line in text.splitlines() if "buyer: catalogue, page 1" in line)
+    assert "| 300 |" in catalogue and "| 270 |" in catalogue and "90%" in catalogue
+    assert catalogue.endswith("| pass |")
+    search = next(line for line in text.splitlines() if "buyer: search" in line)
+    assert "FAIL: keeps 50% < 80%" in search
+
+
+def test_each_size_writes_its_own_readme_table(tmp_path, monkeypatch):
+    readme = tmp_path / "README.md"
+    readme.write_text(
+        "a\n<!-- bench:start -->\nold\n<!-- bench:end -->\n"
+        "<!-- bench-1000000:start -->\nold\n<!-- bench-1000000:end -->\nz\n"
+    )
+    monkeypatch.setattr(run, "README", readme)
+    run.update_readme("million", run.markers(1_000_000))
+    run.update_readme("hundred thousand", run.markers(100_000))
+    text = readme.read_text()
+    assert "<!-- bench:start -->\nhundred thousand\n<!-- bench:end -->" in text
+    assert "<!-- bench-1000000:start -->\nmillion\n<!-- bench-1000000:end -->" in text
+    with pytest.raises(run.BenchError):
+        run.update_readme("x", run.markers(5_000))
