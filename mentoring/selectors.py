@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from accounts.models import User
-from mentoring.readiness.selectors import readiness_scores
+from mentoring.readiness.selectors import readiness_scores_of
 from umkm.models import Business
 
 from .models import (
@@ -162,16 +162,14 @@ class Mentee:
 
 def mentees_for(mentor, *, today: date | None = None) -> list[Mentee]:
     """The mentor's active mentees with their readiness score now, in two queries
-    (the scores of all of them in one, ``mentoring.readiness.selectors.readiness_scores``)."""
+    (the scores of all of them in one, ``mentoring.readiness.selectors.readiness_scores_of``)."""
     mentorships = list(
         active_mentorships()
         .filter(mentor=mentor)
         .select_related("business")
         .order_by("business__name", "pk")
     )
-    scores = readiness_scores(
-        Business.objects.filter(pk__in=[m.business_id for m in mentorships]), today=today
-    )
+    scores = readiness_scores_of([m.business_id for m in mentorships], today=today)
     return [Mentee(mentorship, scores[mentorship.business_id]) for mentorship in mentorships]
 
 

@@ -15,7 +15,7 @@ inside a savepoint that is rolled back afterwards, then proves:
 """
 
 import itertools
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -36,6 +36,7 @@ from mentoring.readiness.selectors import (
     product_readiness,
     product_readiness_rows,
     readiness_scores,
+    readiness_scores_of,
     with_readiness,
 )
 from mentoring.selectors import mentees_for
@@ -276,6 +277,8 @@ def test_the_bulk_business_scores_equal_the_python_checklist(world):
         built = World()
         pks = [built.business(spec).pk for spec in world]
         scores = readiness_scores(Business.objects.filter(pk__in=pks))
+        # The SQL compiled once per number of ids gives the same scores.
+        assert readiness_scores_of(pks) == scores
         rows = {
             row["pk"]: row
             for row in with_readiness(Business.objects.filter(pk__in=pks)).values(*READINESS_FIELDS)
@@ -385,3 +388,34 @@ def test_the_checklists_keep_their_items_labels_and_links(owner):
         "listed": ("At least one product listed", "/umkm/business/keripik/products/"),
         "contact": ("Phone or WhatsApp and an email for buyers", f"{profile}#id_phone"),
     }
+
+
+@pytest.mark.django_db
+def test_compiled_scores_follow_the_day_and_the_ids_given(django_assert_max_num_queries):
+    """The compiled SQL keeps the day and the ids as parameters: a certificate that
+    expires between two days changes the score, and any number of ids (repeated ones
+    once) is answered in one query."""
+    from ...factories import BusinessFactory, CertificationFactory
+
+    food = BusinessFactory(sector="food")
+    others = [BusinessFactory() for _ in range(3)]
+    day = date(2026, 6, 1)
+    CertificationFactory(business=food, kind=Certification.Kind.HALAL, expires_on=day)
+    ids = [food.pk, *[b.pk for b in others], food.pk]
+    before = readiness_scores_of(ids, today=day)
+    after = readiness_scores_of(ids, today=day + timedelta(days=1))
+    assert set(before) == {food.pk, *[b.pk for b in others]}
+    assert before == readiness_scores(Business.objects.filter(pk__in=ids), today=day)
+    assert after == readiness_scores(
+        Business.objects.filter(pk__in=ids), today=day + timedelta(days=1)
+    )
+    assert after[food.pk] < before[food.pk]
+    with django_assert_max_num_queries(1):
+        assert readiness_scores_of([others[0].pk], today=day) == {
+            others[0].pk: before[others[0].pk]
+        }
+    assert readiness_scores_of([]) == {}
+    # Answered by the compiled SQL, not by the ORM's fallback.
+    from mentoring.readiness import selectors
+
+    assert selectors._compiled_scores(1) is not None
