@@ -1,4 +1,4 @@
-"""Profile one request of each signed-in dashboard page on the bench database.
+"""Profile one request of each signed-in page (dashboards, catalogue) on the bench database.
 
     DJANGO_SETTINGS_MODULE=bench.settings \\
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/jembatan_bench \\
@@ -41,6 +41,13 @@ PAGES = {
     "inquiries-owner": ("owner@demo.jembatan.id", "/catalogue/inquiries/"),
     "inquiries-staff": ("staff@demo.jembatan.id", "/catalogue/inquiries/"),
     "thread": ("buyer@demo.jembatan.id", "{inquiry}"),
+    # The public pages as a signed-in buyer sees them (no whole-response cache).
+    "catalogue": ("buyer@demo.jembatan.id", "/catalogue/"),
+    "catalogue-deep": ("buyer@demo.jembatan.id", "/catalogue/?page=200"),
+    "search": ("buyer@demo.jembatan.id", "/catalogue/?q=rattan"),
+    "filter": ("buyer@demo.jembatan.id", "/catalogue/?category=food-beverages&certification=halal"),
+    "product": ("buyer@demo.jembatan.id", "{product}"),
+    "supplier": ("buyer@demo.jembatan.id", "{supplier}"),
 }
 
 
@@ -59,6 +66,13 @@ class Recorder:
 
 
 def path_for(user: User, path: str) -> str:
+    if path in ("{product}", "{supplier}"):
+        from umkm.models import Product
+
+        product = Product.objects.filter(is_listed=True).order_by("pk").first()
+        if path == "{product}":
+            return f"/catalogue/p/{product.slug}/"
+        return f"/catalogue/s/{product.business.slug}/"
     if "{inquiry}" not in path:
         return path
     from marketplace.models import Inquiry
