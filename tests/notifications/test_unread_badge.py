@@ -82,6 +82,6 @@ def test_a_count_cached_before_a_change_commits_is_not_served_after_it(
     with django_capture_on_commit_callbacks(execute=True):
         NotificationFactory(recipient=buyer)
         version = cache_versions.version(f"unread-{buyer.pk}")
-        cache.set(f"unread-count:{buyer.pk}:{version}", 0, 300)
+        cache.set(f"unread-count:{buyer.pk}", (version, 0), 300)
         assert unread_count(buyer) == 0  # the stale count, before the commit
     assert unread_count(buyer) == 1
