@@ -135,10 +135,11 @@ def cache_anonymous_response(view=None):
 # reads the same path in the same language and time zone as the same kind of reader
 # ("audience": a buyer, or any other signed-in person; a buyer also sees prices in USD,
 # the dashboard link, the save buttons and the "Contact supplier" button). Those blocks
-# are rendered once per key under ``catalogue_version`` and kept for
-# ``PAGE_CACHE_SECONDS`` like the anonymous pages (the same staleness for supplier
-# names and the exchange rate; settings.SHARED_PAGE_CACHE_SECONDS overrides it, 0 turns
-# it off). What belongs to one person is never in them, only a placeholder:
+# are rendered once per key and kept, with the ``catalogue_version`` they were rendered
+# under (served only while it is current), for ``PAGE_CACHE_SECONDS`` like the
+# anonymous pages: the same staleness for supplier names and the exchange rate
+# (settings.SHARED_PAGE_CACHE_SECONDS overrides it, 0 turns it off). What belongs to
+# one person is never in them, only a placeholder:
 #
 # - every ``{% csrf_token %}`` (and a card's save form) holds a marker that is replaced
 #   by this person's token when the page is served;
@@ -181,11 +182,10 @@ def _shared_seconds() -> int:
     return getattr(settings, "SHARED_PAGE_CACHE_SECONDS", PAGE_CACHE_SECONDS)
 
 
-def _shared_key(request, version: str) -> str:
+def _shared_key(request) -> str:
     where = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     digest = hashlib.sha256(where.encode()).hexdigest()
     parts = (
-        version,
         get_language() or "",
         audience(getattr(request, "user", None)),
         timezone.get_current_timezone_name(),
@@ -250,9 +250,16 @@ def render_shared_page(request, template_name: str, make_context_data):
     # Anonymous visitors have the whole-response cache; those it skips (a session or
     # messages cookie) get a fresh render, as before.
     signed_in = user is not None and user.is_authenticated
-    version = catalogue_version() if seconds and signed_in else ""
-    key = _shared_key(request, version) if version else None
-    stored = cache.get(key) if key else None
+    key, version, stored = None, "", None
+    if seconds and signed_in:
+        # One round trip: the catalogue's version and the entry, kept with the version
+        # read before it was rendered (an entry of an older version is rendered again).
+        key = _shared_key(request)
+        found = cache.get_many([VERSION_KEY, key])
+        version = found.get(VERSION_KEY) or catalogue_version()
+        stored = found.get(key)
+        if stored is not None and (not version or stored["version"] != version):
+            stored = None
     if stored is None:
         slots = PersonalSlots()
         context = {**make_context_data(), PERSONAL: slots, "csrf_token": slots.csrf_token}
@@ -260,7 +267,8 @@ def render_shared_page(request, template_name: str, make_context_data):
             "blocks": _render_blocks(template_name, context, request),
             "nonce": slots.nonce,
             "choices": slots.choices,
+            "version": version,
         }
-        if key:
+        if key and version:
             cache.set(key, stored, seconds)
     return render(request, SHARED_PAGE_TEMPLATE, {"page": _fill(stored, request)})
