@@ -1,9 +1,11 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from notifications.unread import unread_count
+
 
 def navigation(request):
-    """Role-dependent navigation and the unread count (one query, only if shown)."""
+    """Role-dependent navigation and the unread count (from the cache, only if shown)."""
     user = getattr(request, "user", None)
     items = [
         (_("Catalogue"), reverse("marketplace:catalogue")),
@@ -49,11 +51,9 @@ def navigation(request):
     elif user.is_mentor:
         items = [(_("Mentor dashboard"), reverse("mentoring:dashboard")), *items]
 
-    def unread_count():
-        return user.notifications.filter(read_at__isnull=True).count()
-
     return {
         "nav_items": items,
-        "unread_notifications": unread_count,
+        # A callable: counted (or read from the cache) only where the header shows it.
+        "unread_notifications": lambda: unread_count(user),
         "mentor_pending": user.is_pending_mentor,
     }

@@ -298,6 +298,10 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions are read from the cache and written to both (a signed-in page no longer
+# costs a session query); the database stays the record, so a session survives a
+# flushed or unreachable cache (ResilientRedisCache then answers "missing").
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None

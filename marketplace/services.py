@@ -598,9 +598,9 @@ def inquiry_mark_spam(*, inquiry: Inquiry, staff: User, spam: bool = True) -> In
 
 def inquiry_mark_read(*, inquiry: Inquiry, user: User) -> int:
     """Opening a thread reads its notifications (they carry the unread markers)."""
-    return Notification.objects.filter(
-        recipient=user, url=inquiry.get_absolute_url(), read_at__isnull=True
-    ).update(read_at=timezone.now())
+    return Notification.objects.filter(url=inquiry.get_absolute_url()).mark_read(
+        recipient_id=user.pk
+    )
 
 
 def inquiry_status_for(*, inquiry: Inquiry, user) -> str:

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.constraints import PyCheckConstraint
@@ -15,6 +16,18 @@ class NotificationQuerySet(models.QuerySet):
 
     def unread(self):
         return self.filter(read_at__isnull=True)
+
+    def mark_read(self, *, recipient_id: int) -> int:
+        """Mark this person's unread notifications among these read (the header's
+        count follows at once); how many were unread."""
+        from .unread import forget_unread
+
+        count = self.filter(recipient_id=recipient_id, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+        if count:
+            forget_unread([recipient_id])
+        return count
 
     def email_due(self, *, older_than):
         """Emails still pending (never sent) that were created before ``older_than``."""

@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.formatting import format_number, format_rupiah, format_usd
+from marketplace.caching import PERSONAL
 from marketplace.models import Inquiry, ShortlistItem
 from marketplace.selectors import current_rate
 from umkm.models import Product
@@ -217,17 +218,35 @@ def product_cards(context, products):
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated and user.is_buyer:
-        # The buyer's own part of a card, outside the shared HTML: one query a page.
-        saved = set(
-            ShortlistItem.objects.filter(
-                buyer=user, product_id__in=[p.pk for p in products]
-            ).values_list("product_id", flat=True)
-        )
-        token, here = get_token(request), request.get_full_path()
-        cards = [
-            _with_heart(card, product, product.pk in saved, token, here)
-            for card, product in zip(cards, products, strict=True)
-        ]
+        # The buyer's own part of a card, outside the shared HTML.
+        here = request.get_full_path()
+        slots = context.get(PERSONAL)
+        if slots is not None:
+            # A shared render (marketplace.caching): both hearts of each card, with the
+            # token's marker; the reader's shortlist picks one when the page is served.
+            cards = [
+                _before_end(
+                    card,
+                    slots.shortlist_choice(
+                        product.pk,
+                        _heart(product, True, slots.csrf_token, here),
+                        _heart(product, False, slots.csrf_token, here),
+                    ),
+                )
+                for card, product in zip(cards, products, strict=True)
+            ]
+        else:
+            # One query a page.
+            saved = set(
+                ShortlistItem.objects.filter(
+                    buyer=user, product_id__in=[p.pk for p in products]
+                ).values_list("product_id", flat=True)
+            )
+            token = get_token(request)
+            cards = [
+                _before_end(card, _heart(product, product.pk in saved, token, here))
+                for card, product in zip(cards, products, strict=True)
+            ]
     # Safe: each card is a template's rendered (autoescaped) output, each heart
     # format_html's.
     return mark_safe("".join(cards))  # noqa: S308  # nosec B308
@@ -236,14 +255,14 @@ def product_cards(context, products):
 _CARD_END = "</li>"
 
 
-def _with_heart(card: str, product, saved: bool, token: str, here: str) -> str:
-    """The card with the buyer's save/remove button before its closing ``</li>``."""
+def _heart(product, saved: bool, token: str, here: str) -> str:
+    """A buyer's save/remove button of a card."""
     label = (
         _("Remove “%(name)s” from your shortlist")
         if saved
         else _("Save “%(name)s” to your shortlist")
     ) % {"name": product.name}
-    heart = format_html(
+    return format_html(
         '<form method="post" action="{}" class="card-save">'
         '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
         '<input type="hidden" name="action" value="{}">'
@@ -260,5 +279,29 @@ def _with_heart(card: str, product, saved: bool, token: str, here: str) -> str:
         label,
         "♥" if saved else "♡",
     )
+
+
+def _before_end(card: str, heart: str) -> str:
+    """The card with ``heart`` before its closing ``</li>``."""
     head, end, tail = card.rpartition(_CARD_END)
     return f"{head}{heart}{end}{tail}" if end else card + heart
+
+
+SAVE_BUTTON_TEMPLATE = "marketplace/buyers/partials/save_button.html"
+
+
+@register.simple_tag(takes_context=True)
+def save_button(context, product):
+    """The product page's save/remove form for a buyer (nothing for anyone else). In a
+    shared render (marketplace.caching) both states are kept and the reader's
+    shortlist picks one when the page is served; otherwise ``saved`` says which."""
+    button = context.template.engine.get_template(SAVE_BUTTON_TEMPLATE)
+    user = context.get("user")
+    slots = context.get(PERSONAL)
+    if slots is None or user is None or not user.is_authenticated or not user.is_buyer:
+        return button.render(context)  # the template shows nothing to others
+    with context.push(saved=True):
+        if_saved = button.render(context)
+    with context.push(saved=False):
+        if_not_saved = button.render(context)
+    return slots.shortlist_choice(product.pk, if_saved, if_not_saved)

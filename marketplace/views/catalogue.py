@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.safestring import mark_safe
@@ -19,9 +19,12 @@ from django.views.decorators.http import require_GET
 from core import uploads
 from core.pagination import CachedCountPaginator
 from marketplace import selectors
-from marketplace.caching import cache_anonymous_response, catalogue_version
+from marketplace.caching import (
+    cache_anonymous_response,
+    catalogue_version,
+    render_shared_page,
+)
 from marketplace.forms.catalogue import CatalogueFilterForm
-from marketplace.models import ShortlistItem
 from mentoring.selectors import active_mentors_of
 from umkm.models import Certification, ProductImage
 from umkm.regions import PROVINCES
@@ -65,13 +68,6 @@ def gallery_slides(images) -> list[dict]:
     ]
 
 
-def _is_saved(user, product) -> bool:
-    """Whether a buyer has this product on their shortlist (no query for others)."""
-    if not (user.is_authenticated and user.is_buyer):
-        return False
-    return ShortlistItem.objects.filter(buyer=user, product=product).exists()
-
-
 def _sidebar_key(filters, facets: dict) -> str:
     """What the filter sidebar shows, as a cache key: the language, every filter (the
     selected options and hidden inputs) and the facet counts themselves, so new counts
@@ -90,6 +86,9 @@ class CatalogueView(View):
     template_name = "marketplace/catalogue.html"
 
     def get(self, request):
+        return render_shared_page(request, self.template_name, lambda: self.page_context(request))
+
+    def page_context(self, request) -> dict:
         form = CatalogueFilterForm(request.GET)
         form.is_valid()
         filters = form.filters()
@@ -107,7 +106,7 @@ class CatalogueView(View):
             ).hexdigest()
         )
         facets = selectors.facet_counts(filters, cache_key=key)
-        context = {
+        return {
             "form": form,
             "filters": filters,
             "page_obj": page,
@@ -125,7 +124,6 @@ class CatalogueView(View):
             "sidebar_key": _sidebar_key(filters, facets),
             "sidebar_seconds": selectors.FACET_CACHE_SECONDS,
         }
-        return render(request, self.template_name, context)
 
 
 @method_decorator(cache_anonymous_response, name="get")
@@ -133,6 +131,11 @@ class ProductPublicView(View):
     template_name = "marketplace/product_detail.html"
 
     def get(self, request, slug):
+        return render_shared_page(
+            request, self.template_name, lambda: self.page_context(request, slug)
+        )
+
+    def page_context(self, request, slug) -> dict:
         product = get_object_or_404(
             selectors.public_products().select_related("business", "category__parent"),
             slug=slug,
@@ -174,7 +177,7 @@ class ProductPublicView(View):
         }
         if image_urls:
             ld["image"] = image_urls
-        context = {
+        return {
             "product": product,
             "business": business,
             "images": images,
@@ -189,9 +192,7 @@ class ProductPublicView(View):
             "og_image": image_urls[0] if image_urls else "",
             "ld_json": _ld_json(ld),
             "product_path": product_path,
-            "saved": _is_saved(request.user, product),
         }
-        return render(request, self.template_name, context)
 
 
 def organization_ld(business, *, url: str, certifications, photos) -> dict:
@@ -243,6 +244,11 @@ class SupplierView(View):
     template_name = "marketplace/supplier_detail.html"
 
     def get(self, request, slug):
+        return render_shared_page(
+            request, self.template_name, lambda: self.page_context(request, slug)
+        )
+
+    def page_context(self, request, slug) -> dict:
         business = get_object_or_404(selectors.public_businesses(), slug=slug)
         products = (
             selectors.public_products()
@@ -262,7 +268,7 @@ class SupplierView(View):
         )
         photos = list(business.photos.all())
         canonical = _absolute(reverse("marketplace:supplier", args=[business.slug]))
-        context = {
+        return {
             "business": business,
             "products": page.object_list,
             "page_obj": page,
@@ -280,7 +286,6 @@ class SupplierView(View):
                 )
             ),
         }
-        return render(request, self.template_name, context)
 
 
 @require_GET

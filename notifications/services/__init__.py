@@ -204,13 +204,13 @@ def notification_retry_email(*, notification: Notification) -> bool:
 
 def notification_mark_read(*, notification: Notification) -> None:
     if notification.read_at is None:
-        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
-            read_at=timezone.now()
+        Notification.objects.filter(pk=notification.pk).mark_read(
+            recipient_id=notification.recipient_id
         )
 
 
 def notifications_mark_all_read(*, user) -> int:
-    return Notification.objects.for_user(user).unread().update(read_at=timezone.now())
+    return Notification.objects.mark_read(recipient_id=user.pk)
 
 
 def preferences_update(

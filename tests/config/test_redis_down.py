@@ -31,12 +31,12 @@ from rest_framework.test import APIClient
 from config import cache as resilient
 from config.celery_app import app as celery_app
 from marketplace.caching import catalogue_version
-from marketplace.models import Inquiry
+from marketplace.models import Inquiry, ShortlistItem
 from notifications import services as notification_services
 from notifications.models import Notification
 from umkm import services as umkm_services
 
-from ..factories import PASSWORD, ListedProductFactory, MentorshipFactory
+from ..factories import PASSWORD, ListedProductFactory, MentorshipFactory, NotificationFactory
 from ..support import ROOT
 
 pytestmark = pytest.mark.django_db
@@ -177,6 +177,24 @@ def test_signed_in_pages_and_the_api_with_a_token_answer_while_redis_is_unreacha
     assert [item["slug"] for item in listed.json()["results"]] == [product.slug]
     assert api.get(f"/api/v1/products/{product.slug}/").status_code == 200
     assert api.get("/api/v1/inquiries/").status_code == 200
+
+
+def test_a_signed_in_buyer_sees_their_own_page_while_redis_is_unreachable(
+    redis_down, product, buyer
+):
+    """Session (cached_db: from the database), the unread badge and the shared page
+    blocks (rendered afresh, nothing kept) all answer without the cache."""
+    ShortlistItem.objects.create(buyer=buyer, product=product)
+    NotificationFactory(recipient=buyer)
+    client = Client()
+    _sign_in(client, buyer)
+    for _ in range(2):
+        for path in ["/catalogue/", f"/catalogue/p/{product.slug}/"]:
+            page = client.get(path).content.decode()
+            assert "Rattan laundry basket" in page or "Keranjang" in page, path
+            assert 'class="heart" aria-pressed="true"' in page or "data-saved" in page, path
+            assert 'class="badge"' in page, path
+            assert 'name="csrfmiddlewaretoken"' in page, path
 
 
 def test_owner_mentor_and_staff_dashboards_load_while_redis_is_unreachable(

@@ -2,6 +2,7 @@
 
 import re
 from datetime import timedelta
+from functools import partial
 from unittest import mock
 
 import pytest
@@ -30,6 +31,12 @@ def _create(recipient, **kwargs):
     )
 
 
+def _deliveries(callbacks) -> list:
+    """The delivery hand-offs among on-commit callbacks (the unread badge's cache version
+    is also replaced at commit, notifications.unread)."""
+    return [callback for callback in callbacks if isinstance(callback, partial)]
+
+
 def test_notification_is_written_in_the_event_transaction_and_sent_after_commit(
     owner, django_capture_on_commit_callbacks
 ):
@@ -38,8 +45,8 @@ def test_notification_is_written_in_the_event_transaction_and_sent_after_commit(
     # Written at once, email not sent before commit.
     assert Notification.objects.filter(pk=notification.pk, email_status="pending").exists()
     assert mail.outbox == []
-    assert len(callbacks) == 1
-    callbacks[0]()
+    assert len(_deliveries(callbacks)) == 1
+    _deliveries(callbacks)[0]()
     notification.refresh_from_db()
     assert notification.email_status == "sent"
     assert notification.email_attempts == 1
@@ -118,7 +125,7 @@ def test_email_turned_off_for_a_kind_keeps_in_app_only(owner, django_capture_on_
     NotificationPreference.objects.create(user=owner, kind="welcome", email=False)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         notification = _create(owner)
-    assert callbacks == []
+    assert _deliveries(callbacks) == []
     assert notification.email_status == "skipped"
     assert mail.outbox == []
     # In-app is always on.

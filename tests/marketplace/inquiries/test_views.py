@@ -613,8 +613,10 @@ def test_inbox_query_count_does_not_grow_with_threads(client, trade, role):
     client.force_login(trade.user(role))
     url = reverse("marketplace:inquiry-list")
     make_threads(trade, 3)
+    client.get(url)  # the header's unread count is cached from here on
     few = count_queries(client, url)
     make_threads(trade, 27)
+    client.get(url)
     many = count_queries(client, url)
     assert few == many
     assert many <= 10

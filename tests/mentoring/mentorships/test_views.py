@@ -25,7 +25,7 @@ from ...factories import (
     TrainingSessionFactory,
 )
 from ...support.mentorships import kinds_for, requested
-from ...support.queries import count_queries
+from ...support.queries import count_warm_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -247,12 +247,12 @@ def test_directory_filters_by_topic(client, pair):
 def test_directory_queries_do_not_grow(client, pair):
     client.force_login(pair.owner)
     url = reverse("mentoring:mentor-directory")
-    few = count_queries(client, url)
+    few = count_warm_queries(client, url)
     for _ in range(6):
         mentor = MentorProfileFactory().user
         MentorshipFactory(mentor=mentor)
         requested(mentor)
-    assert count_queries(client, url) == few
+    assert count_warm_queries(client, url) == few
     assert few <= 10
 
 
@@ -620,12 +620,12 @@ def test_mentor_dashboard_queries_are_bounded(client, pair, monkeypatch):
     monkeypatch.delattr(trainings, "upcoming_sessions_for", raising=False)
     client.force_login(pair.mentor)
     url = reverse("mentoring:dashboard")
-    few = count_queries(client, url)
+    few = count_warm_queries(client, url)
     for _ in range(4):
         mentorship = MentorshipFactory(mentor=pair.mentor)
         ActionItem.objects.create(mentorship=mentorship, title="x", due_on=timezone.localdate())
         requested(pair.mentor)
-    many = count_queries(client, url)
+    many = count_warm_queries(client, url)
     # The mentees' readiness scores come in one query, whatever their number.
     assert many == few
     assert few <= 16
@@ -653,7 +653,7 @@ def test_my_mentors_without_a_business(client):
 def test_my_mentors_queries_do_not_grow(client, pair):
     client.force_login(pair.owner)
     url = reverse("mentoring:my-mentors")
-    few = count_queries(client, url)
+    few = count_warm_queries(client, url)
     for _ in range(4):
         mentorship = MentorshipFactory(business=pair.business)
         MentoringLog.objects.create(
@@ -664,7 +664,7 @@ def test_my_mentors_queries_do_not_grow(client, pair):
             notes="x",
         )
         ActionItem.objects.create(mentorship=mentorship, title="x", due_on=timezone.localdate())
-    assert count_queries(client, url) == few
+    assert count_warm_queries(client, url) == few
 
 
 def test_staff_see_any_mentorship_page_with_the_forms(client, pair):
