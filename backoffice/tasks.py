@@ -3,6 +3,8 @@ import datetime as dt
 from celery import shared_task
 from django.utils import timezone
 
+from outcomes.figures import cached_outcome_figures
+
 from . import services
 
 
@@ -16,6 +18,8 @@ def refresh_programme_snapshots() -> int:
     due = services.programme_snapshots_due(today=today)
     for data in due:
         compute_programme_snapshot.delay(data, today.isoformat())
+    # The dashboard's outcomes section beside them, so no one opening it pays for it.
+    cached_outcome_figures(as_of=today)
     return len(due)
 
 

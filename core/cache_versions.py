@@ -12,6 +12,9 @@ from django.core.cache import cache
 from django.db import transaction
 
 CATALOGUE = "catalogue"
+# The programme's outcome figures (outcomes): any baseline, follow-up, shipment, rate or
+# budget written retires them.
+OUTCOMES = "outcomes"
 
 
 def version_key(group: str) -> str:

@@ -230,3 +230,43 @@ def test_no_cost_without_a_budget(db):
     assert f.new_exporters == 1
     assert f.budget_idr == 0
     assert f.cost_per_new_exporter is None  # not "Rp 0"
+
+
+def test_the_dashboard_reads_the_figures_from_the_cache_until_something_they_count_changes(
+    programme, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    """At national scale the figures take a quarter of a second: the programme
+    dashboard keeps them (as long as its snapshot) and a shipment verified, through the
+    service or the admin, shows at once."""
+    from outcomes.figures import cached_outcome_figures
+
+    first = cached_outcome_figures(as_of=AS_OF)
+    assert first.shipments == 5
+    with django_assert_max_num_queries(0):
+        again = cached_outcome_figures(as_of=AS_OF)
+    assert again.value_usd == first.value_usd
+    assert again.mentors[0].name == first.mentors[0].name
+
+    shipment = ShipmentFactory(
+        business=BusinessFactory(), shipped_on=dt.date(2026, 6, 1), value_usd=Decimal("100")
+    )
+    assert cached_outcome_figures(as_of=AS_OF).shipments == 5  # submitted, not yet counted
+    with django_capture_on_commit_callbacks(execute=True):
+        services.shipment_verify(shipment=shipment, by=StaffFactory())
+    after = cached_outcome_figures(as_of=AS_OF)
+    assert after.shipments == 6
+    assert after.value_usd == first.value_usd + Decimal("100")
+    # Another day is another entry.
+    assert cached_outcome_figures(as_of=dt.date(2025, 1, 1)).shipments == 0
+
+
+def test_the_staff_dashboard_reads_its_outcomes_section_once(programme, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(StaffFactory())
+    assert client.get("/staff/").status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/staff/").content.decode()
+    assert "outcomes_" not in " ".join(q["sql"] for q in queries.captured_queries)
+    assert "Mentor Satu" in page
