@@ -7,9 +7,13 @@ The catalogue is one group: ``umkm`` bumps it when a listing changes and
 """
 
 import uuid
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
+
+T = TypeVar("T")
 
 CATALOGUE = "catalogue"
 # The programme's outcome figures (outcomes): any baseline, follow-up, shipment, rate or
@@ -41,3 +45,21 @@ def bump(group: str) -> None:
 
     replace()
     transaction.on_commit(replace)
+
+
+def remember(group: str, key: str, compute: Callable[[], T], seconds: int) -> T:
+    """What ``compute()`` gave, from the cache while ``group``'s version is the one it was
+    computed under (one round trip when warm: the version and the entry together); else
+    computed now and kept with the version read before computing, so a value computed
+    from rows a writer is changing is never served under the version that follows. With
+    the cache unreachable (no version) it is computed every time and nothing is kept."""
+    versions = version_key(group)
+    found = cache.get_many([versions, key])
+    current = found.get(versions) or version(group)
+    stored = found.get(key)
+    if current and stored is not None and stored[0] == current:
+        return stored[1]
+    value = compute()
+    if current:
+        cache.set(key, (current, value), seconds)
+    return value

@@ -255,30 +255,25 @@ def render_shared_page(request, template_name: str, make_context_data):
     blocks from the cache when another reader of the same kind rendered them under
     the current catalogue version, else from ``make_context_data()`` (the view's
     queries; it may raise ``Http404``), then this person's parts and ``base.html``."""
-    seconds = _shared_seconds()
-    user = getattr(request, "user", None)
-    # Anonymous visitors have the whole-response cache; those it skips (a session or
-    # messages cookie) get a fresh render, as before.
-    signed_in = user is not None and user.is_authenticated
-    key, version, stored = None, "", None
-    if seconds and signed_in:
-        # One round trip: the catalogue's version and the entry, kept with the version
-        # read before it was rendered (an entry of an older version is rendered again).
-        key = _shared_key(request)
-        found = cache.get_many([VERSION_KEY, key])
-        version = found.get(VERSION_KEY) or catalogue_version()
-        stored = found.get(key)
-        if stored is not None and (not version or stored["version"] != version):
-            stored = None
-    if stored is None:
+
+    def blocks() -> dict:
         slots = PersonalSlots()
         context = {**make_context_data(), PERSONAL: slots, "csrf_token": slots.csrf_token}
-        stored = {
+        return {
             "blocks": _render_blocks(template_name, context, request),
             "nonce": slots.nonce,
             "choices": slots.choices,
-            "version": version,
         }
-        if key and version:
-            cache.set(key, stored, seconds)
+
+    seconds = _shared_seconds()
+    user = getattr(request, "user", None)
+    # Anonymous visitors have the whole-response cache; those it skips (a session or
+    # messages cookie) get a fresh render, as before. An entry is served only under the
+    # catalogue version it was rendered under.
+    if seconds and user is not None and user.is_authenticated:
+        stored = cache_versions.remember(
+            cache_versions.CATALOGUE, _shared_key(request), blocks, seconds
+        )
+    else:
+        stored = blocks()
     return render(request, SHARED_PAGE_TEMPLATE, {"page": _fill(stored, request)})

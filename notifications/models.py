@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from core.constraints import PyCheckConstraint
 
 from . import kinds
+from .unread import forget_unread
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -20,8 +21,6 @@ class NotificationQuerySet(models.QuerySet):
     def mark_read(self, *, recipient_id: int) -> int:
         """Mark this person's unread notifications among these read (the header's
         count follows at once); how many were unread."""
-        from .unread import forget_unread
-
         count = self.filter(recipient_id=recipient_id, read_at__isnull=True).update(
             read_at=timezone.now()
         )

@@ -12,8 +12,6 @@ demo loader's backdating) can leave behind. With the cache unreachable the versi
 empty and the count comes from the database.
 """
 
-from django.core.cache import cache
-
 from core import cache_versions
 
 UNREAD_SECONDS = 300
@@ -31,17 +29,10 @@ def forget_unread(user_ids) -> None:
 
 def unread_count(user) -> int:
     """How many of ``user``'s notifications are unread (one cache round trip when
-    warm: the version and the count, kept with the version it was counted under)."""
-    from .models import Notification
-
-    version_key = cache_versions.version_key(_group(user.pk))
-    count_key = f"unread-count:{user.pk}"
-    found = cache.get_many([version_key, count_key])
-    version = found.get(version_key) or cache_versions.version(_group(user.pk))
-    stored = found.get(count_key)
-    if version and stored is not None and stored[0] == version:
-        return stored[1]
-    count = Notification.objects.for_user(user).unread().count()
-    if version:
-        cache.set(count_key, (version, count), UNREAD_SECONDS)
-    return count
+    warm)."""
+    return cache_versions.remember(
+        _group(user.pk),
+        f"unread-count:{user.pk}",
+        lambda: user.notifications.filter(read_at__isnull=True).count(),
+        UNREAD_SECONDS,
+    )

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.core.cache import cache
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -352,15 +351,12 @@ FIGURES_CACHE_SECONDS = 10 * 60
 
 
 def cached_outcome_figures(*, as_of: date | None = None) -> OutcomeFigures:
-    """``outcome_figures`` from the cache when they were computed under the current
-    version; computed (and kept) otherwise, or every time when the cache is down."""
+    """``outcome_figures`` from the cache while nothing they count has changed; computed
+    (and kept) otherwise, or every time when the cache is down."""
     as_of = as_of or timezone.localdate()
-    version = cache_versions.version(cache_versions.OUTCOMES)
-    if not version:
-        return outcome_figures(as_of=as_of)
-    key = f"outcome-figures:{version}:{as_of.isoformat()}"
-    figures = cache.get(key)
-    if figures is None:
-        figures = outcome_figures(as_of=as_of)
-        cache.set(key, figures, FIGURES_CACHE_SECONDS)
-    return figures
+    return cache_versions.remember(
+        cache_versions.OUTCOMES,
+        f"outcome-figures:{as_of.isoformat()}",
+        lambda: outcome_figures(as_of=as_of),
+        FIGURES_CACHE_SECONDS,
+    )

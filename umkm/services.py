@@ -254,8 +254,7 @@ def listed_counts_rebuild() -> int:
         for sql in listed_counts.REBUILD:
             cursor.execute(sql)
         cursor.execute("SELECT set_config(%s, 'off', true)", [facet_counts.PAUSED])
-        for sql, params in facet_counts.rebuild(timezone.localdate()):
-            cursor.execute(sql, params)
+        catalogue_facets_rebuild()
     return ListedProductCount.objects.count()
 
 
