@@ -1042,6 +1042,10 @@ def save_results(args, results: list[PageResult], seeding: Seeding | None, about
     results_file(args.products).write_text(json.dumps(data))
 
 
+def _ratio(row: dict) -> str:
+    return "-" if row["ratio"] is None else f"{row['ratio']:.2f}"
+
+
 def compare(small: dict, large: dict) -> str:
     """The rows of two sizes side by side: each page's requests per second, its ratio to
     the ceiling and p99 in both runs, and how much of the smaller size's rate the larger
@@ -1067,12 +1071,9 @@ def compare(small: dict, large: dict) -> str:
         else:
             verdict = f"FAIL: keeps {kept:.0%} < {TARGET_SCALE_KEEP:.0%}"
 
-        def ratio(row):
-            return "-" if row["ratio"] is None else f"{row['ratio']:.2f}"
-
         lines.append(
-            f"| {a['label']} | {a['rps']:,.0f} | {ratio(a)} | {a['p99_ms']:.0f} "
-            f"| {b['rps']:,.0f} | {ratio(b)} | {b['p99_ms']:.0f} | {kept:.0%} "
+            f"| {a['label']} | {a['rps']:,.0f} | {_ratio(a)} | {a['p99_ms']:.0f} "
+            f"| {b['rps']:,.0f} | {_ratio(b)} | {b['p99_ms']:.0f} | {kept:.0%} "
             f"| {b['bytes'] / 1000:.1f} KB | {verdict} |"
         )
     for data in (small, large):
