@@ -21,9 +21,7 @@ class NotificationQuerySet(models.QuerySet):
     def mark_read(self, *, recipient_id: int) -> int:
         """Mark this person's unread notifications among these read (the header's
         count follows at once); how many were unread."""
-        count = self.filter(recipient_id=recipient_id, read_at__isnull=True).update(
-            read_at=timezone.now()
-        )
+        count = self.filter(recipient_id=recipient_id).unread().update(read_at=timezone.now())
         if count:
             forget_unread([recipient_id])
         return count
