@@ -25,6 +25,7 @@ from ..factories import (
     StaffFactory,
     VerifiedShipmentFactory,
 )
+from ..support.queries import captured_queries
 
 AS_OF = dt.date(2026, 6, 30)
 
@@ -261,12 +262,9 @@ def test_the_dashboard_reads_the_figures_from_the_cache_until_something_they_cou
 
 
 def test_the_staff_dashboard_reads_its_outcomes_section_once(programme, client):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     client.force_login(StaffFactory())
     assert client.get("/staff/").status_code == 200
-    with CaptureQueriesContext(connection) as queries:
+    with captured_queries() as queries:
         page = client.get("/staff/").content.decode()
     assert "outcomes_" not in " ".join(q["sql"] for q in queries.captured_queries)
     assert "Mentor Satu" in page
