@@ -265,7 +265,7 @@ def _copy_products(batch: list[dict]) -> None:
     with (
         connection.cursor() as cursor,
         cursor.copy(
-            f"COPY umkm_product ({columns}) FROM STDIN"  # nosec B608 # model's own columns
+            f"COPY umkm_product ({columns}) FROM STDIN"  # the model's own column names
         ) as copy,
     ):
         for row in batch:
