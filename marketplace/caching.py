@@ -88,10 +88,14 @@ def _may_store(request, response, *, everyone: bool = False) -> bool:
     return not has_vary_header(response, "Authorization")
 
 
-def _key(request, language: str) -> str:
+def _where(request) -> str:
+    """Scheme, host, path and query string of ``request``, as a digest for a cache key."""
     where = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    digest = hashlib.sha256(where.encode()).hexdigest()
-    return f"{_KEY_PREFIX}:{catalogue_version()}:{language}:{digest}"
+    return hashlib.sha256(where.encode()).hexdigest()
+
+
+def _key(request, language: str) -> str:
+    return f"{_KEY_PREFIX}:{catalogue_version()}:{language}:{_where(request)}"
 
 
 def _seconds() -> int:
@@ -193,13 +197,11 @@ def _shared_seconds() -> int:
 
 
 def _shared_key(request) -> str:
-    where = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    digest = hashlib.sha256(where.encode()).hexdigest()
     parts = (
         get_language() or "",
         audience(getattr(request, "user", None)),
         timezone.get_current_timezone_name(),
-        digest,
+        _where(request),
     )
     return f"{_SHARED_PREFIX}:{':'.join(parts)}"
 
