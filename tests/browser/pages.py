@@ -157,6 +157,16 @@ class Actor:
         text = re.escape(self.t(name))
         return navigation.get_by_role("link", name=re.compile(rf"^{text}(\s+\d+.*)?$"))
 
+    def follow_nav(self, name: str) -> None:
+        """Click a link of the main navigation and wait until its page has loaded.
+
+        A click only starts the navigation: a check run straight after it may find the
+        old page unloading and no header at all, so this waits for the new document.
+        """
+        link = self.nav(name)
+        with self.page.expect_navigation(wait_until="load"):
+            link.click()
+
     def heading(self, text: str, **params) -> Locator:
         return self.page.get_by_role("heading", name=self.t(text, **params))
 

@@ -100,7 +100,7 @@ def test_buyer_finds_a_product_and_gets_a_reply(journey, catalogue):
 
     # Search in English, then keep only Halal-certified suppliers.
     buyer.goto("/")
-    buyer.nav("Catalogue").click()
+    buyer.follow_nav("Catalogue")
     search = buyer.page.get_by_role("searchbox", name=buyer.t("Search"))
     if journey.variant.is_phone:
         # Styled like every other field: phones zoom into inputs with smaller text.
@@ -168,7 +168,7 @@ def test_buyer_finds_a_product_and_gets_a_reply(journey, catalogue):
     # The owner sees the notification and replies.
     owner = journey.actor("owner")
     owner.log_in(owner_user.email, PASSWORD)
-    owner.nav("Notifications").click()
+    owner.follow_nav("Notifications")
     notice = owner.page.get_by_role("listitem").filter(
         has_text=owner.t(
             "New inquiry from %(buyer)s: %(subject)s", buyer="Emma Lindqvist", subject=CHIPS
@@ -192,7 +192,7 @@ def test_buyer_finds_a_product_and_gets_a_reply(journey, catalogue):
     assert any(reply in message.body for message in emails_to(BUYER_EMAIL))
 
     # The buyer reads the reply in the inquiry thread.
-    buyer.nav("Inquiries").click()
+    buyer.follow_nav("Inquiries")
     buyer.page.get_by_role("link", name=CHIPS).click()
     expect(buyer.page.get_by_text(reply)).to_be_visible()
     buyer.fits_phone()

@@ -72,7 +72,7 @@ def test_owner_lists_a_product_with_a_mentor(journey, mentor, snacks, tmp_path):
 
     # Sign up as an UMKM owner and confirm the email address.
     owner.goto("/")
-    owner.nav("Sign up").click()
+    owner.follow_nav("Sign up")
     owner.fits_phone()
     owner.shot("signup")
     owner.sign_up(
@@ -133,7 +133,7 @@ def test_owner_lists_a_product_with_a_mentor(journey, mentor, snacks, tmp_path):
     expect(papers).to_contain_text("ID14110000123450224")
     owner.fits_phone()
     owner.shot("business")
-    owner.nav("My business").click()
+    owner.follow_nav("My business")
 
     # Add a product, then its photo.
     owner.link("Add a product").click()
@@ -175,7 +175,7 @@ def test_owner_lists_a_product_with_a_mentor(journey, mentor, snacks, tmp_path):
     owner.shot("product-submitted")
 
     # Ask the mentor for mentoring.
-    owner.nav("My business").click()
+    owner.follow_nav("My business")
     owner.link("My mentors").click()
     owner.link("Find a mentor").click()
     expect(owner.page.get_by_role("heading", name="Dimas Prasetyo")).to_be_visible()
@@ -223,7 +223,7 @@ def test_owner_lists_a_product_with_a_mentor(journey, mentor, snacks, tmp_path):
     assert ActionItem.objects.filter(mentorship=mentorship, done_at__isnull=True).count() == 1
 
     # The mentor reviews and approves the product.
-    guide.nav("Reviews").click()
+    guide.follow_nav("Reviews")
     guide.page.get_by_role("link", name=product_name(product, guide.language)).click()
     guide.field("Comment for the owner").fill("Siap untuk pembeli luar negeri.")
     guide.button("Approve and list").click()
@@ -233,7 +233,7 @@ def test_owner_lists_a_product_with_a_mentor(journey, mentor, snacks, tmp_path):
     assert Notification.objects.filter(recipient=user, kind="product_approved").exists()
 
     # The owner sees the mentor and the action item, and the product in the catalogue.
-    owner.nav("My business").click()
+    owner.follow_nav("My business")
     owner.link("My mentors").click()
     expect(owner.page.get_by_role("link", name="Dimas Prasetyo")).to_be_visible()
     expect(
@@ -242,7 +242,7 @@ def test_owner_lists_a_product_with_a_mentor(journey, mentor, snacks, tmp_path):
     owner.fits_phone()
     owner.shot("my-mentors")
 
-    owner.nav("Catalogue").click()
+    owner.follow_nav("Catalogue")
     card = owner.page.get_by_role("link", name=product_name(product, owner.language))
     expect(card).to_be_visible()
     card.click()

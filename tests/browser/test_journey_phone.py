@@ -162,8 +162,9 @@ def world(variant):
 
 
 def header_height(actor) -> float:
-    return actor.page.evaluate(
-        "document.querySelector('.site-header').getBoundingClientRect().height"
+    # A locator waits for the header to be there (a page still loading has none yet).
+    return actor.page.locator(".site-header").evaluate(
+        "header => header.getBoundingClientRect().height"
     )
 
 
@@ -279,9 +280,9 @@ def test_buyer(journey, world):
     people, _session = world
     buyer = sign_in(journey, "buyer", people["buyer"])
     open_the_menu_and_check(buyer)
-    buyer.nav("Buyer dashboard").click()
+    buyer.follow_nav("Buyer dashboard")
     key_page(buyer, "dashboard")
-    buyer.nav("Inquiries").click()
+    buyer.follow_nav("Inquiries")
     key_page(buyer, "inquiries")
     every_header_page(buyer)
 
@@ -290,10 +291,10 @@ def test_owner_reads_the_inquiry_list_and_replies(journey, world):
     people, _session = world
     owner = sign_in(journey, "owner", people["owner"])
     open_the_menu_and_check(owner)
-    owner.nav("My business").click()
+    owner.follow_nav("My business")
     key_page(owner, "dashboard")
 
-    owner.nav("Inquiries").click()
+    owner.follow_nav("Inquiries")
     row = owner.page.locator("tbody tr").first
     date = row.locator("td").last
     expect(date).to_have_text(re.compile(r"\d"))
@@ -321,11 +322,11 @@ def test_mentor_checks_people_in_at_the_door(journey, world):
     people, session = world
     mentor = sign_in(journey, "mentor", people["mentor"])
     open_the_menu_and_check(mentor)
-    mentor.nav("Mentor dashboard").click()
+    mentor.follow_nav("Mentor dashboard")
     key_page(mentor, "dashboard")
 
     # The month: every day of the week, the Sunday session included.
-    mentor.nav("My trainings").click()
+    mentor.follow_nav("My trainings")
     month = mentor.page.locator(".calendar-month")
     sunday = month.get_by_role("link", name=re.compile(SUNDAY_SESSION))
     inside_the_width(mentor, sunday)
@@ -394,9 +395,9 @@ def test_staff(journey, world):
     people, _session = world
     staff = sign_in(journey, "staff", people["staff"])
     open_the_menu_and_check(staff)
-    staff.nav("Programme dashboard").click()
+    staff.follow_nav("Programme dashboard")
     key_page(staff, "programme-dashboard")
-    staff.nav("Work queues").click()
+    staff.follow_nav("Work queues")
     key_page(staff, "work-queues")
     staff.goto("/staff/style-guide/")
     key_page(staff, "style-guide")

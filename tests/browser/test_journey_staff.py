@@ -81,7 +81,7 @@ def test_staff_verifies_a_business_and_approves_a_mentor(journey, programme):
     staff.shot("dashboard-before")
 
     # Verify the business from its queue.
-    staff.nav("Work queues").click()
+    staff.follow_nav("Work queues")
     businesses = staff.page.locator('[data-queue="businesses"]')
     row = businesses.get_by_role("listitem").filter(has_text=WAITING_BUSINESS)
     expect(row).to_be_visible()
@@ -121,7 +121,7 @@ def test_staff_verifies_a_business_and_approves_a_mentor(journey, programme):
 
     # The dashboard shows the figures as computed (with the time); computed again,
     # both are one higher.
-    staff.nav("Programme dashboard").click()
+    staff.follow_nav("Programme dashboard")
     assert figure(staff, "verified") == verified
     staff.page.get_by_role("button", name=staff.t("Compute again now")).click()
     staff.expect_path("/staff/")

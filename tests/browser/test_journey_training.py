@@ -56,7 +56,7 @@ def test_seats_waiting_list_check_in_and_certificate(journey, people):
     # The mentor creates the session and publishes it.
     host = journey.actor("mentor")
     host.log_in(host_user.email, PASSWORD)
-    host.nav("My trainings").click()
+    host.follow_nav("My trainings")
     host.link("New session").click()
     day = timezone.localdate() + timedelta(days=7)
     host.field("title").fill(TITLE)
@@ -84,7 +84,7 @@ def test_seats_waiting_list_check_in_and_certificate(journey, people):
     for number, user in enumerate(owner_users, start=1):
         owner = journey.actor("owner")
         owner.log_in(user.email, PASSWORD)
-        owner.nav("Trainings").click()
+        owner.follow_nav("Trainings")
         owner.page.get_by_role("link", name=TITLE).click()
         expect(owner.field("Name of the person who comes")).to_have_value(user.full_name)
         if number == 3:
@@ -124,7 +124,7 @@ def test_seats_waiting_list_check_in_and_certificate(journey, people):
     assert any(
         promoted_title == message.subject.split("] ", 1)[-1] for message in emails_to(OWNERS[2][0])
     )
-    third.nav("Notifications").click()
+    third.follow_nav("Notifications")
     notice = third.page.get_by_role("listitem").filter(has_text=promoted_title)
     expect(notice).to_be_visible()
     third.fits_phone()
@@ -169,7 +169,7 @@ def test_seats_waiting_list_check_in_and_certificate(journey, people):
     ).exists()
 
     # The attendee is told the certificate is ready and downloads it.
-    third.nav("Notifications").click()
+    third.follow_nav("Notifications")
     ready = third.page.get_by_role("listitem").filter(
         has_text=third.t("Certificate ready: %(session)s", session=TITLE)
     )
@@ -184,7 +184,7 @@ def test_seats_waiting_list_check_in_and_certificate(journey, people):
     third.shot("certificate-ready")
 
     # The attendee subscribes to the calendar feed, which holds the session.
-    third.nav("My business").click()
+    third.follow_nav("My business")
     third.link("My trainings").click()
     expect(third.page.get_by_role("link", name=TITLE)).to_be_visible()
     third.fits_phone()
