@@ -19,6 +19,9 @@ CATALOGUE = "catalogue"
 # The programme's outcome figures (outcomes): any baseline, follow-up, shipment, rate or
 # budget written retires them.
 OUTCOMES = "outcomes"
+# A person's own pages (core.personal_pages): any write to the database retires them
+# (core.writes).
+PEOPLE = "people"
 
 
 def version_key(group: str) -> str:
@@ -36,15 +39,16 @@ def version(group: str) -> str:
     return current
 
 
+def bump_now(group: str) -> None:
+    """Retire everything cached for ``group`` now."""
+    cache.set(version_key(group), uuid.uuid4().hex, None)
+
+
 def bump(group: str) -> None:
     """Retire everything cached for ``group``: now, and again when the transaction
     commits (what was rendered from the old rows in between is not kept)."""
-
-    def replace() -> None:
-        cache.set(version_key(group), uuid.uuid4().hex, None)
-
-    replace()
-    transaction.on_commit(replace)
+    bump_now(group)
+    transaction.on_commit(lambda: bump_now(group))
 
 
 def remember(group: str, key: str, compute: Callable[[], T], seconds: int) -> T:

@@ -26,25 +26,17 @@ entry too, after DRF has authenticated and throttled them (the API marks their c
 ``private``; only anonymous copies are publicly cacheable).
 """
 
-import hashlib
-import re
-import secrets
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import render
-from django.template import loader
-from django.template.context import make_context
-from django.template.loader_tags import BlockNode
 from django.utils import timezone
 from django.utils.cache import has_vary_header
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from core import cache_versions
+from core import cache_versions, page_blocks
 from marketplace.models import ShortlistItem
 
 PAGE_CACHE_SECONDS = 60
@@ -88,14 +80,8 @@ def _may_store(request, response, *, everyone: bool = False) -> bool:
     return not has_vary_header(response, "Authorization")
 
 
-def _where(request) -> str:
-    """Scheme, host, path and query string of ``request``, as a digest for a cache key."""
-    where = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    return hashlib.sha256(where.encode()).hexdigest()
-
-
 def _key(request, language: str) -> str:
-    return f"{_KEY_PREFIX}:{catalogue_version()}:{language}:{_where(request)}"
+    return f"{_KEY_PREFIX}:{catalogue_version()}:{language}:{page_blocks.request_digest(request)}"
 
 
 def _seconds() -> int:
@@ -143,46 +129,19 @@ def cache_anonymous_response(view=None, *, everyone: bool = False):
 
 # Public pages for signed-in people: the shared part from the cache, the personal part now
 #
-# Signed-in people cannot get a whole cached response: the header is theirs (navigation
-# for their role, the unread badge, a sign-out form with their CSRF token). The page's
-# own blocks (title, description, head, main content) are the same for everyone who
-# reads the same path in the same language and time zone as the same kind of reader
-# ("audience": a buyer, or any other signed-in person; a buyer also sees prices in USD,
-# the dashboard link, the save buttons and the "Contact supplier" button). Those blocks
-# are rendered once per key and kept, with the ``catalogue_version`` they were rendered
-# under (served only while it is current), for ``PAGE_CACHE_SECONDS`` like the
-# anonymous pages: the same staleness for supplier names and the exchange rate
-# (settings.SHARED_PAGE_CACHE_SECONDS overrides it, 0 turns it off). What belongs to
-# one person is never in them, only a placeholder:
-#
-# - every ``{% csrf_token %}`` (and a card's save form) holds a marker that is replaced
-#   by this person's token when the page is served;
-# - a shortlist control (a card's heart, the product page's save button) is stored in
-#   both states, and the person's shortlist (one query a page) picks one.
-#
-# The markers carry a random nonce made at render time and stored with the blocks, so
-# nothing a supplier types (escaped anyway) can fake one. Cold or warm, a page goes
-# through the same two steps (blocks with markers, then the person's parts), so both
-# give the same HTML.
+# The page's own blocks (``core.page_blocks``: title, description, head, main content)
+# are the same for everyone who reads the same path in the same language and time zone
+# as the same kind of reader ("audience": a buyer, or any other signed-in person; a buyer
+# also sees prices in USD, the dashboard link, the save buttons and the "Contact
+# supplier" button). Those blocks are rendered once per key and kept, with the
+# ``catalogue_version`` they were rendered under (served only while it is current), for
+# ``PAGE_CACHE_SECONDS`` like the anonymous pages: the same staleness for supplier names
+# and the exchange rate (settings.SHARED_PAGE_CACHE_SECONDS overrides it, 0 turns it
+# off). What belongs to one person is never in them, only a placeholder: the CSRF token,
+# and a shortlist control (a card's heart, the product page's save button) stored in
+# both states, of which the person's shortlist (one query a page) picks one.
 
-SHARED_PAGE_BLOCKS = ("title", "description", "extra_head", "content", "extra_body")
-SHARED_PAGE_TEMPLATE = "marketplace/shared_page.html"
 _SHARED_PREFIX = "shared-page"
-PERSONAL = "personal_slots"  # the context variable of a shared render
-
-
-class PersonalSlots:
-    """What a shared render leaves for each request to fill in."""
-
-    def __init__(self) -> None:
-        self.nonce = secrets.token_hex(8)
-        self.csrf_token = f"csrf-{self.nonce}"
-        self.choices: list[tuple[int, str, str]] = []
-
-    def shortlist_choice(self, product_pk: int, if_saved: str, if_not_saved: str) -> str:
-        """A marker for HTML that depends on whether the reader saved the product."""
-        self.choices.append((product_pk, str(if_saved), str(if_not_saved)))
-        return mark_safe(f"<!--personal:{self.nonce}:{len(self.choices) - 1}-->")  # noqa: S308  # nosec B308
 
 
 def audience(user) -> str:
@@ -201,55 +160,26 @@ def _shared_key(request) -> str:
         get_language() or "",
         audience(getattr(request, "user", None)),
         timezone.get_current_timezone_name(),
-        _where(request),
+        page_blocks.request_digest(request),
     )
     return f"{_SHARED_PREFIX}:{':'.join(parts)}"
 
 
-def _render_blocks(template_name: str, context: dict, request) -> dict[str, str]:
-    """The page template's own blocks (those of ``SHARED_PAGE_BLOCKS`` it defines),
-    each rendered as ``base.html`` would render it, without the rest of the page."""
-    template = loader.get_template(template_name).template
-    blocks = [
-        node
-        for node in template.nodelist.get_nodes_by_type(BlockNode)
-        if node.name in SHARED_PAGE_BLOCKS
-    ]
-    bound = make_context(context, request, autoescape=template.engine.autoescape)
-    with bound.render_context.push_state(template), bound.bind_template(template):
-        bound.template_name = template.name
-        return {node.name: str(node.render(bound)) for node in blocks}
-
-
-def _fill(stored: dict, request) -> dict[str, str]:
-    """The stored blocks with this person's parts in place of the markers."""
-    nonce, choices = stored["nonce"], stored["choices"]
-    saved: set[int] = set()
+def shortlist_chooser(request):
+    """``core.page_blocks.fill``'s ``choose`` for a buyer: which of the page's products
+    are on their shortlist (one query); None for anyone else (every heart stays empty)."""
     user = getattr(request, "user", None)
-    if choices and user is not None and user.is_authenticated and user.is_buyer:
-        saved = set(
-            ShortlistItem.objects.filter(
-                buyer=user, product_id__in={pk for pk, _yes, _no in choices}
-            ).values_list("product_id", flat=True)
+    if user is None or not user.is_authenticated or not user.is_buyer:
+        return None
+
+    def choose(pks: set[int]) -> set[int]:
+        return set(
+            ShortlistItem.objects.filter(buyer=user, product_id__in=pks).values_list(
+                "product_id", flat=True
+            )
         )
-    marker = re.compile(rf"<!--personal:{nonce}:(\d+)-->")
-    csrf_marker = f"csrf-{nonce}"
 
-    def choose(match) -> str:
-        product_pk, if_saved, if_not_saved = choices[int(match.group(1))]
-        return if_saved if product_pk in saved else if_not_saved
-
-    token = None
-    blocks = {}
-    for name, html in stored["blocks"].items():
-        if choices:
-            html = marker.sub(choose, html)
-        if csrf_marker in html:
-            token = token or get_token(request)
-            html = html.replace(csrf_marker, token)
-        # Safe: the blocks are the page template's rendered (autoescaped) output.
-        blocks[name] = mark_safe(html)  # noqa: S308  # nosec B308
-    return blocks
+    return choose
 
 
 def render_shared_page(request, template_name: str, make_context_data):
@@ -259,13 +189,7 @@ def render_shared_page(request, template_name: str, make_context_data):
     queries; it may raise ``Http404``), then this person's parts and ``base.html``."""
 
     def blocks() -> dict:
-        slots = PersonalSlots()
-        context = {**make_context_data(), PERSONAL: slots, "csrf_token": slots.csrf_token}
-        return {
-            "blocks": _render_blocks(template_name, context, request),
-            "nonce": slots.nonce,
-            "choices": slots.choices,
-        }
+        return page_blocks.render_blocks(template_name, make_context_data(), request)
 
     seconds = _shared_seconds()
     user = getattr(request, "user", None)
@@ -278,4 +202,5 @@ def render_shared_page(request, template_name: str, make_context_data):
         )
     else:
         stored = blocks()
-    return render(request, SHARED_PAGE_TEMPLATE, {"page": _fill(stored, request)})
+    page = page_blocks.fill(stored, request, shortlist_chooser(request))
+    return render(request, page_blocks.BLOCKS_TEMPLATE, {"page": page})

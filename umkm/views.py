@@ -18,6 +18,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from accounts.permissions import RoleRequiredMixin, StaffRequiredMixin
 from core.files import private_download
 from core.http import safe_next
+from core.personal_pages import PersonalPageMixin
 
 from . import selectors, services
 from .forms import (
@@ -74,7 +75,7 @@ def _add_service_errors(form, exc: ValidationError) -> None:
 # Owner dashboard and business --------------------------------------------------------
 
 
-class OwnerDashboardView(RoleRequiredMixin, TemplateView):
+class OwnerDashboardView(RoleRequiredMixin, PersonalPageMixin, TemplateView):
     required_role = "owner"
     template_name = "umkm/dashboard.html"
 

@@ -15,7 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.formatting import format_number, format_rupiah, format_usd
-from marketplace.caching import PERSONAL
+from core.page_blocks import SLOTS
 from marketplace.models import Inquiry, ShortlistItem
 from marketplace.selectors import current_rate
 from umkm.models import Product
@@ -220,14 +220,14 @@ def product_cards(context, products):
     if user is not None and user.is_authenticated and user.is_buyer:
         # The buyer's own part of a card, outside the shared HTML.
         here = request.get_full_path()
-        slots = context.get(PERSONAL)
+        slots = context.get(SLOTS)
         if slots is not None:
             # A shared render (marketplace.caching): both hearts of each card, with the
             # token's marker; the reader's shortlist picks one when the page is served.
             cards = [
                 _before_end(
                     card,
-                    slots.shortlist_choice(
+                    slots.choice(
                         product.pk,
                         _heart(product, True, slots.csrf_token, here),
                         _heart(product, False, slots.csrf_token, here),
@@ -297,11 +297,11 @@ def save_button(context, product):
     shortlist picks one when the page is served; otherwise ``saved`` says which."""
     button = context.template.engine.get_template(SAVE_BUTTON_TEMPLATE)
     user = context.get("user")
-    slots = context.get(PERSONAL)
+    slots = context.get(SLOTS)
     if slots is None or user is None or not user.is_authenticated or not user.is_buyer:
         return button.render(context)  # the template shows nothing to others
     with context.push(saved=True):
         if_saved = button.render(context)
     with context.push(saved=False):
         if_not_saved = button.render(context)
-    return slots.shortlist_choice(product.pk, if_saved, if_not_saved)
+    return slots.choice(product.pk, if_saved, if_not_saved)

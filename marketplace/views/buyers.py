@@ -19,6 +19,7 @@ from django.views.generic import ListView, TemplateView, UpdateView
 
 from accounts.models import User
 from accounts.permissions import RoleRequiredMixin
+from core.personal_pages import PersonalPageMixin
 from marketplace import selectors, services
 from marketplace.forms.buyers import BuyerProfileForm, country_name
 from marketplace.models import BuyerProfile, BuyingRequest, Inquiry, ShortlistItem
@@ -60,7 +61,7 @@ class BuyerProfileView(BuyerRequiredMixin, SuccessMessageMixin, UpdateView):
         return profile or BuyerProfile(user=self.request.user)
 
 
-class BuyerDashboardView(BuyerRequiredMixin, TemplateView):
+class BuyerDashboardView(BuyerRequiredMixin, PersonalPageMixin, TemplateView):
     template_name = "marketplace/buyers/dashboard.html"
 
     def get_context_data(self, **kwargs):

@@ -23,6 +23,7 @@ from accounts.permissions import RoleRequiredMixin, StaffRequiredMixin
 from core.files import private_download
 from core.http import safe_next
 from core.idempotency import AlreadySubmitted
+from core.personal_pages import PersonalPageMixin, render_personal_page
 from marketplace import selectors, services
 from marketplace.countries import country_name
 from marketplace.forms.inquiries import (
@@ -142,7 +143,7 @@ class InquiryCreateView(RoleRequiredMixin, FormView):
         return redirect(inquiry)
 
 
-class InquiryListView(LoginRequiredMixin, ListView):
+class InquiryListView(LoginRequiredMixin, PersonalPageMixin, ListView):
     """The inbox: a buyer's own threads, an owner's business's, a mentor's mentees',
     all for staff (spam only when filtered for)."""
 
@@ -244,7 +245,9 @@ class InquiryDetailView(LoginRequiredMixin, View):
     def get(self, request, pk):
         inquiry = inquiry_to_view(request.user, pk)
         services.inquiry_mark_read(inquiry=inquiry, user=request.user)
-        return render(request, self.template_name, _thread_context(request, inquiry))
+        return render_personal_page(
+            request, self.template_name, lambda: _thread_context(request, inquiry)
+        )
 
 
 class InquiryReplyView(LoginRequiredMixin, View):

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from accounts.permissions import ApprovedMentorRequiredMixin, RoleRequiredMixin
+from core.personal_pages import PersonalPageMixin
 from mentoring import selectors
 from mentoring.forms.mentorships import DeclineForm
 from mentoring.services.trainings import upcoming_sessions_for
@@ -13,7 +14,7 @@ SESSIONS_SHOWN = 5
 REQUESTS_SHOWN = 10  # the oldest first; each comes with its answer form
 
 
-class MentorDashboardView(ApprovedMentorRequiredMixin, TemplateView):
+class MentorDashboardView(ApprovedMentorRequiredMixin, PersonalPageMixin, TemplateView):
     """Mentees with readiness and gain, action items, requests to answer, reviews and
     upcoming sessions, in a constant number of queries (the mentees' readiness scores
     in one, ``mentoring.readiness.selectors.readiness_scores``). Every list is bounded:

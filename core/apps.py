@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+from core.writes import watch_writes
+
+
+class CoreConfig(AppConfig):
+    """Helpers every app may use; no models. When ready it watches the database's writes
+    for the personal page cache (``core.writes``)."""
+
+    name = "core"
+
+    def ready(self) -> None:
+        watch_writes()
