@@ -243,11 +243,18 @@ class InquiryDetailView(LoginRequiredMixin, View):
     template_name = "marketplace/inquiries/inquiry_detail.html"
 
     def get(self, request, pk):
-        inquiry = inquiry_to_view(request.user, pk)
-        services.inquiry_mark_read(inquiry=inquiry, user=request.user)
-        return render_personal_page(
-            request, self.template_name, lambda: _thread_context(request, inquiry)
-        )
+        """A thread kept for this reader (``core.personal_pages``) was rendered after
+        the lookup below let them in, and nothing has been written since: not a
+        membership, not a message, not a read notification. So it is served as it is;
+        otherwise the lookup runs (404 for anyone else), the thread's notifications are
+        read and the page is rendered."""
+
+        def thread() -> dict:
+            inquiry = inquiry_to_view(request.user, pk)
+            services.inquiry_mark_read(inquiry=inquiry, user=request.user)
+            return _thread_context(request, inquiry)
+
+        return render_personal_page(request, self.template_name, thread)
 
 
 class InquiryReplyView(LoginRequiredMixin, View):

@@ -14,6 +14,7 @@ from django.test import Client
 
 from marketplace import services as marketplace_services
 from marketplace.models import Inquiry
+from mentoring.models import Mentorship
 from notifications.models import Notification
 from umkm.models import Product
 
@@ -226,3 +227,17 @@ def test_a_write_without_model_signals_retires_the_page_too(world):
     after = page(client, OWNER_DASHBOARD)
     assert without_tokens(after) != without_tokens(before)
     assert "?status=archived" in after
+
+
+def test_a_kept_thread_is_never_served_to_anyone_else_nor_after_access_ends(world):
+    inquiry, mentor = world["inquiry"], world["mentor"]
+    thread = inquiry.get_absolute_url()
+    buyer, advisor = signed_in(world["buyer"]), signed_in(mentor)
+    page(buyer, thread)
+    page(buyer, thread)  # kept for the buyer
+    assert signed_in(BuyerFactory()).get(thread).status_code == 404
+    assert signed_in(OwnerFactory()).get(thread).status_code == 404
+    page(advisor, thread)
+    page(advisor, thread)  # kept for the mentor
+    Mentorship.objects.filter(mentor=mentor).update(status=Mentorship.Status.COMPLETED)
+    assert advisor.get(thread).status_code == 404
