@@ -8,8 +8,8 @@ difference: a change of listed counts adds or takes away products under the busi
 current key; a move, a verification, a (de)activation or a certificate moves the whole
 contribution from the old key to the new one. Rows that reach 0 are deleted.
 
-Ordering between writers: each trigger takes a transaction-level advisory lock per
-business it touches before it reads the business's key (shared for listed counts,
+Ordering between writers: each trigger takes a transaction-level advisory lock for
+the businesses it touches before it reads their keys (shared for listed counts,
 exclusive for a business whose key changes and for certificates), so that with two
 writers on one business the second waits for the first to commit and a contribution is
 always taken out of the row it was put in. An advisory lock rather than the business
@@ -149,18 +149,27 @@ _IDS = {
     "written": "SELECT business_id FROM written",
     "removed": "SELECT business_id FROM removed",
 }
-# Advisory locks of the facet triggers: (LOCK_SPACE, business id folded into an int4),
-# taken in id order (two statements touching the same businesses never deadlock).
+# Advisory locks of the facet triggers: (LOCK_SPACE, the business id modulo
+# LOCK_BUCKETS), taken in that order (two statements touching the same businesses never
+# deadlock). Buckets, not one lock per business: a transaction keeps its locks until it
+# ends and PostgreSQL's lock table is shared and small (max_locks_per_transaction, 64,
+# times the connections), so one that touched 25,000 businesses — the demo loader's
+# certificates at a million products, a bulk verification — ran out of it ("out of
+# shared memory"). Two businesses in one bucket only wait for each other's writers.
 LOCK_SPACE = 190013  # issue 19, migration 0013
+LOCK_BUCKETS = 1024  # migration 0014
 _LOCK = """
-        PERFORM {function}({space}, mod(id, 2147483647)::int)
-        FROM (SELECT DISTINCT id FROM ({touched}) AS touched (id) ORDER BY id) AS ids;
+        PERFORM {function}({space}, bucket)
+        FROM (
+            SELECT DISTINCT mod(id, {buckets})::int AS bucket FROM ({touched}) AS touched (id)
+            ORDER BY bucket
+        ) AS buckets;
 """
 
 
 def _lock(touched: str, *, shared: bool) -> str:
     function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
-    return _LOCK.format(function=function, space=LOCK_SPACE, touched=touched)
+    return _LOCK.format(function=function, space=LOCK_SPACE, buckets=LOCK_BUCKETS, touched=touched)
 
 
 def _keys(*, businesses: str, touched: str, certifications: str = "umkm_certification") -> str:
@@ -314,10 +323,13 @@ def rebuild(valid_on=None) -> list[tuple[str, list]]:
     ]
 
 
-def forward() -> list[tuple[str, list]]:
-    """Install the functions and triggers and fill the aggregate."""
-    statements = [
-        _VALID_ON.format(today=_local_today()),
+def functions() -> list[tuple[str, list]]:
+    """(Re)create the trigger functions (``CREATE OR REPLACE``), the triggers untouched."""
+    return [(sql, []) for sql in _functions()]
+
+
+def _functions() -> list[str]:
+    return [
         _function("umkm_facets_listed_new", _listed("written")),
         _function("umkm_facets_listed_old", _listed("removed")),
         _function("umkm_facets_listed_both", _listed("written", "removed")),
@@ -326,6 +338,11 @@ def forward() -> list[tuple[str, list]]:
         _function("umkm_facets_certification_old", _certification("removed")),
         _function("umkm_facets_certification_both", _certification("written", "removed")),
     ]
+
+
+def forward() -> list[tuple[str, list]]:
+    """Install the functions and triggers and fill the aggregate."""
+    statements = [_VALID_ON.format(today=_local_today()), *_functions()]
     for table, prefix, function in (
         ("umkm_listedproductcount", "listed_count", "umkm_facets_listed"),
         ("umkm_certification", "certification", "umkm_facets_certification"),
