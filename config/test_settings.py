@@ -35,3 +35,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F
     # makes each transactional test's TRUNCATE of every table (0.6 → 0.35 s) and the
     # migrations that create each worker's database about twice as fast.
     DATABASES["default"]["OPTIONS"]["options"] += " -c synchronous_commit=off"  # noqa: F405
+    # The same backend whose flush deletes rows instead of truncating every table.
+    DATABASES["default"]["ENGINE"] = "config.test_postgresql"  # noqa: F405
