@@ -10,12 +10,18 @@ once in autocommit. An ``UPDATE`` or ``DELETE`` that changed nothing (a conditio
 one that matched no row, like reading a thread with nothing unread) and the session table (never
 shown on a page) retire nothing.
 
+Writes inside ``unseen()`` retire nothing: a notification's delivery bookkeeping (claimed,
+sent, failed), which the notification worker writes several times per notification and
+no personal page shows (only the staff's work queues, which are never kept).
+
 Inside a transaction with a write of its own not yet committed, ``has_uncommitted_writes``
 says so: a personal page rendered there is not taken from the cache nor kept (it may show
 rows that are rolled back).
 """
 
-from django.db import transaction
+from contextlib import contextmanager
+
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.signals import connection_created
 
 from core import cache_versions
@@ -48,6 +54,18 @@ def has_uncommitted_writes(connection) -> bool:
     return connection.in_atomic_block and _pending(connection) is not None
 
 
+@contextmanager
+def unseen(using: str = DEFAULT_DB_ALIAS):
+    """Writes made inside (also as a decorator) change nothing any personal page shows,
+    so they retire no kept page. Only for bookkeeping of that kind."""
+    connection = connections[using]
+    connection.writes_unseen = getattr(connection, "writes_unseen", 0) + 1
+    try:
+        yield
+    finally:
+        connection.writes_unseen -= 1
+
+
 def _is_change(sql: str, rowcount: int) -> bool:
     start = sql.lstrip()[:8].upper()
     if not start.startswith(_WRITES):
@@ -63,7 +81,7 @@ def _is_change(sql: str, rowcount: int) -> bool:
 def _watch(connection):
     def wrapper(execute, sql, params, many, context):
         result = execute(sql, params, many, context)
-        if not isinstance(sql, str):
+        if not isinstance(sql, str) or getattr(connection, "writes_unseen", 0):
             return result
         cursor = context.get("cursor")
         rowcount = getattr(cursor, "rowcount", -1) if cursor is not None else -1

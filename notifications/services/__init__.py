@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from core.formatting import format_value
+from core.writes import unseen
 
 from ..kinds import KINDS, kinds_for
 from ..links import absolute_url
@@ -266,6 +267,7 @@ class DeliveryFailed(Exception):
     """Sending failed; the row is back to pending and records the error."""
 
 
+@unseen()
 def notification_deliver_email(*, notification_id: int) -> bool:
     """Send the email of one notification at most once.
 
@@ -365,6 +367,7 @@ def _claim_batch(notification_ids: list[int]) -> list[Notification] | None:
     return [rows[pk] for pk in notification_ids if pk in rows]
 
 
+@unseen()
 def notifications_sweep(*, now: datetime | None = None) -> int:
     """Re-enqueue emails and WhatsApp messages left pending (broker down at the time) or
     stuck mid-send. Returns how many emails it re-enqueued."""
@@ -385,6 +388,7 @@ def notifications_sweep(*, now: datetime | None = None) -> int:
     return len(ids)
 
 
+@unseen()
 def notifications_deliver_emails(*, notification_ids: list[int]) -> list[int]:
     """Send the emails of a batch over one SMTP connection, each at most once.
 

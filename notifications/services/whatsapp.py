@@ -24,6 +24,8 @@ from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy
 
+from core.writes import unseen
+
 from .. import replies
 from ..links import absolute_url
 from ..models import Notification, WhatsAppNumber
@@ -319,6 +321,7 @@ def _send(notification: Notification, number: WhatsAppNumber) -> str:
     )
 
 
+@unseen()
 def notification_deliver_whatsapp(*, notification_id: int) -> bool:
     """Send one notification by WhatsApp at most once.
 
@@ -372,6 +375,7 @@ def notification_retry_whatsapp(*, notification: Notification) -> bool:
     return bool(retried)
 
 
+@unseen()
 def whatsapp_sweep(*, now: datetime, older_than: datetime) -> int:
     """Re-enqueue WhatsApp messages left pending or stuck mid-send by a dead worker."""
     stale = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT * 2)
@@ -391,6 +395,7 @@ def whatsapp_sweep(*, now: datetime, older_than: datetime) -> int:
 # The webhook --------------------------------------------------------------------------
 
 
+@unseen()
 def whatsapp_status_record(status: Status) -> bool:
     """Meta tells how a message fared: sent → delivered → read (never backwards), or
     failed (then the email goes instead). Ids that are not ours change nothing."""

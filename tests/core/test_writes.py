@@ -10,6 +10,7 @@ from django.utils import timezone
 from core import cache_versions
 from core.writes import has_uncommitted_writes
 from notifications.models import Notification
+from notifications.services import notification_deliver_email
 
 from ..factories import BuyerFactory, NotificationFactory
 
@@ -60,3 +61,19 @@ def test_an_update_that_matches_no_row_and_a_session_write_retire_nothing(client
     before = people_version()
     Notification.objects.filter(pk=notification.pk).update(read_at=None)  # one row
     assert people_version() != before
+
+
+def test_delivering_a_notification_retires_nothing_that_creating_one_did(mailoutbox):
+    """The worker's claim and "sent" marks are bookkeeping no personal page shows."""
+    buyer = BuyerFactory()
+    before = people_version()
+    notification = NotificationFactory(
+        recipient=buyer, email_status=Notification.EmailStatus.PENDING
+    )
+    assert people_version() != before  # a new notification shows on the dashboards
+    before = people_version()
+    assert notification_deliver_email(notification_id=notification.pk)
+    notification.refresh_from_db()
+    assert notification.email_status == Notification.EmailStatus.SENT
+    assert [message.to for message in mailoutbox] == [[buyer.email]]
+    assert people_version() == before
