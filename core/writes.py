@@ -99,7 +99,10 @@ def _install(sender, connection, **kwargs) -> None:
     if not any(getattr(w, "watches_writes", False) for w in connection.execute_wrappers):
         wrapper = _watch(connection)
         wrapper.watches_writes = True
-        connection.execute_wrappers.append(wrapper)
+        # First in the list, not last: a connection opened inside someone's
+        # ``with connection.execute_wrapper(...)`` would otherwise lose this wrapper to
+        # that block's closing ``pop()`` (and keep theirs).
+        connection.execute_wrappers.insert(0, wrapper)
 
 
 def watch_writes() -> None:

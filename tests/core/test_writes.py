@@ -5,6 +5,7 @@ does not."""
 import pytest
 from django.contrib.sessions.models import Session
 from django.db import connection, transaction
+from django.db.backends.signals import connection_created
 from django.utils import timezone
 
 from core import cache_versions
@@ -77,3 +78,22 @@ def test_delivering_a_notification_retires_nothing_that_creating_one_did(mailout
     assert notification.email_status == Notification.EmailStatus.SENT
     assert [message.to for message in mailoutbox] == [[buyer.email]]
     assert people_version() == before
+
+
+def test_the_watch_survives_a_connection_opened_inside_another_execute_wrapper():
+    """A connection opened inside someone's ``with connection.execute_wrapper(...)``
+    (the benchmark's query counter) gets the watch then; the block's closing ``pop()``
+    must remove the block's own wrapper, not the watch."""
+    connection.execute_wrappers[:] = [
+        w for w in connection.execute_wrappers if not getattr(w, "watches_writes", False)
+    ]
+
+    def counter(execute, sql, params, many, context):
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(counter):
+        connection_created.send(sender=connection.__class__, connection=connection)
+    assert counter not in connection.execute_wrappers
+    before = people_version()
+    BuyerFactory()
+    assert people_version() != before
