@@ -19,6 +19,7 @@ from django.db import connection
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.views.generic.list import MultipleObjectMixin
 
 from core import cache_versions, page_blocks
 from core.writes import has_uncommitted_writes
@@ -53,12 +54,12 @@ def _may_cache(request) -> bool:
     )
 
 
-def render_personal_page(request, template_name: str, make_context_data, choose=None):
+def render_personal_page(request, template_name: str, make_context_data):
     """Render ``template_name`` (a page extending ``base.html``) for the signed-in
     ``request.user``: its blocks from the cache when nothing was written since they were
     rendered for this person and address, else from ``make_context_data()`` (the view's
     queries; it may raise ``Http404``); then the header, messages and CSRF token of now.
-    ``choose`` as for ``core.page_blocks.fill`` (a buyer's shortlist hearts)."""
+    (These pages show no shortlist hearts: a card's heart is left unchosen.)"""
 
     def blocks() -> dict:
         return page_blocks.render_blocks(template_name, make_context_data(), request)
@@ -67,7 +68,7 @@ def render_personal_page(request, template_name: str, make_context_data, choose=
         stored = cache_versions.remember(cache_versions.PEOPLE, _key(request), blocks, _seconds())
     else:
         stored = blocks()
-    page = page_blocks.fill(stored, request, choose)
+    page = page_blocks.fill(stored, request)
     return render(request, page_blocks.BLOCKS_TEMPLATE, {"page": page})
 
 
@@ -78,7 +79,7 @@ class PersonalPageMixin:
 
     def get(self, request, *args, **kwargs):
         def context() -> dict:
-            if hasattr(self, "get_queryset") and hasattr(self, "paginate_queryset"):
+            if isinstance(self, MultipleObjectMixin):  # a list: what ListView.get sets
                 self.object_list = self.get_queryset()
             return self.get_context_data(**kwargs)
 

@@ -38,6 +38,7 @@ from umkm import services as umkm_services
 
 from ..factories import PASSWORD, ListedProductFactory, MentorshipFactory, NotificationFactory
 from ..support import ROOT
+from ..support.catalogue import catalogue_paths
 
 pytestmark = pytest.mark.django_db
 
@@ -132,11 +133,7 @@ def _send_inquiry(client, product, django_capture_on_commit_callbacks):
 
 def _public_paths(product) -> list[str]:
     return [
-        "/catalogue/",
-        "/catalogue/?q=rattan",
-        f"/catalogue/?category={product.category.slug}",
-        f"/catalogue/p/{product.slug}/",
-        f"/catalogue/s/{product.business.slug}/",
+        *catalogue_paths(product),
         "/api/v1/products/",
         f"/api/v1/products/{product.slug}/",
     ]

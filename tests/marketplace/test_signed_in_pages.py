@@ -14,6 +14,7 @@ from marketplace.models import ShortlistItem
 from umkm import services
 
 from ..factories import BuyerFactory, ListedProductFactory, MentorshipFactory, OwnerFactory
+from ..support.catalogue import catalogue_paths
 from ..support.queries import captured_queries
 
 pytestmark = pytest.mark.django_db
@@ -39,13 +40,7 @@ def product():
 
 
 def pages(product) -> list[str]:
-    return [
-        "/catalogue/",
-        "/catalogue/?q=rattan",
-        f"/catalogue/?category={product.category.slug}",
-        f"/catalogue/p/{product.slug}/",
-        f"/catalogue/s/{product.business.slug}/",
-    ]
+    return catalogue_paths(product)
 
 
 def signed_in(user) -> Client:

@@ -19,6 +19,18 @@ from umkm.models import (
 )
 
 
+def catalogue_paths(product) -> list[str]:
+    """The public catalogue's pages about ``product``: list, search, filter, product and
+    supplier."""
+    return [
+        "/catalogue/",
+        "/catalogue/?q=rattan",
+        f"/catalogue/?category={product.category.slug}",
+        f"/catalogue/p/{product.slug}/",
+        f"/catalogue/s/{product.business.slug}/",
+    ]
+
+
 def add_photos(products, count: int) -> None:
     """Photo rows with stored sizes and thumbnails: rendering them reads no file."""
     ProductImage.objects.bulk_create(
