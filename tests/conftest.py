@@ -9,6 +9,7 @@ import os
 from dataclasses import dataclass
 
 import pytest
+from pytest_django.plugin import blocking_manager_key
 
 from .factories import (
     BusinessFactory,
@@ -20,6 +21,7 @@ from .factories import (
     StaffFactory,
 )
 from .support.media import media_under
+from .support.shared import end_for, module_rows, requested_first
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
@@ -40,6 +42,7 @@ def pytest_collection_modifyitems(config, items):
     share of this order (and gives away the end of its queue when another is idle), so
     each share starts with its turn of the slow modules, dealt round-robin; a module's
     slow tests stay together, so the demo seed module's shared seed is made once."""
+    items[:] = requested_first(items)  # a module's tests sharing rows (the cast) first
     slow, fast = [], []
     for item in items:
         (slow if any(mark in item.nodeid for mark in SLOW_FIRST) else fast).append(item)
@@ -60,6 +63,26 @@ def pytest_collection_modifyitems(config, items):
     items[:] = ordered + fast
 
 
+def pytest_sessionfinish(session):
+    """pytest-xdist's controller drops the template the workers' databases were copied
+    from (``config/test_postgresql``)."""
+    if hasattr(session.config, "workerinput") or not getattr(
+        session.config.option, "numprocesses", None
+    ):
+        return
+    from django.db import connection
+
+    drop_template = getattr(connection.creation, "drop_template", None)
+    if drop_template is not None:
+        with session.config.stash[blocking_manager_key].unblock():
+            drop_template()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    end_for(item)
+
+
 def require_service(available: bool, reason: str) -> None:
     """Skip (locally) or fail (under CI) when a required service is missing."""
     if available:
@@ -74,6 +97,18 @@ def _media_root(tmp_path):
     """Uploads of a test go to its own folders, public and private alike."""
     with media_under(tmp_path):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _not_a_celery_worker():
+    """Each test leaves its process unmarked as a Celery worker. The tests that run eager
+    tasks from several threads at once (the concurrency tests) leave the mark, and a
+    later test's ``.get()`` on a result then refuses ("Never call result.get() within a
+    task"), depending on which tests a worker happened to run before."""
+    from celery import _state
+
+    yield
+    _state._set_task_join_will_block(False)
 
 
 @pytest.fixture(autouse=True)
@@ -126,15 +161,22 @@ class Cast:
     other_buyer: object  # email verified
     staff: object
 
+    def in_english(self) -> None:
+        """The people's accounts in English (for tests that read English texts)."""
+        from accounts.models import User
+
+        people = [getattr(self, name) for name in self.__dataclass_fields__]
+        people = [person for person in people if isinstance(person, User)]
+        User.objects.filter(pk__in=[person.pk for person in people]).update(language="en")
+        for person in people:
+            person.language = "en"
+
     def __getitem__(self, role: str):
         """``cast["mentor"]``; ``cast["anonymous"]`` is None (for role-parametrized tests)."""
         return None if role == "anonymous" else getattr(self, role)
 
 
-@pytest.fixture
-def cast(db) -> Cast:
-    """Two owners with their businesses, an assigned mentor, an unassigned mentor, a
-    pending mentor, two buyers and staff."""
+def _build_cast() -> Cast:
     business, other_business = BusinessFactory(), BusinessFactory()
     mentorship = MentorshipFactory(business=business)
     return Cast(
@@ -150,6 +192,23 @@ def cast(db) -> Cast:
         other_buyer=BuyerFactory(),
         staff=StaffFactory(),
     )
+
+
+@pytest.fixture
+def cast(_cast_rows, request) -> Cast:
+    """Two owners with their businesses, an assigned mentor, an unassigned mentor, a
+    pending mentor, two buyers and staff: built once for a module's tests (see
+    ``module_rows``), each test getting its own copy of the objects."""
+    people = _cast_rows.copy(request)
+    if "english_texts" in request.fixturenames:  # made before the test: made English here
+        people.in_english()
+    return people
+
+
+@pytest.fixture(scope="module")
+def _cast_rows(request, django_db_setup, django_db_blocker):
+    with module_rows(request, django_db_blocker, _build_cast) as rows:
+        yield rows
 
 
 @pytest.fixture

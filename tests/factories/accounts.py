@@ -20,11 +20,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     role = User.Role.OWNER
     language = "id"
 
-    @factory.post_generation
-    def password(self, create, extracted, **kwargs):
-        self.set_password(extracted or PASSWORD)
-        if create:
-            self.save(update_fields=["password"])
+    # Hashed as the row is built (no second UPDATE); ``password=`` passes another one.
+    password = factory.django.Password(PASSWORD)
 
     @factory.post_generation
     def verified(self, create, extracted, **kwargs):
