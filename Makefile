@@ -4,7 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 # The embedded demo: SQLite under var/, Celery tasks run eagerly, emails on the console.
 RUN_ENV := DJANGO_DEBUG=True REDIS_URL= EMAIL_URL=consolemail:// DATABASE_URL=sqlite:///$(CURDIR)/var/db.sqlite3
-TEST_ENV := DJANGO_SETTINGS_MODULE=config.test_settings
+# Python may keep compiled modules (some machines set PYTHONDONTWRITEBYTECODE=1, which
+# makes each of the suite's processes, workers and subprocesses alike, compile the
+# project and rewrite the tests' asserts again: about 5 s a process).
+TEST_ENV := DJANGO_SETTINGS_MODULE=config.test_settings PYTHONDONTWRITEBYTECODE=
 # pytest-xdist workers (one database each). Three on the 2-core CI machine: the browser
 # journeys and PostgreSQL leave a core idle often enough that a third worker saves 15 %.
 TEST_WORKERS ?= 3
@@ -12,10 +15,11 @@ TEST_WORKERS ?= 3
 .PHONY: run test lint format migrations-check messages install install-dev clean bench
 
 # The pinned requirements are installed by uv (from PyPI, into the venv): the same
-# versions as pip would install, in 5 s instead of 40 s of a fresh clone's `make test`.
-# Where uv cannot be installed, pip does the same work.
+# versions as pip would install, in 5 s instead of 40 s of a fresh clone's `make test`,
+# compiled to bytecode as pip does (otherwise every process compiles Django again where
+# PYTHONDONTWRITEBYTECODE is set). Where uv cannot be installed, pip does the same work.
 UV_VERSION := 0.13.9
-PIP_INSTALL = $(if $(wildcard $(VENV)/bin/uv),$(VENV)/bin/uv pip install --quiet --python $(PY),$(PY) -m pip install --quiet)
+PIP_INSTALL = $(if $(wildcard $(VENV)/bin/uv),$(VENV)/bin/uv pip install --quiet --compile-bytecode --python $(PY),$(PY) -m pip install --quiet)
 
 $(PY):
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version.split()[0]'
