@@ -18,7 +18,7 @@ from allauth.account.models import EmailAddress
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from django.test import Client, TestCase, override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -119,9 +119,9 @@ def seeded(django_db_setup, django_db_blocker, demo_media):
     with django_db_blocker.unblock(), override_settings(DEBUG=True), media_under(demo_media):
         mail.outbox = []
         # One transaction (a commit per statement is many times slower on PostgreSQL);
-        # its on-commit callbacks run before it commits: the thumbnails and the email
+        # its on-commit callbacks run when it commits: the thumbnails and the email
         # delivery happen, as in the demo.
-        with transaction.atomic(), TestCase.captureOnCommitCallbacks(execute=True):
+        with transaction.atomic():
             output = seed()
         seeded = Seed(output=output, now=timezone.now(), mail=list(mail.outbox))
     yield seeded
