@@ -75,10 +75,14 @@ class DatabaseCreation(creation.DatabaseCreation):
         return f"{test_name}_template"
 
     def drop_template(self) -> None:
-        """Drop the run's template (pytest's controller, once every worker is done)."""
+        """Drop the run's template and its lock file (pytest's controller, once every
+        worker is done)."""
+        template = self.template_name(self._get_test_db_name())
         with self._nodb_cursor() as cursor:
-            template = self.template_name(self._get_test_db_name())
             cursor.execute(f"DROP DATABASE IF EXISTS {self._quote_name(template)}")
+        run = os.environ.get("PYTEST_XDIST_TESTRUNUID") or ""
+        for lock in Path(tempfile.gettempdir()).glob(f"{template}-{run or '*'}.lock"):
+            lock.unlink(missing_ok=True)
 
     def _migrate_template(self, template: str, verbosity: int) -> None:
         """The test database as Django makes it (migrated), under the template's name;

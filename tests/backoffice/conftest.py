@@ -7,11 +7,11 @@ from .march_2026 import World, build_world
 
 
 @pytest.fixture
-def march_2026(_march_2026_rows, request) -> World:
+def march_2026(_march_2026_rows, db) -> World:
     """Six businesses, three mentors and their trainings, products, inquiries and
     requests, dated so that every figure of March 2026 is known by hand (built once for
     a module's tests: ``tests/support/shared.py``)."""
-    return _march_2026_rows.copy(request)
+    return _march_2026_rows.copy()
 
 
 @pytest.fixture(scope="module")

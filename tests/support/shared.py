@@ -28,8 +28,8 @@ _COMMITTING_FIXTURES = {
     "django_db_reset_sequences",
     "django_db_serialized_rollback",
 }
-# (module, fixture name) → its shared rows, while their transaction is open
-_active: dict[tuple[object, str], Rows] = {}
+# module → its shared rows whose transactions are open, by name, in the order opened
+_active: dict[object, dict[str, Rows]] = {}
 # The fixtures built with ``module_rows`` (their names), for ``end_for`` and ``requested_first``.
 SHARED = ("cast", "march_2026")
 
@@ -68,7 +68,10 @@ class Rows:
 
     def start(self) -> None:
         with self._blocker.unblock():
+            if connection.in_atomic_block:  # inside a test's own transaction: not shared
+                return
             self._atomic = transaction.atomic()
+            self._atomic._from_testcase = True  # as Django's own test transactions
             self._atomic.__enter__()
             try:
                 self._value = self._build()
@@ -85,8 +88,8 @@ class Rows:
                 transaction.set_rollback(True)
                 atomic.__exit__(None, None, None)
 
-    def copy(self, request):
-        request.getfixturevalue("db")
+    def copy(self):
+        """For one test (inside its transaction: the function fixture asks for ``db``)."""
         if not self.open:  # this module's shared rows were rolled back: build them here
             return self._build()
         return copy.deepcopy(self._value)
@@ -98,27 +101,32 @@ def module_rows(request, django_db_blocker, build):
     like the function fixture that copies them, with a leading underscore and
     ``_rows``: ``_cast_rows`` for ``cast``)."""
     module = request.module
-    key = (module, request.fixturename.removeprefix("_").removesuffix("_rows"))
+    name = request.fixturename.removeprefix("_").removesuffix("_rows")
     rows = Rows(build, django_db_blocker)
     if not any(commits(item) for item in request.session.items if item.module is module):
         rows.start()
-        _active[key] = rows
+        if rows.open:
+            _active.setdefault(module, {})[name] = rows
     try:
         yield rows
     finally:
-        _active.pop(key, None)
+        _end(module)
+
+
+def _end(module) -> None:
+    """Roll back a module's shared rows, the last opened first (each is a transaction
+    inside the one opened before it)."""
+    for rows in reversed(list(_active.pop(module, {}).values())):
         rows.end()
 
 
 def end_for(item) -> None:
-    """Before ``item`` runs: a test that uses the database without asking for a shared
-    fixture must not see its module's shared rows."""
+    """Before ``item`` runs: a test that uses the database without asking for each of its
+    module's shared fixtures must not see their rows, so all of them are rolled back."""
     module = getattr(item, "module", None)
-    for name in SHARED:
-        rows = _active.get((module, name))
-        if rows is not None and name not in item.fixturenames and uses_db(item):
-            del _active[module, name]
-            rows.end()
+    opened = _active.get(module, {})
+    if opened and uses_db(item) and not set(opened) <= set(item.fixturenames):
+        _end(module)
 
 
 def requested_first(items: list) -> list:
