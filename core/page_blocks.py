@@ -28,11 +28,14 @@ import secrets
 from collections.abc import Callable
 
 from django.middleware.csrf import get_token
+from django.shortcuts import render
 from django.template import loader
 from django.template.context import make_context
 from django.template.loader_tags import BlockNode
 from django.test.signals import template_rendered
 from django.utils.safestring import mark_safe
+
+from core import cache_versions
 
 BLOCKS = ("title", "description", "extra_head", "content", "extra_body")
 # base.html with the stored blocks in place of its own.
@@ -103,3 +106,25 @@ def fill(stored: dict, request, choose: Callable[[set[int]], set[int]] | None = 
         # Safe: the blocks are the page template's rendered (autoescaped) output.
         blocks[name] = mark_safe(html)  # noqa: S308  # nosec B308
     return blocks
+
+
+def render_kept_page(
+    request,
+    template_name: str,
+    make_context_data: Callable[[], dict],
+    *,
+    group: str,
+    key: str | None,
+    seconds: int,
+    choose: Callable[[set[int]], set[int]] | None = None,
+):
+    """Render ``template_name`` (a page extending ``base.html``): its blocks from the
+    cache under ``key`` while ``group``'s version is the one they were rendered under
+    (``key`` None: not kept, rendered now), else from ``make_context_data()`` (the view's
+    queries; it may raise ``Http404``); then this person's parts and ``base.html``."""
+
+    def blocks() -> dict:
+        return render_blocks(template_name, make_context_data(), request)
+
+    stored = blocks() if key is None else cache_versions.remember(group, key, blocks, seconds)
+    return render(request, BLOCKS_TEMPLATE, {"page": fill(stored, request, choose)})

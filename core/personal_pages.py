@@ -16,7 +16,6 @@ rolled back). With the cache unreachable every visit renders from the database.
 
 from django.conf import settings
 from django.db import connection
-from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.generic.list import MultipleObjectMixin
@@ -60,16 +59,15 @@ def render_personal_page(request, template_name: str, make_context_data):
     rendered for this person and address, else from ``make_context_data()`` (the view's
     queries; it may raise ``Http404``); then the header, messages and CSRF token of now.
     (These pages show no shortlist hearts: a card's heart is left unchosen.)"""
-
-    def blocks() -> dict:
-        return page_blocks.render_blocks(template_name, make_context_data(), request)
-
-    if _may_cache(request):
-        stored = cache_versions.remember(cache_versions.PEOPLE, _key(request), blocks, _seconds())
-    else:
-        stored = blocks()
-    page = page_blocks.fill(stored, request)
-    return render(request, page_blocks.BLOCKS_TEMPLATE, {"page": page})
+    key = _key(request) if _may_cache(request) else None
+    return page_blocks.render_kept_page(
+        request,
+        template_name,
+        make_context_data,
+        group=cache_versions.PEOPLE,
+        key=key,
+        seconds=_seconds(),
+    )
 
 
 class PersonalPageMixin:

@@ -31,7 +31,6 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import has_vary_header
 from django.utils.translation import get_language
@@ -188,19 +187,18 @@ def render_shared_page(request, template_name: str, make_context_data):
     the current catalogue version, else from ``make_context_data()`` (the view's
     queries; it may raise ``Http404``), then this person's parts and ``base.html``."""
 
-    def blocks() -> dict:
-        return page_blocks.render_blocks(template_name, make_context_data(), request)
-
     seconds = _shared_seconds()
     user = getattr(request, "user", None)
     # Anonymous visitors have the whole-response cache; those it skips (a session or
     # messages cookie) get a fresh render, as before. An entry is served only under the
     # catalogue version it was rendered under.
-    if seconds and user is not None and user.is_authenticated:
-        stored = cache_versions.remember(
-            cache_versions.CATALOGUE, _shared_key(request), blocks, seconds
-        )
-    else:
-        stored = blocks()
-    page = page_blocks.fill(stored, request, shortlist_chooser(request))
-    return render(request, page_blocks.BLOCKS_TEMPLATE, {"page": page})
+    kept = seconds and user is not None and user.is_authenticated
+    return page_blocks.render_kept_page(
+        request,
+        template_name,
+        make_context_data,
+        group=cache_versions.CATALOGUE,
+        key=_shared_key(request) if kept else None,
+        seconds=seconds,
+        choose=shortlist_chooser(request),
+    )

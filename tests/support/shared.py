@@ -38,11 +38,12 @@ def commits(item) -> bool:
     """Whether a test commits (and so cannot run inside the shared transaction)."""
     marker = item.get_closest_marker("django_db")
     if marker is not None:
-        flags = dict(zip(("transaction", "reset_sequences"), marker.args, strict=False))
-        flags.update(marker.kwargs)
-        if flags.get("transaction") or flags.get("reset_sequences"):
-            return True
-        if flags.get("serialized_rollback"):
+        # django_db(transaction, reset_sequences, databases, serialized_rollback, ...)
+        names = ("transaction", "reset_sequences", "databases", "serialized_rollback")
+        flags = {**dict(zip(names, marker.args, strict=False)), **marker.kwargs}
+        if any(
+            flags.get(name) for name in ("transaction", "reset_sequences", "serialized_rollback")
+        ):
             return True
     return bool(_COMMITTING_FIXTURES & set(getattr(item, "fixturenames", ())))
 
