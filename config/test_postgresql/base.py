@@ -14,20 +14,68 @@ Under pytest-xdist each worker needs its own database. Migrating it costs each w
 6–10 s of the machine's two cores, all at the start, so the first worker migrates one
 template database and every worker's database is a copy of it (``CREATE DATABASE …
 TEMPLATE``, under a file lock, well under a second each).
+
+A flush must also be the only session writing. A browser journey that failed mid-step
+leaves its request running in a thread of the live server, and a real Celery worker
+thread can outlive its test by a task: a row either of them commits while the flush
+deletes (a notification of a user the flush is deleting) breaks a deferred foreign
+key when the flush commits. The flush then fails, its rows stay, and every later test of
+that worker finds them (CI saw this once: 25 failures and 38 errors after one journey
+failed). So the flush waits a moment for the other sessions on its database to finish,
+ends those still inside a transaction, and is tried again if one slipped in.
 """
 
 import fcntl
+import logging
 import os
 import tempfile
+import time
 from pathlib import Path
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.db.backends.postgresql import base, creation
 
+logger = logging.getLogger(__name__)
+
 KEPT = frozenset({"django_content_type", "auth_permission", "django_migrations"})
+FLUSH_ATTEMPTS = 3
+OTHERS_WAIT_SECONDS = 1.0
+# The other sessions on this test database that are inside a transaction (their locks
+# and uncommitted rows are what a flush collides with); idle ones hold nothing.
+OTHERS_BUSY = (
+    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+    "AND pid <> pg_backend_pid() AND state IS DISTINCT FROM 'idle' "
+    "AND backend_type = 'client backend'"
+)
 
 
 class DatabaseOperations(base.DatabaseOperations):
+    def execute_sql_flush(self, sql_list):
+        for attempt in range(1, FLUSH_ATTEMPTS + 1):
+            self._end_busy_sessions()
+            try:
+                return super().execute_sql_flush(sql_list)
+            except DatabaseError as error:
+                if attempt == FLUSH_ATTEMPTS:
+                    raise
+                logger.warning("flush of the test database failed, trying again: %s", error)
+
+    def _end_busy_sessions(self) -> None:
+        """Give the other sessions on this database a moment to finish their transaction,
+        then end those that have not."""
+        deadline = time.monotonic() + OTHERS_WAIT_SECONDS
+        with self.connection.cursor() as cursor:
+            while True:
+                cursor.execute(OTHERS_BUSY)
+                busy = [pid for (pid,) in cursor.fetchall()]
+                if not busy or time.monotonic() >= deadline:
+                    break
+                time.sleep(0.05)
+            for pid in busy:
+                logger.warning("flush of the test database: ending session %s", pid)
+                cursor.execute("SELECT pg_terminate_backend(%s, 5000)", [pid])  # waits for it
+
     def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
         if reset_sequences:
             return super().sql_flush(
