@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pytest
 from django.core import mail
 from django.utils import translation
 from playwright.sync_api import Locator, Page, expect
@@ -51,6 +52,18 @@ VARIANTS = {
     "phone": Variant("phone", PHONE_WIDTH, 740, is_mobile=True),
 }
 BROWSER_LOCALES = {"en": "en-GB", "id": "id-ID"}
+
+
+def seen_on(name: str):
+    """A journey run in one of the ``VARIANTS`` only (a module's ``pytestmark``).
+
+    The phone journeys (``test_journey_phone.py``) and the buyer's pages hold every role
+    to both variants. Each longer flow runs once, as its people work: on the phone for
+    the owners, mentors and buyers (the phone variant shows the site in Indonesian to
+    them and in English to the buyer, so both languages go through every such flow), on
+    the desktop in English for the staff's back office.
+    """
+    return pytest.mark.parametrize("variant", [name], indirect=True)
 
 
 def translate(msgid: str, language: str, **params) -> str:

@@ -31,9 +31,9 @@ from ..factories import (
     OwnerFactory,
     SubCategoryFactory,
 )
-from .pages import emails_to
+from .pages import emails_to, seen_on
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, seen_on("phone")]
 
 BUYER_EMAIL = "emma@nordicpantry.test"
 CHIPS = "Pineapple chips, original, 100 g"

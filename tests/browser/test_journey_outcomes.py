@@ -21,9 +21,9 @@ from ..factories import (
     StaffFactory,
 )
 from ..support.pdfs import pdf_file
-from .pages import Actor
+from .pages import Actor, seen_on
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, seen_on("phone")]
 
 
 @pytest.fixture

@@ -21,9 +21,9 @@ from notifications.models import Notification
 from umkm.models import Business, Certification, Product
 
 from ..factories import PASSWORD, CategoryFactory, MentorFactory, SubCategoryFactory
-from .pages import emails_to
+from .pages import emails_to, seen_on
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, seen_on("phone")]
 
 OWNER_EMAIL = "siti@keripik.test"
 NIB = "9120301234567"

@@ -25,9 +25,9 @@ from ..factories import (
     PendingMentorFactory,
     StaffFactory,
 )
-from .pages import Actor, emails_to
+from .pages import Actor, emails_to, seen_on
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, seen_on("desktop")]
 
 WAITING_BUSINESS = "Keripik Pak Usman"
 WAITING_MENTOR = "Neneng Ratnasari"
@@ -77,7 +77,6 @@ def test_staff_verifies_a_business_and_approves_a_mentor(journey, programme):
     verified = figure(staff, "verified")
     approved_mentors = figure(staff, "approved_mentors")
     assert (verified, approved_mentors) == (1, 1)
-    staff.fits_phone()
     staff.shot("dashboard-before")
 
     # Verify the business from its queue.
@@ -85,13 +84,11 @@ def test_staff_verifies_a_business_and_approves_a_mentor(journey, programme):
     businesses = staff.page.locator('[data-queue="businesses"]')
     row = businesses.get_by_role("listitem").filter(has_text=WAITING_BUSINESS)
     expect(row).to_be_visible()
-    staff.fits_phone()
     staff.shot("queues")
     # Not one click: the row leads to a page with the documents and a confirmation.
     expect(row.locator("[data-nib-document]")).to_be_visible()
     row.get_by_role("link", name=staff.t("Check documents and verify"), exact=True).click()
     expect(staff.page.locator("[data-nib-document]")).to_be_visible()
-    staff.fits_phone()
     staff.shot("verify-confirm")
     staff.page.get_by_label(
         staff.t("I have compared the NIB document with the NIB number and the business.")
@@ -110,7 +107,6 @@ def test_staff_verifies_a_business_and_approves_a_mentor(journey, programme):
     row.get_by_role("button", name=staff.t("Approve"), exact=True).click()
     staff.expect_message("%(name)s can now act as a mentor.", name=WAITING_MENTOR)
     expect(mentors.get_by_text(WAITING_MENTOR)).to_have_count(0)
-    staff.fits_phone()
     staff.shot("queues-done")
     mentor.refresh_from_db()
     assert mentor.is_approved_mentor
@@ -127,5 +123,4 @@ def test_staff_verifies_a_business_and_approves_a_mentor(journey, programme):
     staff.expect_path("/staff/")
     assert figure(staff, "verified") == verified + 1
     assert figure(staff, "approved_mentors") == approved_mentors + 1
-    staff.fits_phone()
     staff.shot("dashboard-after")

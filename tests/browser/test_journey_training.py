@@ -19,9 +19,9 @@ from mentoring.models import Registration, TrainingSession
 from notifications.models import Notification
 
 from ..factories import PASSWORD, BusinessFactory, MentorFactory, OwnerFactory
-from .pages import emails_to
+from .pages import emails_to, seen_on
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, seen_on("phone")]
 
 TITLE = "Foto produk dengan ponsel untuk katalog ekspor"
 OWNERS = [

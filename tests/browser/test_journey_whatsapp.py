@@ -10,9 +10,9 @@ from notifications.services import channels_chosen
 
 from ..factories import PASSWORD, BusinessFactory, OwnerFactory
 from ..support.fake_graph import serving
-from .pages import translate
+from .pages import seen_on, translate
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, seen_on("phone")]
 
 
 @pytest.fixture
