@@ -21,6 +21,7 @@ from .factories import (
     PendingMentorFactory,
     StaffFactory,
 )
+from .support.coverage_pause import untraced
 from .support.media import media_under
 from .support.shared import end_for, module_rows, requested_first
 
@@ -81,6 +82,14 @@ def pytest_sessionfinish(session):
             drop_template()
     except Error as error:  # the run's result stands; the template is only left over
         warnings.warn(f"the workers' template database was not dropped: {error}", stacklevel=1)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    if item.get_closest_marker("no_cover") is None:
+        return (yield)
+    with untraced():
+        return (yield)
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -681,6 +681,7 @@ DOOR_CASES = [
 ]
 
 
+@pytest.mark.no_cover  # a matrix: see the README, "Coverage"
 @pytest.mark.django_db
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize(("kind", "case", "door"), DOOR_CASES)

@@ -155,6 +155,7 @@ POSTS = {
 }
 
 
+@pytest.mark.no_cover  # a matrix: see the README, "Coverage"
 @pytest.mark.parametrize("name", list(POSTS))
 @pytest.mark.parametrize("role", ROLES)
 def test_pipeline_posts_permissions(cast, deal, name, role):

@@ -190,6 +190,7 @@ def test_every_kind_has_a_template_in_both_languages():
     )
 
 
+@pytest.mark.no_cover  # a matrix: see the README, "Coverage"
 @pytest.mark.parametrize("kind", list(KINDS))
 def test_each_kind_goes_as_its_template_with_its_parameters_and_link(
     kind, fake_graph, wa_owner, django_capture_on_commit_callbacks

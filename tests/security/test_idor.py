@@ -68,6 +68,7 @@ def test_every_url_with_an_argument_is_in_the_registry():
 # Running the matrix ------------------------------------------------------------------
 
 
+@pytest.mark.no_cover  # a matrix: see the README, "Coverage"
 @pytest.mark.parametrize("name", sorted(REGISTRY))
 def test_idor_matrix(name):
     world = World()
@@ -99,6 +100,7 @@ def test_idor_matrix(name):
 # The admin ---------------------------------------------------------------------------
 
 
+@pytest.mark.no_cover  # a matrix: see the README, "Coverage"
 @pytest.mark.parametrize("actor", ["anonymous", "owner", "mentor", "pending_mentor", "buyer"])
 def test_admin_urls_need_staff(actor):
     world = World()

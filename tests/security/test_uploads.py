@@ -607,6 +607,7 @@ def abuse_params():
             yield pytest.param(key, abuse, id=f"{key}-{abuse.name}")
 
 
+@pytest.mark.no_cover  # a matrix: see the README, "Coverage"
 @pytest.mark.parametrize(("place", "abuse"), list(abuse_params()))
 def test_abusive_upload_is_refused_and_nothing_is_stored(place, abuse, tmp_path):
     path = PATHS[place]

@@ -274,6 +274,7 @@ def test_more_than_1000_rows_is_refused(business, category):
     ]
 
 
+@pytest.mark.no_cover  # the one-row import 1,000 times: see the README, "Coverage"
 def test_exactly_1000_rows_are_accepted_blank_rows_ignored(business, category):
     lines = [row(name_id=f"Produk {n}") for n in range(csv_io.MAX_ROWS)]
     result = run_import(business, "\n".join([HEADER, *lines, ",,,", ""]))

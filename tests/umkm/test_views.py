@@ -312,6 +312,7 @@ def snapshot(firm: Firm) -> tuple:
     )
 
 
+@pytest.mark.no_cover  # a matrix: see the README, "Coverage"
 @pytest.mark.parametrize(("name", "actor"), list(matrix_params()))
 def test_permission_matrix(client, firm, name, actor):
     method, _target, access = URL_SPECS[name]

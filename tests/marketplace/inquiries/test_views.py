@@ -192,6 +192,7 @@ def make_threads(trade, count: int):
         )
 
 
+@pytest.mark.no_cover  # a matrix: see the README, "Coverage"
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("view", list(THREAD_MATRIX), ids=lambda v: f"{v[0]}-{v[1]}")
 def test_thread_views_permission_matrix(client, trade, view, role):

@@ -123,6 +123,7 @@ def test_the_matrix_covers_every_mentorship_url():
         assert set(row) == set(ACTORS)
 
 
+@pytest.mark.no_cover  # a matrix: see the README, "Coverage"
 @pytest.mark.parametrize(("name", "actor", "expected"), CASES)
 def test_permissions(client, pair, name, actor, expected):
     method, args, _row = MATRIX[name]

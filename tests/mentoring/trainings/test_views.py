@@ -265,6 +265,7 @@ POST_ACTIONS = {
 }
 
 
+@pytest.mark.no_cover  # a matrix: see the README, "Coverage"
 @pytest.mark.parametrize("page", list(GET_PAGES))
 @pytest.mark.parametrize("role", ROLES)
 def test_who_may_open_each_page(client, course, page, role):
