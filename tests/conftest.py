@@ -5,6 +5,7 @@ locally when the service is missing, with the reason; under CI=true they fail in
 so CI can never pass by skipping them.
 """
 
+import gc
 import os
 import warnings
 from dataclasses import dataclass
@@ -26,6 +27,23 @@ from .support.media import media_under
 from .support.shared import end_for, module_rows, requested_first
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+# The garbage collector: Python's default scans the young objects every 700 allocations,
+# and the ORM and the templates allocate millions a minute. Scanning every 50,000, with
+# what is loaded at collection frozen out of the scans, takes a tenth off the suite's CPU
+# (timed on three test folders: 33.2 → 30.0 s); nothing a test checks depends on when
+# the collector runs.
+GC_THRESHOLDS = (50_000, 50, 1_000)
+
+
+def pytest_configure(config):
+    gc.set_threshold(*GC_THRESHOLDS)
+
+
+def pytest_collection_finish(session):
+    gc.collect()
+    gc.freeze()
 
 
 # Tests that take ten seconds or more (seeding the whole demo, a 1,000-row import, the
