@@ -24,6 +24,8 @@ def _stop_all() -> list:
     """Stop every running coverage; the most recently started first."""
     stopped = []
     while Coverage is not None and (current := Coverage.current()) is not None:
+        if current in stopped:  # stop() left it current: nothing more to stop
+            break
         current.stop()
         stopped.append(current)
     return stopped
