@@ -1,25 +1,63 @@
 """``@pytest.mark.no_cover`` stops every tracer, also in a pytest-xdist worker (where
-pytest-cov runs two coverages), and the tests after it are traced again."""
+pytest-cov runs two coverages), and starts them again in their order."""
 
 import sys
 
 import pytest
 from coverage import Coverage
 
+from .support import coverage_pause
+
 
 def _coverage_on(config) -> bool:
     return config.pluginmanager.hasplugin("_cov") and not config.option.no_cov
 
 
+@pytest.fixture
+def measured(request):
+    if not _coverage_on(request.config):
+        pytest.skip("coverage is not measured in this run (make test measures it)")
+
+
 @pytest.mark.no_cover
-def test_a_no_cover_test_runs_with_no_tracer():
+def test_a_no_cover_test_runs_with_no_tracer(measured):
     assert sys.gettrace() is None
     assert Coverage.current() is None
 
 
-@pytest.mark.parametrize("run", [1, 2])
-def test_the_tests_around_it_are_traced(request, run):
-    if not _coverage_on(request.config):
-        pytest.skip("coverage is not measured in this run (make test measures it)")
+def test_the_other_tests_are_traced(measured):
     assert sys.gettrace() is not None
     assert Coverage.current() is not None
+
+
+class _FakeCoverage:
+    """Coverage's class-level stack of started instances, as ``Coverage.current`` reads it."""
+
+    started: list = []
+
+    def __init__(self, name):
+        self.name = name
+
+    @classmethod
+    def current(cls):
+        return cls.started[-1] if cls.started else None
+
+    def start(self):
+        self.started.append(self)
+
+    def stop(self):
+        self.started.remove(self)
+
+
+def test_untraced_stops_every_coverage_and_restarts_them_in_their_order(monkeypatch):
+    monkeypatch.setattr(coverage_pause, "Coverage", _FakeCoverage)
+    monkeypatch.setattr(_FakeCoverage, "started", [])
+    controller, worker = _FakeCoverage("controller"), _FakeCoverage("worker")
+    controller.start()
+    worker.start()
+
+    with coverage_pause.untraced():
+        assert _FakeCoverage.started == []
+        worker.start()  # pytest-cov's own pause and resume, when its hook runs inside ours
+
+    assert _FakeCoverage.started == [controller, worker]

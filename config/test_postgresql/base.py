@@ -22,7 +22,8 @@ deletes (a notification of a user the flush is deleting) breaks a deferred forei
 key when the flush commits. The flush then fails, its rows stay, and every later test of
 that worker finds them (CI saw this once: 25 failures and 38 errors after one journey
 failed). So the flush waits a moment for the other sessions on its database to finish,
-ends those still inside a transaction, and is tried again if one slipped in.
+ends those still inside a transaction, and is tried again if one slipped in (its commit
+failed, or it waited 5 s for a lock).
 """
 
 import fcntl
@@ -41,6 +42,7 @@ logger = logging.getLogger(__name__)
 KEPT = frozenset({"django_content_type", "auth_permission", "django_migrations"})
 FLUSH_ATTEMPTS = 3
 OTHERS_WAIT_SECONDS = 1.0
+FLUSH_LOCK_TIMEOUT = "5s"  # a session that began after the wait holds a lock: try again
 # The other sessions on this test database that are inside a transaction (their locks
 # and uncommitted rows are what a flush collides with); idle ones hold nothing.
 OTHERS_BUSY = (
@@ -52,10 +54,14 @@ OTHERS_BUSY = (
 
 class DatabaseOperations(base.DatabaseOperations):
     def execute_sql_flush(self, sql_list):
+        """The flush, alone on its database (see the module): a DELETE that waits more
+        than ``FLUSH_LOCK_TIMEOUT`` for another session's lock fails and is tried again."""
         for attempt in range(1, FLUSH_ATTEMPTS + 1):
-            self._end_busy_sessions()
             try:
-                return super().execute_sql_flush(sql_list)
+                self._end_busy_sessions()
+                return super().execute_sql_flush(
+                    [f"SET LOCAL lock_timeout = '{FLUSH_LOCK_TIMEOUT}'", *sql_list]
+                )
             except DatabaseError as error:
                 if attempt == FLUSH_ATTEMPTS:
                     raise
@@ -67,6 +73,7 @@ class DatabaseOperations(base.DatabaseOperations):
         deadline = time.monotonic() + OTHERS_WAIT_SECONDS
         with self.connection.cursor() as cursor:
             while True:
+                cursor.execute("SELECT pg_stat_clear_snapshot()")  # a fresh view each time
                 cursor.execute(OTHERS_BUSY)
                 busy = [pid for (pid,) in cursor.fetchall()]
                 if not busy or time.monotonic() >= deadline:

@@ -57,12 +57,14 @@ BROWSER_LOCALES = {"en": "en-GB", "id": "id-ID"}
 def seen_on(name: str):
     """A journey run in one of the ``VARIANTS`` only (a module's ``pytestmark``).
 
-    The phone journeys (``test_journey_phone.py``) and the buyer's pages hold every role
-    to both variants. Each longer flow runs once, as its people work: on the phone for
-    the owners, mentors and buyers (the phone variant shows the site in Indonesian to
-    them and in English to the buyer, so both languages go through every such flow), on
-    the desktop in English for the staff's back office.
+    The phone journeys (``test_journey_phone.py``) hold every role to both variants.
+    Each longer flow runs once, as its people work: on the phone for the owners, mentors
+    and buyers (the phone variant shows the site in Indonesian to them and in English to
+    the buyer, so both languages go through every such flow), on the desktop in English
+    for the staff's back office.
     """
+    if name not in VARIANTS:
+        raise ValueError(f"no variant {name!r}; the variants are {sorted(VARIANTS)}")
     return pytest.mark.parametrize("variant", [name], indirect=True)
 
 

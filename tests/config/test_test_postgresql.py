@@ -12,6 +12,7 @@ from django.core.management.color import no_style
 from django.db import DatabaseError, connection, connections, transaction
 
 from accounts.models import User
+from config.test_postgresql import base
 from notifications.models import Notification
 
 from ..factories import OwnerFactory
@@ -73,7 +74,8 @@ def test_the_flush_ends_a_session_that_holds_its_rows():
     assert not Notification.objects.exists()
 
 
-def test_a_session_that_finishes_in_a_moment_is_waited_for():
+def test_a_session_that_finishes_in_a_moment_is_waited_for(monkeypatch):
+    monkeypatch.setattr(base, "OTHERS_WAIT_SECONDS", 10)  # ample on a busy machine
     user = OwnerFactory()
     writer = _Writer(user)
     writer.start()
@@ -86,6 +88,32 @@ def test_a_session_that_finishes_in_a_moment_is_waited_for():
     assert writer.error is None  # it committed, then the flush deleted its rows too
     assert not User.objects.exists()
     assert not Notification.objects.exists()
+
+
+def test_a_lock_taken_after_the_wait_times_out_and_the_flush_is_tried_again(monkeypatch):
+    user = OwnerFactory()
+    writer = _Writer(user)
+    monkeypatch.setattr(base, "FLUSH_LOCK_TIMEOUT", "200ms")
+    checks = []
+    end_busy_sessions = base.DatabaseOperations._end_busy_sessions
+
+    def late_writer(self):
+        checks.append(1)
+        if len(checks) == 1:  # the writer begins just after the first check
+            writer.start()
+            assert writer.holding.wait(10)
+            return None
+        return end_busy_sessions(self)
+
+    monkeypatch.setattr(base.DatabaseOperations, "_end_busy_sessions", late_writer)
+
+    _flush()  # the first attempt's DELETE waits 200 ms for the writer's lock, then fails
+    writer.release.set()
+    writer.join(10)
+
+    assert len(checks) == 2
+    assert writer.error is not None
+    assert not User.objects.exists()
 
 
 def test_a_row_committed_while_the_flush_runs_is_flushed_by_a_second_attempt():
@@ -130,7 +158,6 @@ def test_an_idle_session_is_left_alone():
         OwnerFactory()
         _flush()
         assert not User.objects.exists()
-        assert not idle.closed
         assert idle.execute("SELECT 1").fetchone() == (1,)
     finally:
         idle.close()
