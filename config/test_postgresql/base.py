@@ -20,10 +20,10 @@ leaves its request running in a thread of the live server, and a real Celery wor
 thread can outlive its test by a task: a row either of them commits while the flush
 deletes (a notification of a user the flush is deleting) breaks a deferred foreign
 key when the flush commits. The flush then fails, its rows stay, and every later test of
-that worker finds them (CI saw this once: 25 failures and 38 errors after one journey
-failed). So the flush waits a moment for the other sessions on its database to finish,
-ends those still inside a transaction, and is tried again if one slipped in (its commit
-failed, or it waited 5 s for a lock).
+that worker finds them (CI saw this once: 25 failures and 38 errors on one worker). So
+the flush waits a moment for the other sessions on its database to finish, ends those
+still inside a transaction, and is tried again if one slipped in (its commit failed, or
+it waited 5 s for a lock).
 """
 
 import fcntl
