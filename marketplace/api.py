@@ -56,6 +56,7 @@ from .models import (
 from .selectors import (
     Filters,
     catalogue,
+    catalogue_total,
     inquiries_visible_to,
     public_businesses,
     public_products,
@@ -775,9 +776,19 @@ class ProductViewSet(ApiMixin, LookupMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
     lookup_value_regex = SLUG_REGEX
 
+    def filters(self) -> Filters:
+        if not hasattr(self, "_filters"):
+            self._filters = catalogue_filters(self.request.query_params)
+        return self._filters
+
+    def page_total(self) -> int | None:
+        """The list's count for the paginator, from the catalogue's maintained counts
+        where they answer (as on the catalogue page): no count of the products."""
+        return catalogue_total(self.filters())
+
     def get_queryset(self):
         if self.action == "list":
-            return _product_prefetches(catalogue(catalogue_filters(self.request.query_params)))
+            return _product_prefetches(catalogue(self.filters()))
         return _product_prefetches(public_products()).prefetch_related(
             Prefetch("images", queryset=ProductImage.objects.order_by("position", "id"))
         )

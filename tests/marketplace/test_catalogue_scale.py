@@ -392,6 +392,35 @@ def test_totals_and_facets_read_only_the_facet_counts_on_postgresql(postgres_db,
             assert "umkm_certification " not in plan
 
 
+@pytest.mark.parametrize(
+    ("params", "counted"),
+    [({}, False), ({"category": "food", "certification": "halal"}, False), ({"q": "coffee"}, True)],
+    ids=["plain", "category+certification", "search"],
+)
+def test_the_api_list_takes_its_count_from_the_aggregate_on_postgresql(
+    postgres_db, client, shop, params, counted
+):
+    grow(shop, 30)
+    expected = selectors._apply(
+        selectors._search(selectors.public_products(), params.get("q", ""))[0],
+        Filters(category=params.get("category", ""), certification=params.get("certification", "")),
+    ).count()
+    token = Token.objects.create(user=BuyerFactory())
+    cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(PRODUCTS_API, params, HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert response.status_code == 200
+    assert response.json()["count"] == expected
+    counts = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"].upper()]
+    # The list's count is a sum over the facet counts; only a search (whose matches the
+    # aggregate cannot know) still counts its bounded candidates.
+    assert any("umkm_product" in sql for sql in counts) is counted
+    assert (
+        any("umkm_cataloguefacetcount" in q["sql"] for q in captured.captured_queries)
+        is not counted
+    )
+
+
 def test_the_aggregate_follows_every_write_on_postgresql(postgres_db, shop):
     def counts():
         return dict(
