@@ -9,19 +9,27 @@ the files print them next to the figures.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core import cache_versions
+from core import cache_versions, writes
 from marketplace.countries import country_name
 from mentoring.models import Mentorship
 
-from .models import REVENUE_RANK, Baseline, BudgetPeriod, ExportStatus, FollowUp, Shipment
+from .models import (
+    REVENUE_RANK,
+    Baseline,
+    BudgetPeriod,
+    ExportStatus,
+    FiguresSnapshot,
+    FollowUp,
+    Shipment,
+)
 
 DEFINITIONS = [
     (
@@ -343,20 +351,87 @@ def outcome_figures(*, as_of: date | None = None) -> OutcomeFigures:
 
 
 # The programme dashboard shows these beside its stored snapshot: at a million products
-# (25,000 businesses, 17,500 mentorships) computing them takes 250 ms, so they are kept
-# for as long as the snapshot's figures (10 minutes) and retired at once by any write of
-# what they are computed from (``signals``). Mentorships that start in between show
-# within the 10 minutes, as in the rest of the dashboard.
+# (25,000 businesses, 17,500 mentorships) computing them takes 150–250 ms, so they are
+# kept for as long as the snapshot's figures (10 minutes), in the cache and in the
+# database (``FiguresSnapshot``: a cleared or restarted cache costs one read, not the
+# computation), and retired at once by any write of what they are computed from
+# (``signals``). Mentorships that start in between show within the 10 minutes, as in the
+# rest of the dashboard.
 FIGURES_CACHE_SECONDS = 10 * 60
+_DECIMALS = {"value_usd", "value_idr", "budget_idr", "budget_share_idr"}
+
+
+def figures_to_data(figures: OutcomeFigures) -> dict:
+    """``figures`` as JSON-ready data (decimals and the date as text)."""
+    return _jsonable(asdict(figures))
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {key: _jsonable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def figures_from_data(data: dict) -> OutcomeFigures:
+    """What ``figures_to_data`` gave, as figures again."""
+
+    def typed(row: dict) -> dict:
+        return {k: Decimal(v) if k in _DECIMALS else v for k, v in row.items()}
+
+    values = typed(data)
+    values["as_of"] = date.fromisoformat(data["as_of"])
+    values["countries"] = [Country(**typed(row)) for row in data["countries"]]
+    values["mentors"] = [MentorOutcome(**typed(row)) for row in data["mentors"]]
+    return OutcomeFigures(**values)
+
+
+def lasting_outcome_figures(*, as_of: date) -> OutcomeFigures:
+    """``outcome_figures`` of ``as_of`` from its ``FiguresSnapshot`` while nothing they
+    count has been written since it was computed, and it is at most
+    ``FIGURES_CACHE_SECONDS`` old; computed and stored otherwise. The generation is read
+    before computing and the figures are stored only if it is still the same, so
+    figures computed from rows a writer is changing are never kept as current."""
+    # Bookkeeping no personal page shows: it retires none of them (``core.writes``).
+    with writes.unseen():
+        snapshot, created = FiguresSnapshot.objects.get_or_create(day=as_of)
+        if created:  # the first reader of a new day: the days of last week are done with
+            FiguresSnapshot.objects.filter(day__lt=as_of - timedelta(days=7)).delete()
+    fresh_since = timezone.now() - timedelta(seconds=FIGURES_CACHE_SECONDS)
+    if (
+        snapshot.computed_generation == snapshot.generation
+        and snapshot.computed_at is not None
+        and snapshot.computed_at >= fresh_since
+    ):
+        return figures_from_data(snapshot.data)
+    figures = outcome_figures(as_of=as_of)
+    with writes.unseen():
+        FiguresSnapshot.objects.filter(pk=snapshot.pk, generation=snapshot.generation).update(
+            data=figures_to_data(figures),
+            computed_generation=snapshot.generation,
+            computed_at=timezone.now(),
+        )
+    return figures
+
+
+def figures_changed() -> None:
+    """Every stored day's figures are out of date (in the writer's transaction: the
+    change and this become visible together)."""
+    FiguresSnapshot.objects.update(generation=F("generation") + 1)
 
 
 def cached_outcome_figures(*, as_of: date | None = None) -> OutcomeFigures:
-    """``outcome_figures`` from the cache while nothing they count has changed; computed
-    (and kept) otherwise, or every time when the cache is down."""
+    """``outcome_figures`` from the cache while nothing they count has changed, else
+    from the database (``lasting_outcome_figures``); computed (and kept) otherwise."""
     as_of = as_of or timezone.localdate()
     return cache_versions.remember(
         cache_versions.OUTCOMES,
         f"outcome-figures:{as_of.isoformat()}",
-        lambda: outcome_figures(as_of=as_of),
+        lambda: lasting_outcome_figures(as_of=as_of),
         FIGURES_CACHE_SECONDS,
     )

@@ -495,3 +495,23 @@ class BudgetPeriod(models.Model):
             raise ValidationError(
                 {"ends_on": _("The period must end on or after its start.")}, code="order"
             )
+
+
+class FiguresSnapshot(models.Model):
+    """The outcome figures of one day as last computed (``figures.lasting_outcome_figures``),
+    so that a cleared cache does not make the next reader of the programme dashboard
+    compute them again. ``generation`` goes up with every write of what they count
+    (``signals``); the stored figures hold while ``computed_generation`` matches it."""
+
+    day = models.DateField(_("day"), unique=True)
+    generation = models.PositiveBigIntegerField(_("generation"), default=0)
+    computed_generation = models.PositiveBigIntegerField(_("computed at generation"), null=True)
+    data = models.JSONField(_("figures"), default=dict)
+    computed_at = models.DateTimeField(_("computed at"), null=True)
+
+    class Meta:
+        verbose_name = _("outcome figures snapshot")
+        verbose_name_plural = _("outcome figures snapshots")
+
+    def __str__(self) -> str:
+        return f"{self.day} ({self.computed_at})"

@@ -1,14 +1,16 @@
 """Any write of what the outcome figures are computed from (services, admin, the demo)
-retires the cached figures (``figures.cached_outcome_figures``) at once."""
+retires the cached and the stored figures (``figures.cached_outcome_figures``) at once."""
 
 from django.db.models.signals import post_delete, post_save
 
 from core import cache_versions
 
+from .figures import figures_changed
 from .models import Baseline, BudgetPeriod, FollowUp, MonthlyRate, Shipment
 
 
 def _figures_changed(sender, **kwargs):
+    figures_changed()
     cache_versions.bump(cache_versions.OUTCOMES)
 
 

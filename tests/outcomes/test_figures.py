@@ -261,6 +261,91 @@ def test_the_dashboard_reads_the_figures_from_the_cache_until_something_they_cou
     assert cached_outcome_figures(as_of=dt.date(2025, 1, 1)).shipments == 0
 
 
+def test_a_cleared_cache_reads_the_stored_figures_instead_of_computing_them(
+    programme, django_capture_on_commit_callbacks
+):
+    """At national scale the first dashboard after a cache flush (a Redis restart, a
+    deploy that clears it) would pay the quarter of a second again: the figures are
+    kept in the database too, and a write of what they count still shows at once."""
+    from django.core.cache import cache
+
+    from outcomes.figures import cached_outcome_figures
+
+    first = cached_outcome_figures(as_of=AS_OF)
+    cache.clear()
+    with captured_queries() as queries:
+        again = cached_outcome_figures(as_of=AS_OF)
+    tables = " ".join(q["sql"] for q in queries.captured_queries)
+    assert "outcomes_figuressnapshot" in tables
+    for computed_from in ("outcomes_shipment", "mentoring_mentorship", "outcomes_followup"):
+        assert computed_from not in tables
+    assert again == first  # every figure, country and mentor, with its types
+
+    shipment = ShipmentFactory(
+        business=BusinessFactory(), shipped_on=dt.date(2026, 6, 1), value_usd=Decimal("100")
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.shipment_verify(shipment=shipment, by=StaffFactory())
+    cache.clear()
+    assert cached_outcome_figures(as_of=AS_OF).value_usd == first.value_usd + Decimal("100")
+
+
+def test_figures_computed_while_a_writer_changes_their_rows_are_not_kept(programme, monkeypatch):
+    from outcomes import figures
+    from outcomes.models import FiguresSnapshot
+
+    computed = []
+
+    def computing_while_a_shipment_is_verified(*, as_of):
+        computed.append(as_of)
+        result = outcome_figures(as_of=as_of)
+        figures.figures_changed()  # another request's write commits meanwhile
+        return result
+
+    monkeypatch.setattr(figures, "outcome_figures", computing_while_a_shipment_is_verified)
+    figures.lasting_outcome_figures(as_of=AS_OF)
+    assert FiguresSnapshot.objects.get(day=AS_OF).computed_at is None  # not stored
+    figures.lasting_outcome_figures(as_of=AS_OF)
+    assert len(computed) == 2  # so the next reader computes them again
+    monkeypatch.undo()  # no writer this time: kept
+    figures.lasting_outcome_figures(as_of=AS_OF)
+    snapshot = FiguresSnapshot.objects.get(day=AS_OF)
+    assert snapshot.computed_generation == snapshot.generation == 2
+
+
+def test_stored_figures_are_computed_again_after_ten_minutes(programme, monkeypatch):
+    from outcomes import figures
+    from outcomes.models import FiguresSnapshot
+
+    figures.lasting_outcome_figures(as_of=AS_OF)
+    computed = []
+    monkeypatch.setattr(
+        figures,
+        "outcome_figures",
+        lambda *, as_of: computed.append(as_of) or outcome_figures(as_of=as_of),
+    )
+    figures.lasting_outcome_figures(as_of=AS_OF)
+    assert computed == []  # fresh: read back
+    FiguresSnapshot.objects.update(
+        computed_at=timezone.now() - dt.timedelta(seconds=figures.FIGURES_CACHE_SECONDS + 1)
+    )
+    figures.lasting_outcome_figures(as_of=AS_OF)
+    assert computed == [AS_OF]  # a mentorship that began meanwhile shows within 10 minutes
+
+
+def test_a_new_days_figures_retire_the_stored_days_of_last_week(db):
+    from outcomes import figures
+    from outcomes.models import FiguresSnapshot
+
+    for day in (AS_OF - dt.timedelta(days=8), AS_OF - dt.timedelta(days=1)):
+        figures.lasting_outcome_figures(as_of=day)
+    figures.lasting_outcome_figures(as_of=AS_OF)
+    assert sorted(FiguresSnapshot.objects.values_list("day", flat=True)) == [
+        AS_OF - dt.timedelta(days=1),
+        AS_OF,
+    ]
+
+
 def test_the_staff_dashboard_reads_its_outcomes_section_once(programme, client):
     client.force_login(StaffFactory())
     assert client.get("/staff/").status_code == 200
