@@ -21,6 +21,7 @@ No model imports here: ``core.api`` names this class while DRF is still loading.
 import hashlib
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
@@ -31,7 +32,10 @@ COUNT_CACHE_SECONDS = 600
 
 def _versioned_key(prefix: str, query) -> str:
     """A cache key for what ``query`` answers in this version of the catalogue."""
-    sql, params = query.sql_with_params()
+    try:
+        sql, params = query.sql_with_params()
+    except EmptyResultSet:  # e.g. a search with no candidate: every such query finds none
+        sql, params = "", ()
     version = cache_versions.version(cache_versions.CATALOGUE)
     return f"{prefix}:" + hashlib.sha256(repr((version, sql, params)).encode()).hexdigest()
 

@@ -19,7 +19,6 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Sum,
 )
 from django.utils import timezone
@@ -110,10 +109,7 @@ def _search(queryset, q: str):
             # Ranking reads every matching row's vector: a bounded candidate set (the
             # first SEARCH_CANDIDATES matches the GIN index yields) keeps a common word
             # as cheap at a million products as at a thousand.
-            candidates = (
-                queryset.filter(search_vector=query).order_by().values("pk")[:SEARCH_CANDIDATES]
-            )
-            queryset = queryset.filter(pk__in=Subquery(candidates)).annotate(
+            queryset = queryset.filter(pk__in=_candidates(queryset, query)).annotate(
                 rank=SearchRank(F("search_vector"), query)
             )
         else:
@@ -162,6 +158,26 @@ def _finds(queryset, q: str, condition) -> bool:
         found = queryset.filter(condition).exists()
         cache.set(key, found, FACET_CACHE_SECONDS)
     return found
+
+
+def _candidates(queryset, query) -> list[int]:
+    """The primary keys of the first ``SEARCH_CANDIDATES`` products of ``queryset`` that
+    ``query`` matches, looked up once per catalogue version (cached like ``_finds``):
+    the page's rows, its total and its three facet counts then read those rows by
+    primary key instead of each searching again, and all four agree on the same set."""
+    candidates = (
+        queryset.filter(search_vector=query)
+        .order_by()
+        .values_list("pk", flat=True)[:SEARCH_CANDIDATES]
+    )
+    sql, params = candidates.query.sql_with_params()
+    where = repr((version(CATALOGUE), sql, params))
+    key = "search-candidates:" + hashlib.sha256(where.encode()).hexdigest()
+    pks = cache.get(key)
+    if pks is None:
+        pks = list(candidates)
+        cache.set(key, pks, FACET_CACHE_SECONDS)
+    return pks
 
 
 CORRECTIONS_PER_WORD = 3

@@ -446,7 +446,27 @@ def test_the_aggregate_follows_every_write_on_postgresql(postgres_db, shop):
 def test_a_search_ranks_a_bounded_candidate_set_on_postgresql(postgres_db, shop, monkeypatch):
     monkeypatch.setattr(selectors, "SEARCH_CANDIDATES", 5)
     grow(shop, 20)
-    queryset = selectors.catalogue(Filters(q="coffee"))
+    with CaptureQueriesContext(connection) as captured:
+        queryset = selectors.catalogue(Filters(q="coffee"))
     assert queryset.count() == 5
-    sql = str(queryset.query)
-    assert "LIMIT 5" in sql
+    # The words are looked up once: "found as typed?" (LIMIT 1), then the candidates.
+    assert [q["sql"][-7:] for q in captured.captured_queries if "@@" in q["sql"]] == [
+        "LIMIT 1",
+        "LIMIT 5",
+    ]
+
+
+def test_a_search_page_looks_its_candidates_up_once_for_its_rows_total_and_facets(
+    postgres_db, client, shop
+):
+    grow(shop, 20)
+    client.force_login(BuyerFactory())
+    cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(CATALOGUE, {"q": "coffee"})
+    assert response.status_code == 200
+    assert response.content.decode().count('class="card product-card"') == 10
+    # One full-text lookup (plus the cached "is it found as typed" check); the page's
+    # rows, its total and its three facet counts then read those products by key.
+    matching = [q["sql"].rsplit(" ", 1)[-1] for q in captured.captured_queries if "@@" in q["sql"]]
+    assert matching == ["1", "1000"]  # LIMIT 1, then LIMIT 1000
