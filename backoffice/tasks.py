@@ -3,7 +3,7 @@ import datetime as dt
 from celery import shared_task
 from django.utils import timezone
 
-from outcomes.figures import cached_outcome_figures
+from outcomes.figures import cached_outcome_figures, figures_snapshots_prune
 
 from . import services
 
@@ -20,6 +20,7 @@ def refresh_programme_snapshots() -> int:
         compute_programme_snapshot.delay(data, today.isoformat())
     # The dashboard's outcomes section beside them, so no one opening it pays for it.
     cached_outcome_figures(as_of=today)
+    figures_snapshots_prune(today=today)
     return len(due)
 
 

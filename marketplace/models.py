@@ -594,6 +594,8 @@ MSG_DEAL_TOTAL = lazy(_range_message, str)(
 
 class PaymentTerm(models.TextChoices):
     TT_ADVANCE = "tt_advance", _("T/T in advance")
+    # Translators: a plain label, not a format ("30%" is a percentage).
+    # xgettext:no-python-format
     TT_DEPOSIT = "tt_deposit", _("T/T: 30% deposit, balance before shipment")
     TT_BL = "tt_bl", _("T/T against copy of the bill of lading")
     DP = "dp", _("D/P (documents against payment)")

@@ -397,11 +397,12 @@ def lasting_outcome_figures(*, as_of: date) -> OutcomeFigures:
     ``FIGURES_CACHE_SECONDS`` old; computed and stored otherwise. The generation is read
     before computing and the figures are stored only if it is still the same, so
     figures computed from rows a writer is changing are never kept as current."""
-    # Bookkeeping no personal page shows: it retires none of them (``core.writes``).
-    with writes.unseen():
-        snapshot, created = FiguresSnapshot.objects.get_or_create(day=as_of)
-        if created:  # the first reader of a new day: the days of last week are done with
-            FiguresSnapshot.objects.filter(day__lt=as_of - timedelta(days=7)).delete()
+    snapshot = FiguresSnapshot.objects.filter(day=as_of).first()
+    if snapshot is None:  # the day's row first, so that writers from now on mark it
+        # Bookkeeping no personal page shows: it retires none of them (``core.writes``).
+        with writes.unseen():
+            FiguresSnapshot.objects.bulk_create([FiguresSnapshot(day=as_of)], ignore_conflicts=True)
+        snapshot = FiguresSnapshot.objects.get(day=as_of)
     fresh_since = timezone.now() - timedelta(seconds=FIGURES_CACHE_SECONDS)
     if (
         snapshot.computed_generation == snapshot.generation
@@ -417,6 +418,12 @@ def lasting_outcome_figures(*, as_of: date) -> OutcomeFigures:
             computed_at=timezone.now(),
         )
     return figures
+
+
+def figures_snapshots_prune(*, today: date) -> int:
+    """Delete the stored figures of the days before last week (the beat job)."""
+    deleted, _by_model = FiguresSnapshot.objects.filter(day__lt=today - timedelta(days=7)).delete()
+    return deleted
 
 
 def figures_changed() -> None:

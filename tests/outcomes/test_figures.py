@@ -333,16 +333,19 @@ def test_stored_figures_are_computed_again_after_ten_minutes(programme, monkeypa
     assert computed == [AS_OF]  # a mentorship that began meanwhile shows within 10 minutes
 
 
-def test_a_new_days_figures_retire_the_stored_days_of_last_week(db):
+def test_the_beat_job_retires_the_stored_figures_of_the_days_before_last_week(db):
+    from backoffice.tasks import refresh_programme_snapshots
     from outcomes import figures
     from outcomes.models import FiguresSnapshot
 
-    for day in (AS_OF - dt.timedelta(days=8), AS_OF - dt.timedelta(days=1)):
-        figures.lasting_outcome_figures(as_of=day)
-    figures.lasting_outcome_figures(as_of=AS_OF)
+    today = timezone.localdate()
+    for days in (8, 7, 1):
+        figures.lasting_outcome_figures(as_of=today - dt.timedelta(days=days))
+    refresh_programme_snapshots()
     assert sorted(FiguresSnapshot.objects.values_list("day", flat=True)) == [
-        AS_OF - dt.timedelta(days=1),
-        AS_OF,
+        today - dt.timedelta(days=7),
+        today - dt.timedelta(days=1),
+        today,
     ]
 
 
