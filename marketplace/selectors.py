@@ -4,7 +4,7 @@ sees which inquiry thread and buying request (the web, the API and the admin ask
 import difflib
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from decimal import Decimal
 
@@ -21,6 +21,7 @@ from django.db.models import (
     QuerySet,
     Sum,
 )
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from accounts.models import User
@@ -98,18 +99,18 @@ def _search(queryset, q: str):
     if not words:
         return queryset, False
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+        from django.contrib.postgres.search import SearchRank, TrigramWordSimilarity
 
-        query = SearchQuery(q, config="simple", search_type="websearch")
-        if not _finds(queryset, q, Q(search_vector=query)):
-            # Typo tolerance only when the words themselves are nowhere: each word is
-            # replaced by the closest words of the catalogue, then searched as usual.
-            query = _corrected_query(q)
-        if query is not None:
+        found = _full_text(queryset, q)
+        if found is not None:
+            query, pks = found
             # Ranking reads every matching row's vector: a bounded candidate set (the
             # first SEARCH_CANDIDATES matches the GIN index yields) keeps a common word
             # as cheap at a million products as at a thousand.
-            queryset = queryset.filter(pk__in=_candidates(queryset, query)).annotate(
+            # The ids go as one array parameter: 1,000 placeholders would cost more to
+            # build and send than the index lookups they ask for.
+            candidates = RawSQL("SELECT unnest(%s::bigint[])", [pks])
+            queryset = queryset.filter(pk__in=candidates).annotate(
                 rank=SearchRank(F("search_vector"), query)
             )
         else:
@@ -133,6 +134,22 @@ def _search(queryset, q: str):
             either |= Q(search_text__contains=candidate)
         either_of_each &= either
     return queryset.filter(either_of_each), False
+
+
+def _full_text(queryset, q: str):
+    """PostgreSQL: the full-text query of ``q`` (corrected when its words are nowhere)
+    and the ids of its candidates in ``queryset``; None when there is no dictionary of
+    catalogue words to correct it with."""
+    from django.contrib.postgres.search import SearchQuery
+
+    query = SearchQuery(q, config="simple", search_type="websearch")
+    if not _finds(queryset, q, Q(search_vector=query)):
+        # Typo tolerance only when the words themselves are nowhere: each word is
+        # replaced by the closest words of the catalogue, then searched as usual.
+        query = _corrected_query(q)
+    if query is None:
+        return None
+    return query, _candidates(queryset, query)
 
 
 def _words(q: str) -> list[str]:
@@ -415,9 +432,21 @@ def catalogue_total(filters: Filters) -> int | None:
     """The number of products ``filters`` list, from the aggregate when it can answer
     (one sum over at most a few thousand rows); ``None`` when the products must be
     counted."""
+    if _only_searched(filters):
+        # A search with no filter lists all its candidates (kept from the lookup).
+        found = _full_text(public_products(), filters.q)
+        return len(found[1]) if found is not None else None
     if not _from_aggregate(filters):
         return None
     return _aggregate(filters).aggregate(total=Sum("n"))["total"] or 0
+
+
+def _only_searched(filters: Filters) -> bool:
+    return (
+        connection.vendor == "postgresql"
+        and bool(filters.q.split())
+        and replace(filters, q="", sort="") == Filters(sort="")
+    )
 
 
 def _facets_from_aggregate(filters: Filters) -> dict:
