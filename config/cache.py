@@ -44,7 +44,7 @@ from urllib.parse import urlsplit
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -151,11 +151,31 @@ class _Unavailable(Exception):
     """Redis could not be reached just now, or failed a moment ago."""
 
 
+class _ReusedClients(RedisCacheClient):
+    """Django's client, but one redis-py client per connection pool, made once: Django
+    makes a new one for every operation, which costs twice the round trip it is for
+    (about 125 µs against 60 µs for a GET; a cold catalogue page does 40 operations).
+    A redis-py client is safe to share between threads: each command takes its own
+    connection from the pool."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients: dict = {}  # by connection pool (one per server)
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(pool)
+        if client is None:
+            client = self._clients[pool] = self._client(connection_pool=pool)
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     """Django's ``RedisCache`` that answers as a miss while Redis is unavailable."""
 
     def __init__(self, server, params):
         super().__init__(server, params)
+        self._class = _ReusedClients
         options = dict(self._options)
         retry_after = float(options.pop("RETRY_AFTER", DEFAULT_RETRY_AFTER))
         self._local_prefixes = tuple(options.pop("LOCAL_FALLBACK_KEY_PREFIXES", ()))

@@ -15,6 +15,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from datetime import timedelta
 from unittest import mock
@@ -416,6 +417,34 @@ def test_a_reachable_redis_is_used_as_before(redis_url):
     assert backend.incr("jembatan-test-counter") == 2
     backend.delete_many(["jembatan-test-key", "jembatan-test-counter"])
     assert backend.get("jembatan-test-key") is None
+
+
+def test_one_redis_client_serves_every_operation_and_every_thread(redis_url, monkeypatch):
+    """Django makes a redis-py client per cache operation, which costs more than the
+    round trip; here one is made per server and shared."""
+    made = []
+    real_init = redis.Redis.__init__
+
+    def counting_init(self, *args, **kwargs):
+        made.append(self)
+        real_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(redis.Redis, "__init__", counting_init)
+    backend = _backend(redis_url)
+
+    def work(n: int) -> None:
+        backend.set(f"jembatan-test-shared-{n}", n, 30)
+        assert backend.get(f"jembatan-test-shared-{n}") == n
+        assert backend.get_many([f"jembatan-test-shared-{n}"]) == {f"jembatan-test-shared-{n}": n}
+        backend.delete(f"jembatan-test-shared-{n}")
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    work(99)
+    assert len(made) == 1
 
 
 def test_a_broker_that_hangs_delays_an_enqueue_by_seconds_not_forever(celery_broker, owner):
