@@ -2,12 +2,14 @@
 
     DJANGO_SETTINGS_MODULE=bench.settings \\
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/jembatan_bench \\
-    .venv/bin/python -m bench.profile_dashboards [--page staff] [--top 25] [--explain 3]
+    .venv/bin/python -m bench.profile_dashboards [--page staff] [--top 25] [--explain 3] [--cold]
 
 For each page: one warm-up request, then a few timed ones (their median wall time), the
 SQL queries of one request (count and milliseconds in the database), the HTML size, the
 functions that took the most cumulative time under cProfile and, with ``--explain N``,
-``EXPLAIN (ANALYZE, BUFFERS)`` of the N slowest queries (PostgreSQL only). It uses the
+``EXPLAIN (ANALYZE, BUFFERS)`` of the N slowest queries (PostgreSQL only). With
+``--cold`` the cache is cleared before each timed and profiled request (the first request
+after a flush, on a process that has already served the page). It uses the
 test client (no server, no network), signed in as the demo accounts ``seed_demo`` makes.
 Read-only: it never writes to the database apart from Django's session rows.
 """
@@ -48,6 +50,7 @@ PAGES = {
     "filter": ("buyer@demo.jembatan.id", "/catalogue/?category=food-beverages&certification=halal"),
     "product": ("buyer@demo.jembatan.id", "{product}"),
     "supplier": ("buyer@demo.jembatan.id", "{supplier}"),
+    "api-products": ("buyer@demo.jembatan.id", "/api/v1/products/"),
 }
 
 
@@ -87,7 +90,13 @@ def explain(sql: str, params) -> str:
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
-def profile(name: str, *, top: int, runs: int, n_explain: int) -> None:
+def profile(name: str, *, top: int, runs: int, n_explain: int, cold: bool = False) -> None:
+    from django.core.cache import cache
+
+    def before() -> None:
+        if cold:
+            cache.clear()
+
     email, path = PAGES[name]
     user = User.objects.get(email=email)
     client = Client(HTTP_HOST="localhost")
@@ -98,18 +107,21 @@ def profile(name: str, *, top: int, runs: int, n_explain: int) -> None:
         raise SystemExit(f"{path} answered {response.status_code}")
     walls = []
     for _ in range(runs):
+        before()
         started = time.perf_counter()
         client.get(path)
         walls.append(time.perf_counter() - started)
     recorder = Recorder()
+    before()
     with connection.execute_wrapper(recorder):
         response = client.get(path)
     profiler = cProfile.Profile()
+    before()
     profiler.enable()
     client.get(path)
     profiler.disable()
     db = sum(seconds for seconds, _sql, _params in recorder.queries)
-    print(f"\n=== {name}: {path} as {email}")
+    print(f"\n=== {name}: {path} as {email}{' (cold: the cache cleared first)' if cold else ''}")
     print(
         f"median of {runs}: {1000 * statistics.median(walls):.1f} ms; "
         f"{len(recorder.queries)} queries, {1000 * db:.1f} ms in the database; "
@@ -131,9 +143,10 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=25, help="functions listed per page")
     parser.add_argument("--runs", type=int, default=5, help="timed requests per page")
     parser.add_argument("--explain", type=int, default=0, metavar="N")
+    parser.add_argument("--cold", action="store_true", help="clear the cache before each")
     args = parser.parse_args()
     for name in args.page or list(PAGES):
-        profile(name, top=args.top, runs=args.runs, n_explain=args.explain)
+        profile(name, top=args.top, runs=args.runs, n_explain=args.explain, cold=args.cold)
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ import platform
 import re
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -62,7 +63,11 @@ TARGET_HTML_BYTES = 60_000  # catalogue HTML, before images
 TARGET_FANOUT = 200.0  # notifications per second
 TARGET_STAFF_MS = 150.0  # the staff dashboard, one request
 TARGET_STAFF_RPS = 20.0
-TARGET_COLD_FACTOR = 2.0  # the first request after the cache is flushed, of a warm one
+# The first request after the cache is flushed, of a warm render of the same page (issue
+# 19's "a warm one": what a request cost when every data it reads is cached but the page
+# itself is rendered, as every signed-in page was when the issue was written; since
+# then a kept page is a cache hit, printed beside it but not the measure of "warm").
+TARGET_COLD_FACTOR = 2.0
 TARGET_SCALE_KEEP = 0.8  # of its requests per second at 100,000 products, kept at 1,000,000
 SCALE_SIZES = (100_000, 1_000_000)  # the two sizes the README compares
 
@@ -366,8 +371,9 @@ class PageResult:
     load: LoadResult | None = None
     ratio: float | None = None
     failures: list[str] = field(default_factory=list)
-    cold_ms: float | None = None  # one request right after the cache was flushed
-    warm_ms: float | None = None  # the same request once more
+    cold_ms: float | None = None  # the first request right after the cache was flushed
+    render_ms: float | None = None  # rendered again, everything else it reads warm
+    warm_ms: float | None = None  # the same request once more (a kept page: a cache hit)
 
     def verdict(self) -> str:
         if self.failures:
@@ -604,17 +610,12 @@ def serve(args, environ: dict[str, str], log: Path):
         yield port
 
 
-def measure_page(args, port: int, page: Page, headers: dict[str, str], flush=None) -> PageResult:
+def measure_page(
+    args, port: int, page: Page, headers: dict[str, str], flush=None, drop_pages=None
+) -> PageResult:
     drain(port, args.workers)
-    if flush is not None:
-        flush()  # the first request after the cache is cleared, then a warm one
-    status, size, queries, cold_ms = timed_probe(port, page.path, headers)
+    status, size, queries = probe(port, page.path, headers)
     result = PageResult(page, status, size, queries)
-    if status == 200 and flush is not None:
-        # The other worker's first request is cold too (its own connection and state).
-        timed_probe(port, page.path, headers)
-        result.cold_ms = cold_ms
-        result.warm_ms = min(timed_probe(port, page.path, headers)[3] for _ in range(3))
     if status != 200:
         result.failures.append(f"answered {status}" if status else "no answer in 60 s")
         say(f"  {page.label:<22} {page.path}: HTTP {status or '-'}, not loaded")
@@ -631,16 +632,52 @@ def measure_page(args, port: int, page: Page, headers: dict[str, str], flush=Non
         result.failures.append(f"load run failed ({exc})")
         say(f"  {page.label:<22} load run failed: {exc}")
         return result
+    if flush is not None:
+        drain(port, args.workers)
+        result.cold_ms, result.render_ms, result.warm_ms = cold_and_warm(
+            port, page.path, headers, flush, drop_pages
+        )
     say(
         f"  {page.label:<22} {result.load.rps:8.1f} req/s  p50 {result.load.p50_ms:6.1f} "
         f"ms  p99 {result.load.p99_ms:6.1f} ms  {result.queries} queries  "
         f"{result.bytes:,} bytes"
+        + (
+            f"  cold/render/warm {result.cold_ms:.0f}/{result.render_ms:.0f}/"
+            f"{result.warm_ms:.0f} ms"
+            if flush
+            else ""
+        )
     )
     return result
 
 
+COLD_ROUNDS = 3
+# The whole pages kept in the cache (``marketplace.caching``: anonymous responses and the
+# shared blocks of signed-in readers; ``core.personal_pages``): dropped to time a render
+# whose other cached data (counts, facets, page ids, cards, session) are warm.
+KEPT_PAGE_KEYS = ("*:anon-response:*", "*:shared-page:*", "*:personal-page:*")
+
+
+def cold_and_warm(
+    port: int, path: str, headers: dict[str, str], flush, drop_pages
+) -> tuple[float, float, float]:
+    """Medians of ``COLD_ROUNDS`` requests of each kind, on a server that has already
+    served the page (its workers' templates, imports and connections are warm, as on a
+    site whose cache was cleared or restarted): the first request right after the cache
+    was flushed; a render with everything else warm (its kept page dropped); a warm one."""
+    cold, render, warm = [], [], []
+    for _ in range(COLD_ROUNDS):
+        flush()
+        cold.append(timed_probe(port, path, headers)[3])
+        warm.append(timed_probe(port, path, headers)[3])
+        drop_pages()
+        render.append(timed_probe(port, path, headers)[3])
+    return statistics.median(cold), statistics.median(render), statistics.median(warm)
+
+
 def flusher(url: str):
-    """A function that empties the benchmark's Redis database (the cache), or None."""
+    """Two functions on the benchmark's Redis database (the cache): one empties it, the
+    other drops only the kept whole pages (``KEPT_PAGE_KEYS``)."""
     import redis
 
     def flush() -> None:
@@ -650,14 +687,23 @@ def flusher(url: str):
         finally:
             client.close()
 
-    return flush
+    def drop_pages() -> None:
+        client = redis.Redis.from_url(url, socket_connect_timeout=3, socket_timeout=5)
+        try:
+            keys = [key for match in KEPT_PAGE_KEYS for key in client.scan_iter(match=match)]
+            if keys:
+                client.delete(*keys)
+        finally:
+            client.close()
+
+    return flush, drop_pages
 
 
 def measure_pages(args, environ: dict[str, str]) -> list[PageResult]:
     users, subjects = people()
     headers_of = credentials(users)
     every = select(pages(subjects), args.only)
-    flush = flusher(args.redis_url) if args.cold else None
+    flush = flusher(args.redis_url) if args.cold else (None, None)
     runs = [
         (environ, VAR / "gunicorn.log", [p for p in every if not p.redis_down], flush),
         # The same site with its Redis gone (cache and broker): nothing listens there.
@@ -665,7 +711,7 @@ def measure_pages(args, environ: dict[str, str]) -> list[PageResult]:
             {**environ, "REDIS_URL": DEAD_REDIS_URL},
             VAR / "gunicorn-redis-down.log",
             [p for p in every if p.redis_down],
-            None,
+            (None, None),
         ),
     ]
     results = []
@@ -675,7 +721,7 @@ def measure_pages(args, environ: dict[str, str]) -> list[PageResult]:
         with serve(args, run_environ, log) as port:
             for page in run_pages:
                 headers = {"Accept-Language": "en", **headers_of[page.who]}
-                results.append(measure_page(args, port, page, headers, run_flush))
+                results.append(measure_page(args, port, page, headers, *run_flush))
     judge(results)
     return results
 
@@ -709,20 +755,18 @@ def judge(results: list[PageResult]) -> None:
         if cold_too_slow(result):
             result.failures.append(
                 f"(#19) first request after a flush {result.cold_ms:.0f} ms > "
-                f"{TARGET_COLD_FACTOR:g}x warm {result.warm_ms:.0f} ms"
+                f"{TARGET_COLD_FACTOR:g}x a warm render {result.render_ms:.0f} ms"
             )
 
 
 def cold_too_slow(result: PageResult) -> bool:
     """Whether the first request after the cache was flushed took more than
-    ``TARGET_COLD_FACTOR`` times a warm one (signed-in pages, rendered both times; a
-    few milliseconds of slack, as one request on a shared machine varies that much)."""
-    page = result.page
-    if result.cold_ms is None or result.warm_ms is None or page.key == "ceiling":
+    ``TARGET_COLD_FACTOR`` times a warm render of the page (a few milliseconds of slack:
+    one request on a shared machine varies that much, and a flushed cache also re-reads
+    the session and the cache versions)."""
+    if result.cold_ms is None or result.render_ms is None or result.page.key == "ceiling":
         return False
-    if page.who == ANONYMOUS:
-        return False  # warm, it comes whole from the page cache: not a like-for-like pair
-    return result.cold_ms > TARGET_COLD_FACTOR * result.warm_ms + COLD_SLACK_MS
+    return result.cold_ms > TARGET_COLD_FACTOR * result.render_ms + COLD_SLACK_MS
 
 
 COLD_SLACK_MS = 10.0
@@ -916,7 +960,7 @@ def table(results: list[PageResult], *, markdown: bool) -> str:
         "req/s",
         "p50 ms",
         "p99 ms",
-        "cold/warm ms",
+        "cold/render/warm ms",
         "SQL/req",
         "bytes",
         "× ceiling",
@@ -932,7 +976,9 @@ def table(results: list[PageResult], *, markdown: bool) -> str:
                 f"{load.rps:,.0f}" if load else "-",
                 f"{load.p50_ms:.1f}" if load else "-",
                 f"{load.p99_ms:.1f}" if load else "-",
-                f"{r.cold_ms:.0f}/{r.warm_ms:.0f}" if r.cold_ms is not None else "-",
+                f"{r.cold_ms:.0f}/{r.render_ms:.0f}/{r.warm_ms:.0f}"
+                if r.cold_ms is not None and r.render_ms is not None
+                else "-",
                 "-" if r.queries is None else str(r.queries),
                 f"{r.bytes / 1000:.1f} KB",
                 f"{r.ratio:.2f}" if r.ratio is not None else "-",
@@ -992,7 +1038,7 @@ def targets_line() -> str:
         f"{TARGET_P99_MS:.0f} ms; catalogue HTML < {TARGET_HTML_BYTES // 1000} KB; the staff "
         f"dashboard < {TARGET_STAFF_MS:.0f} ms for one request and >= {TARGET_STAFF_RPS:.0f} "
         f"req/s; the first request after the cache is flushed <= {TARGET_COLD_FACTOR:g}x a "
-        f"warm one (+{COLD_SLACK_MS:.0f} ms); fan-out >= {TARGET_FANOUT:.0f}/s"
+        f"warm render of the page (+{COLD_SLACK_MS:.0f} ms); fan-out >= {TARGET_FANOUT:.0f}/s"
     )
 
 
@@ -1156,7 +1202,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
         "--no-cold",
         dest="cold",
         action="store_false",
-        help="skip flushing the cache before each page (the cold/warm column)",
+        help="skip flushing the cache before each page (the cold/render/warm column)",
     )
     parser.add_argument("--skip-fanout", action="store_true")
     parser.add_argument("--skip-pages", action="store_true")

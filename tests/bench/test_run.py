@@ -74,26 +74,60 @@ def test_the_staff_dashboard_is_judged_by_its_own_targets():
     assert "12.0 req/s < 20" in slow.verdict()
 
 
-def test_the_first_request_after_a_flush_counts_for_signed_in_rows_only():
-    ceiling = result("ceiling", 400)
-    cold_signed_in = result("buyer-catalogue", 300, cold_ms=90.0, warm_ms=20.0)
-    fine_signed_in = result("buyer-search", 300, cold_ms=45.0, warm_ms=20.0)
-    anonymous = result("catalogue", 900, cold_ms=90.0, warm_ms=2.0)  # warm = page cache
-    run.judge([ceiling, cold_signed_in, fine_signed_in, anonymous])
-    assert "first request after a flush 90 ms > 2x warm 20 ms" in cold_signed_in.verdict()
-    assert fine_signed_in.verdict() == "pass"
-    assert anonymous.verdict() == "pass"
+def test_the_first_request_after_a_flush_is_held_to_a_warm_render_of_any_row():
+    ceiling = result("ceiling", 400, cold_ms=500.0, render_ms=2.0, warm_ms=2.0)
+    slow_cold = result("buyer-catalogue", 300, cold_ms=90.0, render_ms=20.0, warm_ms=3.0)
+    fine = result("buyer-search", 300, cold_ms=45.0, render_ms=20.0, warm_ms=3.0)
+    anonymous = result("catalogue", 900, cold_ms=60.0, render_ms=20.0, warm_ms=1.0)
+    run.judge([ceiling, slow_cold, fine, anonymous])
+    assert "first request after a flush 90 ms > 2x a warm render 20 ms" in slow_cold.verdict()
+    # A kept page's cache hit (3 ms) is printed, not the measure: 45 <= 2 x 20 + 10.
+    assert fine.verdict() == "pass"
+    assert "first request after a flush 60 ms > 2x a warm render 20 ms" in anonymous.verdict()
+    assert ceiling.verdict() == "reference"
 
 
-def test_the_table_shows_cold_and_warm_and_the_summary_prints_the_targets(monkeypatch):
-    rows = [result("ceiling", 400), result("buyer-catalogue", 300, cold_ms=30.0, warm_ms=20.0)]
+def test_the_table_shows_cold_render_and_warm_and_the_summary_prints_the_targets():
+    rows = [
+        result("ceiling", 400),
+        result("buyer-catalogue", 300, cold_ms=30.0, render_ms=20.0, warm_ms=4.0),
+    ]
     run.judge(rows)
     text = run.table(rows, markdown=True)
-    assert "| cold/warm ms |" in text.splitlines()[0]
-    assert "| 30/20 |" in text
+    assert "| cold/render/warm ms |" in text.splitlines()[0]
+    assert "| 30/20/4 |" in text
     assert len(text.splitlines()[1].split("|")) == len(text.splitlines()[0].split("|"))
     line = run.targets_line()
-    assert "0.5x the ceiling" in line and "150 ms" in line and "2x a warm one" in line
+    assert "0.5x the ceiling" in line and "150 ms" in line and "2x a warm render" in line
+
+
+def test_a_flush_empties_the_cache_and_dropping_pages_keeps_the_rest(redis_url):
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    client.flushdb()  # this worker's own database
+    kept = [":1:anon-response:v:en:abc", ":1:shared-page:en:buyer:x", ":1:personal-page:7:y"]
+    data = [":1:facets:abc", ":1:catalogue_version", ":1:card:12"]
+    client.mset(dict.fromkeys(kept + data, b"1"))
+    flush, drop_pages = run.flusher(redis_url)
+    drop_pages()
+    assert sorted(k.decode() for k in client.keys("*")) == sorted(data)
+    flush()
+    assert client.keys("*") == []
+
+
+def test_cold_render_and_warm_are_medians_of_rounds_in_that_order(monkeypatch):
+    calls, times = [], iter([50.0, 3.0, 20.0, 70.0, 4.0, 22.0, 60.0, 5.0, 21.0])
+    monkeypatch.setattr(
+        run,
+        "timed_probe",
+        lambda port, path, headers: calls.append("get") or (200, 1, 1, next(times)),
+    )
+    cold, render, warm = run.cold_and_warm(
+        1, "/", {}, lambda: calls.append("flush"), lambda: calls.append("drop")
+    )
+    assert (cold, render, warm) == (60.0, 21.0, 4.0)
+    assert calls == ["flush", "get", "get", "drop", "get"] * run.COLD_ROUNDS
 
 
 def test_each_catalogue_size_gets_its_own_database_unless_one_is_named(monkeypatch):
