@@ -651,7 +651,7 @@ def measure_page(
     return result
 
 
-COLD_ROUNDS = 3
+COLD_ROUNDS = 5  # one request on a shared machine varies by several ms
 # The whole pages kept in the cache (``marketplace.caching``: anonymous responses and the
 # shared blocks of signed-in readers; ``core.personal_pages``): dropped to time a render
 # whose other cached data (counts, facets, page ids, cards, session) are warm.
@@ -1095,31 +1095,35 @@ def _ratio(row: dict) -> str:
 def compare(small: dict, large: dict) -> str:
     """The rows of two sizes side by side: each page's requests per second, its ratio to
     the ceiling and p99 in both runs, and how much of the smaller size's rate the larger
-    keeps (target: ``TARGET_SCALE_KEEP`` for every page with a target)."""
+    keeps, as measured and with each run's rate taken as a share of its own ceiling (the
+    machine's speed drifts between two runs: its ceiling moved by up to 15 % within a
+    quarter of an hour here). The target (``TARGET_SCALE_KEEP``, every page with a
+    target) is judged on the second."""
     n, m = f"{small['products']:,}", f"{large['products']:,}"
     lines = [
         f"{n} products (run {small['started']}) against {m} products (run {large['started']}); "
         f"each ratio is to the ceiling measured in the same run.",
         "",
         f"| page | req/s at {n} | × ceiling | p99 ms | req/s at {m} | × ceiling | p99 ms "
-        f"| kept | HTML at {m} | result |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        f"| kept | kept of × ceiling | HTML at {m} | result |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for key, a in small["rows"].items():
         b = large["rows"].get(key)
         if b is None:
             continue
         kept = b["rps"] / a["rps"] if a["rps"] else 0.0
+        kept_share = b["ratio"] / a["ratio"] if a["ratio"] and b["ratio"] is not None else kept
         if key == "ceiling" or not a["public"]:
             verdict = "reference" if key == "ceiling" else "no target"
-        elif kept >= TARGET_SCALE_KEEP:
+        elif kept_share >= TARGET_SCALE_KEEP:
             verdict = "pass"
         else:
-            verdict = f"FAIL: keeps {kept:.0%} < {TARGET_SCALE_KEEP:.0%}"
+            verdict = f"FAIL: keeps {kept_share:.0%} < {TARGET_SCALE_KEEP:.0%}"
 
         lines.append(
             f"| {a['label']} | {a['rps']:,.0f} | {_ratio(a)} | {a['p99_ms']:.0f} "
-            f"| {b['rps']:,.0f} | {_ratio(b)} | {b['p99_ms']:.0f} | {kept:.0%} "
+            f"| {b['rps']:,.0f} | {_ratio(b)} | {b['p99_ms']:.0f} | {kept:.0%} | {kept_share:.0%} "
             f"| {b['bytes'] / 1000:.1f} KB | {verdict} |"
         )
     for data in (small, large):

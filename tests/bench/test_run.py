@@ -117,6 +117,7 @@ def test_a_flush_empties_the_cache_and_dropping_pages_keeps_the_rest(redis_url):
 
 
 def test_cold_render_and_warm_are_medians_of_rounds_in_that_order(monkeypatch):
+    monkeypatch.setattr(run, "COLD_ROUNDS", 3)
     calls, times = [], iter([50.0, 3.0, 20.0, 70.0, 4.0, 22.0, 60.0, 5.0, 21.0])
     monkeypatch.setattr(
         run,
@@ -127,7 +128,7 @@ def test_cold_render_and_warm_are_medians_of_rounds_in_that_order(monkeypatch):
         1, "/", {}, lambda: calls.append("flush"), lambda: calls.append("drop")
     )
     assert (cold, render, warm) == (60.0, 21.0, 4.0)
-    assert calls == ["flush", "get", "get", "drop", "get"] * run.COLD_ROUNDS
+    assert calls == ["flush", "get", "get", "drop", "get"] * 3
 
 
 def test_each_catalogue_size_gets_its_own_database_unless_one_is_named(monkeypatch):
@@ -145,7 +146,8 @@ def test_two_sizes_are_compared_side_by_side_with_the_share_each_page_keeps(tmp_
     monkeypatch.setattr(run, "VAR", tmp_path)
     args = type("Args", (), {"products": 100_000})
     small = [result("ceiling", 500), result("buyer-catalogue", 300), result("buyer-search", 200)]
-    large = [result("ceiling", 500), result("buyer-catalogue", 270), result("buyer-search", 100)]
+    # The machine is 10 % slower during the second run: its ceiling says so.
+    large = [result("ceiling", 450), result("buyer-catalogue", 230), result("buyer-search", 100)]
     for rows in (small, large):
         run.judge(rows)
     about = {"started": "2026-12-05 12:00 UTC"}
@@ -156,10 +158,12 @@ def test_two_sizes_are_compared_side_by_side_with_the_share_each_page_keeps(tmp_
     text = run.comparison()
     assert "100,000 products" in text and "1,000,000 products" in text
     catalogue = next(line for line in text.splitlines() if "buyer: catalogue, page 1" in line)
-    assert "| 300 |" in catalogue and "| 270 |" in catalogue and "90%" in catalogue
+    # 230 of 300 is 77 %, but 0.51 of the ceiling against 0.60 keeps 85 % of its share.
+    assert "| 300 |" in catalogue and "| 230 |" in catalogue
+    assert "| 77% | 85% |" in catalogue
     assert catalogue.endswith("| pass |")
     search = next(line for line in text.splitlines() if "buyer: search" in line)
-    assert "FAIL: keeps 50% < 80%" in search
+    assert "FAIL: keeps 56% < 80%" in search
 
 
 def test_each_size_writes_its_own_readme_table(tmp_path, monkeypatch):
