@@ -148,14 +148,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # aggregates (programme dashboard, catalogue facets at 100,000 products) above
     # jit_above_cost and then spends longer compiling than running them (300 ms of JIT
     # for a 90 ms query), so it is off for our connections unless OPTIONS say otherwise.
-    # random_page_cost 1.1 rather than 4 (PostgreSQL's documented value for solid-state
-    # storage, and the database of a site this size lives in memory): at 4 the planner
-    # reads a search's 1,000 candidate products together with their businesses by
-    # hashing every business (25,000 of them at a million products, three times slower
-    # than 1,000 index lookups, and growing with the number of businesses).
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "options", "-c jit=off -c random_page_cost=1.1"
-    )
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded default serves several people at once (`make run`, a small site on
     # one server). Every connection: write-ahead logging (readers never wait for the

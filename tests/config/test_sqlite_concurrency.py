@@ -379,7 +379,7 @@ def test_make_run_settings_configure_sqlite_and_leave_postgresql_alone(tmp_path)
     assert shell(f"sqlite:///{tmp_path / 'run.sqlite3'}") == ["IMMEDIATE 20 None", "['wal', 20000]"]
     assert shell(f"sqlite:///{tmp_path / 'slow.sqlite3'}?timeout=30")[0] == "IMMEDIATE 30 None"
     postgres = shell("postgres://u:p@db.example.id:5432/jembatan")
-    assert postgres == ["None None -c jit=off -c random_page_cost=1.1", "False"]
+    assert postgres == ["None None -c jit=off", "False"]
 
 
 # When the lock still cannot be had: "please try again", never a 500 -------------------
