@@ -51,12 +51,13 @@ def bump(group: str) -> None:
     transaction.on_commit(lambda: bump_now(group))
 
 
-def remember(group: str, key: str, compute: Callable[[], T], seconds: int) -> T:
+def remember(group: str, key: str, compute: Callable[[], T], seconds: int | Callable[[], int]) -> T:
     """What ``compute()`` gave, from the cache while ``group``'s version is the one it was
     computed under (one round trip when warm: the version and the entry together); else
     computed now and kept with the version read before computing, so a value computed
     from rows a writer is changing is never served under the version that follows. With
-    the cache unreachable (no version) it is computed every time and nothing is kept."""
+    the cache unreachable (no version) it is computed every time and nothing is kept.
+    ``seconds`` may be a function, asked after computing (how long what it found lasts)."""
     versions = version_key(group)
     found = cache.get_many([versions, key])
     current = found.get(versions) or version(group)
@@ -65,5 +66,5 @@ def remember(group: str, key: str, compute: Callable[[], T], seconds: int) -> T:
         return stored[1]
     value = compute()
     if current:
-        cache.set(key, (current, value), seconds)
+        cache.set(key, (current, value), seconds() if callable(seconds) else seconds)
     return value

@@ -30,12 +30,13 @@ from core import cache_versions
 COUNT_CACHE_SECONDS = 600
 
 
-def _versioned_key(prefix: str, query) -> str:
-    """A cache key for what ``query`` answers in this version of the catalogue."""
+def _versioned_key(prefix: str, query) -> str | None:
+    """A cache key for what ``query`` answers in this version of the catalogue; None for
+    a query that can find nothing (``.none()``: there is no SQL to run or to key on)."""
     try:
         sql, params = query.sql_with_params()
-    except EmptyResultSet:  # e.g. a search with no candidate: every such query finds none
-        sql, params = "", ()
+    except EmptyResultSet:
+        return None
     version = cache_versions.version(cache_versions.CATALOGUE)
     return f"{prefix}:" + hashlib.sha256(repr((version, sql, params)).encode()).hexdigest()
 
@@ -53,6 +54,8 @@ class CachedCountPaginator(Paginator):
         if query is None:  # a list, not a queryset
             return super().count
         key = _versioned_key("catalogue-count", query)
+        if key is None:
+            return 0
         total = cache.get(key)
         if total is None:
             total = self._total() if self._total is not None else None
@@ -80,6 +83,8 @@ class CachedCountPaginator(Paginator):
             queryset.select_related(None).prefetch_related(None).values_list("pk", flat=True)
         )[start:stop]
         key = _versioned_key("catalogue-page", ids_query.query)
+        if key is None:
+            return []
         ids = cache.get(key)
         if ids is None:
             ids = list(ids_query)

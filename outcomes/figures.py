@@ -8,8 +8,9 @@ the files print them next to the figures.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -358,12 +359,26 @@ def outcome_figures(*, as_of: date | None = None) -> OutcomeFigures:
 # (``signals``). Mentorships that start in between show within the 10 minutes, as in the
 # rest of the dashboard.
 FIGURES_CACHE_SECONDS = 10 * 60
-_DECIMALS = {"value_usd", "value_idr", "budget_idr", "budget_share_idr"}
+
+
+def _shape(kind) -> list[tuple[str, str]]:
+    return [(f.name, str(f.type)) for f in fields(kind)]
+
+
+# What stored figures were written for: a deploy that adds, removes or retypes a field
+# reads the rows of the code before it as missing, and computes them again.
+SCHEMA = hashlib.sha256(
+    repr([_shape(kind) for kind in (OutcomeFigures, Country, MentorOutcome)]).encode()
+).hexdigest()[:16]
+
+
+def _decimals(kind) -> set[str]:
+    return {f.name for f in fields(kind) if f.type in ("Decimal", Decimal)}
 
 
 def figures_to_data(figures: OutcomeFigures) -> dict:
-    """``figures`` as JSON-ready data (decimals and the date as text)."""
-    return _jsonable(asdict(figures))
+    """``figures`` as JSON-ready data (decimals and the date as text), with ``SCHEMA``."""
+    return {"schema": SCHEMA, **_jsonable(asdict(figures))}
 
 
 def _jsonable(value):
@@ -378,38 +393,44 @@ def _jsonable(value):
     return value
 
 
-def figures_from_data(data: dict) -> OutcomeFigures:
-    """What ``figures_to_data`` gave, as figures again."""
+def figures_from_data(data: dict) -> OutcomeFigures | None:
+    """What ``figures_to_data`` gave, as figures again; None when it was written for
+    other fields (by an older deploy) or cannot be read."""
+    if not isinstance(data, dict) or data.get("schema") != SCHEMA:
+        return None
 
-    def typed(row: dict) -> dict:
-        return {k: Decimal(v) if k in _DECIMALS else v for k, v in row.items()}
+    def typed(kind, row: dict) -> dict:
+        decimals = _decimals(kind)
+        return {k: Decimal(v) if k in decimals else v for k, v in row.items() if k != "schema"}
 
-    values = typed(data)
-    values["as_of"] = date.fromisoformat(data["as_of"])
-    values["countries"] = [Country(**typed(row)) for row in data["countries"]]
-    values["mentors"] = [MentorOutcome(**typed(row)) for row in data["mentors"]]
-    return OutcomeFigures(**values)
+    try:
+        values = typed(OutcomeFigures, data)
+        values["as_of"] = date.fromisoformat(data["as_of"])
+        values["countries"] = [Country(**typed(Country, row)) for row in data["countries"]]
+        values["mentors"] = [MentorOutcome(**typed(MentorOutcome, row)) for row in data["mentors"]]
+        return OutcomeFigures(**values)
+    except (TypeError, KeyError, ValueError, ArithmeticError):
+        return None
 
 
-def lasting_outcome_figures(*, as_of: date) -> OutcomeFigures:
+def lasting_outcome_figures(*, as_of: date) -> tuple[OutcomeFigures, float]:
     """``outcome_figures`` of ``as_of`` from its ``FiguresSnapshot`` while nothing they
     count has been written since it was computed, and it is at most
-    ``FIGURES_CACHE_SECONDS`` old; computed and stored otherwise. The generation is read
-    before computing and the figures are stored only if it is still the same, so
-    figures computed from rows a writer is changing are never kept as current."""
+    ``FIGURES_CACHE_SECONDS`` old; computed and stored otherwise. With the seconds they
+    stay current. The generation is read before computing and the figures are stored
+    only if it is still the same, so figures computed from rows a writer has changed
+    since are never kept as current."""
     snapshot = FiguresSnapshot.objects.filter(day=as_of).first()
     if snapshot is None:  # the day's row first, so that writers from now on mark it
         # Bookkeeping no personal page shows: it retires none of them (``core.writes``).
         with writes.unseen():
             FiguresSnapshot.objects.bulk_create([FiguresSnapshot(day=as_of)], ignore_conflicts=True)
         snapshot = FiguresSnapshot.objects.get(day=as_of)
-    fresh_since = timezone.now() - timedelta(seconds=FIGURES_CACHE_SECONDS)
-    if (
-        snapshot.computed_generation == snapshot.generation
-        and snapshot.computed_at is not None
-        and snapshot.computed_at >= fresh_since
-    ):
-        return figures_from_data(snapshot.data)
+    if snapshot.computed_generation == snapshot.generation and snapshot.computed_at is not None:
+        left = FIGURES_CACHE_SECONDS - (timezone.now() - snapshot.computed_at).total_seconds()
+        figures = figures_from_data(snapshot.data) if left > 0 else None
+        if figures is not None:
+            return figures, left
     figures = outcome_figures(as_of=as_of)
     with writes.unseen():
         FiguresSnapshot.objects.filter(pk=snapshot.pk, generation=snapshot.generation).update(
@@ -417,28 +438,40 @@ def lasting_outcome_figures(*, as_of: date) -> OutcomeFigures:
             computed_generation=snapshot.generation,
             computed_at=timezone.now(),
         )
-    return figures
+    return figures, FIGURES_CACHE_SECONDS
 
 
 def figures_snapshots_prune(*, today: date) -> int:
     """Delete the stored figures of the days before last week (the beat job)."""
-    deleted, _by_model = FiguresSnapshot.objects.filter(day__lt=today - timedelta(days=7)).delete()
+    with writes.unseen():
+        deleted, _by_model = FiguresSnapshot.objects.filter(
+            day__lt=today - timedelta(days=7)
+        ).delete()
     return deleted
 
 
 def figures_changed() -> None:
-    """Every stored day's figures are out of date (in the writer's transaction: the
-    change and this become visible together)."""
-    FiguresSnapshot.objects.update(generation=F("generation") + 1)
+    """Every stored day's figures are out of date. Called once the write is committed
+    (``signals``): in the writer's transaction it would lock every day's row until the
+    writer ends, so outcome writers would queue, and deadlock, on it."""
+    with writes.unseen():
+        FiguresSnapshot.objects.update(generation=F("generation") + 1)
 
 
 def cached_outcome_figures(*, as_of: date | None = None) -> OutcomeFigures:
     """``outcome_figures`` from the cache while nothing they count has changed, else
-    from the database (``lasting_outcome_figures``); computed (and kept) otherwise."""
+    from the database (``lasting_outcome_figures``); computed (and kept) otherwise. The
+    cache keeps them for what is left of their ``FIGURES_CACHE_SECONDS``."""
     as_of = as_of or timezone.localdate()
+    left = [float(FIGURES_CACHE_SECONDS)]
+
+    def compute() -> OutcomeFigures:
+        figures, left[0] = lasting_outcome_figures(as_of=as_of)
+        return figures
+
     return cache_versions.remember(
         cache_versions.OUTCOMES,
         f"outcome-figures:{as_of.isoformat()}",
-        lambda: lasting_outcome_figures(as_of=as_of),
-        FIGURES_CACHE_SECONDS,
+        compute,
+        lambda: max(1, int(left[0])),
     )

@@ -1,6 +1,8 @@
 """Any write of what the outcome figures are computed from (services, admin, the demo)
-retires the cached and the stored figures (``figures.cached_outcome_figures``) at once."""
+retires the cached and, once it is committed, the stored figures
+(``figures.cached_outcome_figures``) at once."""
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from core import cache_versions
@@ -10,7 +12,7 @@ from .models import Baseline, BudgetPeriod, FollowUp, MonthlyRate, Shipment
 
 
 def _figures_changed(sender, **kwargs):
-    figures_changed()
+    transaction.on_commit(figures_changed)
     cache_versions.bump(cache_versions.OUTCOMES)
 
 

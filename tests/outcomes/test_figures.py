@@ -290,7 +290,9 @@ def test_a_cleared_cache_reads_the_stored_figures_instead_of_computing_them(
     assert cached_outcome_figures(as_of=AS_OF).value_usd == first.value_usd + Decimal("100")
 
 
-def test_figures_computed_while_a_writer_changes_their_rows_are_not_kept(programme, monkeypatch):
+def test_figures_computed_from_rows_a_writer_then_changes_are_not_kept(programme, monkeypatch):
+    """The generation read before computing must still be the row's when the figures are
+    stored (the writer's bump and the store are one connection here, in that order)."""
     from outcomes import figures
     from outcomes.models import FiguresSnapshot
 
@@ -313,6 +315,48 @@ def test_figures_computed_while_a_writer_changes_their_rows_are_not_kept(program
     assert snapshot.computed_generation == snapshot.generation == 2
 
 
+def test_a_write_marks_the_stored_figures_once_it_is_committed(
+    programme, django_capture_on_commit_callbacks
+):
+    """Marking them inside the writer's transaction would lock every day's row until it
+    ends: two outcome writers would queue on it, or deadlock."""
+    from outcomes import figures
+    from outcomes.models import FiguresSnapshot
+
+    figures.lasting_outcome_figures(as_of=AS_OF)
+    shipment = ShipmentFactory(business=BusinessFactory(), shipped_on=dt.date(2026, 6, 1))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.shipment_verify(shipment=shipment, by=StaffFactory())
+        assert FiguresSnapshot.objects.get(day=AS_OF).generation == 0  # not yet
+    for callback in callbacks:
+        callback()
+    assert FiguresSnapshot.objects.get(day=AS_OF).generation > 0
+
+
+def test_stored_figures_of_other_fields_are_computed_again(programme, monkeypatch):
+    """After a deploy that changed the figures' fields, the rows of the code before it
+    are read as missing, not as a crash of the dashboard."""
+    from outcomes import figures
+    from outcomes.models import FiguresSnapshot
+
+    first, _left = figures.lasting_outcome_figures(as_of=AS_OF)
+    data = FiguresSnapshot.objects.get(day=AS_OF).data
+    assert figures.figures_from_data(data) == first
+    assert figures.figures_from_data({**data, "schema": "older"}) is None
+    assert figures.figures_from_data({**data, "shipments_new_field": 3}) is None
+    assert figures.figures_from_data({**data, "value_usd": "not a number"}) is None
+    FiguresSnapshot.objects.update(data={**data, "schema": "older"})
+    computed = []
+    monkeypatch.setattr(
+        figures,
+        "outcome_figures",
+        lambda *, as_of: computed.append(as_of) or outcome_figures(as_of=as_of),
+    )
+    again, _left = figures.lasting_outcome_figures(as_of=AS_OF)
+    assert computed == [AS_OF] and again == first
+    assert FiguresSnapshot.objects.get(day=AS_OF).data["schema"] == figures.SCHEMA
+
+
 def test_stored_figures_are_computed_again_after_ten_minutes(programme, monkeypatch):
     from outcomes import figures
     from outcomes.models import FiguresSnapshot
@@ -324,13 +368,39 @@ def test_stored_figures_are_computed_again_after_ten_minutes(programme, monkeypa
         "outcome_figures",
         lambda *, as_of: computed.append(as_of) or outcome_figures(as_of=as_of),
     )
-    figures.lasting_outcome_figures(as_of=AS_OF)
+    _figures, left = figures.lasting_outcome_figures(as_of=AS_OF)
     assert computed == []  # fresh: read back
+    assert figures.FIGURES_CACHE_SECONDS - 60 < left <= figures.FIGURES_CACHE_SECONDS
     FiguresSnapshot.objects.update(
         computed_at=timezone.now() - dt.timedelta(seconds=figures.FIGURES_CACHE_SECONDS + 1)
     )
     figures.lasting_outcome_figures(as_of=AS_OF)
     assert computed == [AS_OF]  # a mentorship that began meanwhile shows within 10 minutes
+
+
+def test_the_cache_keeps_stored_figures_only_for_what_is_left_of_their_ten_minutes(
+    programme, monkeypatch
+):
+    from django.core.cache import cache
+
+    from outcomes import figures
+    from outcomes.models import FiguresSnapshot
+
+    figures.lasting_outcome_figures(as_of=AS_OF)
+    FiguresSnapshot.objects.update(
+        computed_at=timezone.now() - dt.timedelta(seconds=figures.FIGURES_CACHE_SECONDS - 90)
+    )
+    cache.clear()
+    kept = []
+    real_set = cache.set
+    monkeypatch.setattr(
+        cache,
+        "set",
+        lambda key, value, timeout=None: kept.append(timeout) or real_set(key, value, timeout),
+    )
+    figures.cached_outcome_figures(as_of=AS_OF)
+    [seconds] = [t for t in kept if t is not None]
+    assert 80 <= seconds <= 90  # not another ten minutes
 
 
 def test_the_beat_job_retires_the_stored_figures_of_the_days_before_last_week(db):

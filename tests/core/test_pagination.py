@@ -1,0 +1,38 @@
+"""``core.pagination.CachedCountPaginator`` with a query that can find nothing (a
+``.none()`` queryset: Django has no SQL for it, so there is nothing to key a cache entry
+on): an empty page, no query, nothing kept."""
+
+import pytest
+from django.core.cache import cache
+
+from core.pagination import CachedCountPaginator
+from umkm.models import Product
+
+from ..factories import ListedProductFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_query_that_can_find_nothing_is_an_empty_page_without_a_query(
+    django_assert_num_queries, monkeypatch
+):
+    ListedProductFactory()
+    cache.clear()
+    kept = []
+    monkeypatch.setattr(cache, "set", lambda key, *args, **kwargs: kept.append(key))
+    paginator = CachedCountPaginator(Product.objects.none(), 24, total=lambda: 99)
+    with django_assert_num_queries(0):
+        page = paginator.get_page(1)
+        assert paginator.count == 0  # not the aggregate's answer for some other query
+        assert list(page.object_list) == []
+    assert kept == []
+
+
+def test_the_same_paginator_counts_and_pages_a_real_query(django_assert_max_num_queries):
+    products = ListedProductFactory.create_batch(3)
+    cache.clear()
+    paginator = CachedCountPaginator(Product.objects.order_by("pk"), 2)
+    assert paginator.count == 3
+    assert [p.pk for p in paginator.page(2).object_list] == [products[2].pk]
+    with django_assert_max_num_queries(1):  # the ids come from the cache, then the rows
+        assert [p.pk for p in paginator.page(2).object_list] == [products[2].pk]
