@@ -4,7 +4,7 @@ importing outcomes' Python."""
 
 from django import template
 
-from outcomes.figures import DEFINITIONS, cached_outcome_figures
+from outcomes.figures import DASHBOARD_MENTORS, DEFINITIONS, cached_outcome_figures
 from outcomes.models import Baseline
 from outcomes.selectors import can_record_shipment
 
@@ -20,7 +20,7 @@ def outcomes_section(as_of=None):
     return {
         "figures": figures,
         "countries": figures.countries[:TOP],
-        "mentors": figures.mentors[:TOP],
+        "mentors": figures.mentors[:DASHBOARD_MENTORS],
         "definitions": DEFINITIONS,
     }
 

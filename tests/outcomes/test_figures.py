@@ -403,6 +403,25 @@ def test_the_cache_keeps_stored_figures_only_for_what_is_left_of_their_ten_minut
     assert 80 <= seconds <= 90  # not another ten minutes
 
 
+def test_the_kept_figures_hold_every_total_and_the_dashboards_mentors_only(programme, monkeypatch):
+    from django.core.cache import cache
+
+    from outcomes import figures
+
+    monkeypatch.setattr(figures, "DASHBOARD_MENTORS", 1)
+    whole = outcome_figures(as_of=AS_OF)
+    assert len(whole.mentors) == 2
+    for read in range(2):  # computed, then read back from the database
+        cache.clear()
+        kept = figures.cached_outcome_figures(as_of=AS_OF)
+        assert kept.mentors == whole.mentors[:1], read
+        assert (kept.value_usd, kept.new_exporters, kept.countries) == (
+            whole.value_usd,
+            whole.new_exporters,
+            whole.countries,
+        )
+
+
 def test_the_beat_job_retires_the_stored_figures_of_the_days_before_last_week(db):
     from backoffice.tasks import refresh_programme_snapshots
     from outcomes import figures
