@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -18,7 +18,7 @@ from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core import cache_versions, writes
+from core import cache_versions, stored_data, writes
 from marketplace.countries import country_name
 from mentoring.models import Mentorship
 
@@ -370,32 +370,18 @@ def _shape(kind) -> list[tuple[str, str]]:
     return [(f.name, str(f.type)) for f in fields(kind)]
 
 
-# What stored figures were written for: a deploy that adds, removes or retypes a field
-# reads the rows of the code before it as missing, and computes them again.
+# What stored figures were written for: a deploy that adds, removes or retypes a field,
+# or changes how they are written (``_FORMAT``), reads the rows of the code before it as
+# missing, and computes them again.
+_FORMAT = "core.stored_data tags"
 SCHEMA = hashlib.sha256(
-    repr([_shape(kind) for kind in (OutcomeFigures, Country, MentorOutcome)]).encode()
+    repr([_FORMAT, *(_shape(kind) for kind in (OutcomeFigures, Country, MentorOutcome))]).encode()
 ).hexdigest()[:16]
 
 
-def _decimals(kind) -> set[str]:
-    return {f.name for f in fields(kind) if f.type in ("Decimal", Decimal)}
-
-
 def figures_to_data(figures: OutcomeFigures) -> dict:
-    """``figures`` as JSON-ready data (decimals and the date as text), with ``SCHEMA``."""
-    return {"schema": SCHEMA, **_jsonable(asdict(figures))}
-
-
-def _jsonable(value):
-    if isinstance(value, dict):
-        return {key: _jsonable(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_jsonable(item) for item in value]
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
+    """``figures`` as JSON data (``core.stored_data``), with ``SCHEMA``."""
+    return {"schema": SCHEMA, **stored_data.encode(figures)}
 
 
 def figures_from_data(data: dict) -> OutcomeFigures | None:
@@ -403,16 +389,10 @@ def figures_from_data(data: dict) -> OutcomeFigures | None:
     other fields (by an older deploy) or cannot be read."""
     if not isinstance(data, dict) or data.get("schema") != SCHEMA:
         return None
-
-    def typed(kind, row: dict) -> dict:
-        decimals = _decimals(kind)
-        return {k: Decimal(v) if k in decimals else v for k, v in row.items() if k != "schema"}
-
     try:
-        values = typed(OutcomeFigures, data)
-        values["as_of"] = date.fromisoformat(data["as_of"])
-        values["countries"] = [Country(**typed(Country, row)) for row in data["countries"]]
-        values["mentors"] = [MentorOutcome(**typed(MentorOutcome, row)) for row in data["mentors"]]
+        values = stored_data.decode({k: v for k, v in data.items() if k != "schema"})
+        values["countries"] = [Country(**row) for row in values["countries"]]
+        values["mentors"] = [MentorOutcome(**row) for row in values["mentors"]]
         return OutcomeFigures(**values)
     except (TypeError, KeyError, ValueError, ArithmeticError):
         return None
@@ -471,15 +451,16 @@ def cached_outcome_figures(*, as_of: date | None = None) -> OutcomeFigures:
     from the database (``lasting_outcome_figures``); computed (and kept) otherwise. The
     cache keeps them for what is left of their ``FIGURES_CACHE_SECONDS``."""
     as_of = as_of or timezone.localdate()
-    left = [float(FIGURES_CACHE_SECONDS)]
+    left = float(FIGURES_CACHE_SECONDS)
 
     def compute() -> OutcomeFigures:
-        figures, left[0] = lasting_outcome_figures(as_of=as_of)
+        nonlocal left
+        figures, left = lasting_outcome_figures(as_of=as_of)
         return figures
 
     return cache_versions.remember(
         cache_versions.OUTCOMES,
         f"outcome-figures:{as_of.isoformat()}",
         compute,
-        lambda: max(1, int(left[0])),
+        lambda: max(1, int(left)),
     )

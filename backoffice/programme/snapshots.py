@@ -7,17 +7,18 @@ table, chart and definition on the page comes from the same code whether the num
 were computed now or by the beat job: the definitions cannot drift apart.
 
 The parts hold plain values (counts, decimals, dates), JSON with a tag for the two
-types JSON lacks. Only the mentors' table is cut, to its first ``MENTORS_KEPT`` rows
-(the page shows the first ones and links to the full export, which is computed live).
+types JSON lacks (``core.stored_data``). Only the mentors' table is cut, to its first
+``MENTORS_KEPT`` rows (the page shows the first ones and links to the full export, which
+is computed live).
 """
 
 import datetime as dt
 import hashlib
 import json
-from dataclasses import asdict
-from decimal import Decimal
 
 from django.utils import timezone
+
+from core import stored_data
 
 from ..models import ProgrammeSnapshot
 from .figures import MentorRow, Programme
@@ -58,38 +59,6 @@ PARTS = [
 ]
 
 
-def _encode(value):
-    if isinstance(value, Decimal):
-        return {"$decimal": str(value)}
-    if isinstance(value, dt.datetime):
-        return {"$datetime": value.isoformat()}
-    if isinstance(value, dt.date):
-        return {"$date": value.isoformat()}
-    if isinstance(value, MentorRow):
-        return _encode(asdict(value))
-    if isinstance(value, dict):
-        return {str(key): _encode(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_encode(item) for item in value]
-    return value
-
-
-def _decode(value):
-    if isinstance(value, dict):
-        if len(value) == 1:
-            ((tag, text),) = value.items()
-            if tag == "$decimal":
-                return Decimal(text)
-            if tag == "$datetime":
-                return dt.datetime.fromisoformat(text)
-            if tag == "$date":
-                return dt.date.fromisoformat(text)
-        return {key: _decode(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_decode(item) for item in value]
-    return value
-
-
 def facts_of(programme: Programme) -> dict:
     """Run every part's query (if not run yet) and return the parts, and the added
     sections' figures, as JSON data."""
@@ -98,7 +67,7 @@ def facts_of(programme: Programme) -> dict:
     values["sections"] = {
         section.key: section.figures(programme.filters, programme.today) for section in SECTIONS
     }
-    return _encode(values)
+    return stored_data.encode(values)
 
 
 def section_figures(programme: Programme, data: dict) -> list[tuple[Section, object]]:
@@ -108,7 +77,7 @@ def section_figures(programme: Programme, data: dict) -> list[tuple[Section, obj
     return [
         (
             section,
-            _decode(stored[section.key])
+            stored_data.decode(stored[section.key])
             if section.key in stored
             else section.figures(programme.filters, programme.today),
         )
@@ -119,7 +88,7 @@ def section_figures(programme: Programme, data: dict) -> list[tuple[Section, obj
 def programme_from(filters: Filters, today: dt.date, data: dict) -> Programme:
     """A ``Programme`` whose parts are the stored ones: it runs no aggregate query."""
     programme = Programme(filters, today=today)
-    values = {part: _decode(data[part]) for part in PARTS}
+    values = {part: stored_data.decode(data[part]) for part in PARTS}
     values["mentors"] = [MentorRow(**row) for row in values["mentors"]]
     values["monthly"] = [tuple(row) for row in values["monthly"]]
     values["category_counts"] = [tuple(row) for row in values["category_counts"]]

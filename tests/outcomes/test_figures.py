@@ -45,6 +45,19 @@ def answered(business, months, due, *, when=None, **answers):
     )
 
 
+def counted_computations(monkeypatch) -> list:
+    """The days ``outcomes.figures`` computes the figures of from now on (still computed)."""
+    from outcomes import figures
+
+    computed = []
+    monkeypatch.setattr(
+        figures,
+        "outcome_figures",
+        lambda *, as_of: computed.append(as_of) or outcome_figures(as_of=as_of),
+    )
+    return computed
+
+
 @pytest.fixture
 def programme(db):
     a, b, c, d, e, f = (BusinessFactory(name=n) for n in "ABCDEF")
@@ -344,14 +357,9 @@ def test_stored_figures_of_other_fields_are_computed_again(programme, monkeypatc
     assert figures.figures_from_data(data) == first
     assert figures.figures_from_data({**data, "schema": "older"}) is None
     assert figures.figures_from_data({**data, "shipments_new_field": 3}) is None
-    assert figures.figures_from_data({**data, "value_usd": "not a number"}) is None
+    assert figures.figures_from_data({**data, "value_usd": {"$decimal": "not a number"}}) is None
     FiguresSnapshot.objects.update(data={**data, "schema": "older"})
-    computed = []
-    monkeypatch.setattr(
-        figures,
-        "outcome_figures",
-        lambda *, as_of: computed.append(as_of) or outcome_figures(as_of=as_of),
-    )
+    computed = counted_computations(monkeypatch)
     again, _left = figures.lasting_outcome_figures(as_of=AS_OF)
     assert computed == [AS_OF] and again == first
     assert FiguresSnapshot.objects.get(day=AS_OF).data["schema"] == figures.SCHEMA
@@ -362,12 +370,7 @@ def test_stored_figures_are_computed_again_after_ten_minutes(programme, monkeypa
     from outcomes.models import FiguresSnapshot
 
     figures.lasting_outcome_figures(as_of=AS_OF)
-    computed = []
-    monkeypatch.setattr(
-        figures,
-        "outcome_figures",
-        lambda *, as_of: computed.append(as_of) or outcome_figures(as_of=as_of),
-    )
+    computed = counted_computations(monkeypatch)
     _figures, left = figures.lasting_outcome_figures(as_of=AS_OF)
     assert computed == []  # fresh: read back
     assert figures.FIGURES_CACHE_SECONDS - 60 < left <= figures.FIGURES_CACHE_SECONDS
