@@ -634,7 +634,7 @@ def measure_page(
         return result
     if flush is not None:
         drain(port, args.workers)
-        result.cold_ms, result.render_ms, result.warm_ms = cold_and_warm(
+        result.cold_ms, result.render_ms, result.warm_ms = cold_render_warm(
             port, page.path, headers, flush, drop_pages
         )
     say(
@@ -658,7 +658,7 @@ COLD_ROUNDS = 5  # one request on a shared machine varies by several ms
 KEPT_PAGE_KEYS = ("*:anon-response:*", "*:shared-page:*", "*:personal-page:*")
 
 
-def cold_and_warm(
+def cold_render_warm(
     port: int, path: str, headers: dict[str, str], flush, drop_pages
 ) -> tuple[float, float, float]:
     """Medians of ``COLD_ROUNDS`` requests of each kind, on a server that has already

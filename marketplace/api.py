@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -776,19 +777,18 @@ class ProductViewSet(ApiMixin, LookupMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
     lookup_value_regex = SLUG_REGEX
 
+    @cached_property
     def filters(self) -> Filters:
-        if not hasattr(self, "_filters"):
-            self._filters = catalogue_filters(self.request.query_params)
-        return self._filters
+        return catalogue_filters(self.request.query_params)
 
     def page_total(self) -> int | None:
         """The list's count for the paginator, from the catalogue's maintained counts
         where they answer (as on the catalogue page): no count of the products."""
-        return catalogue_total(self.filters())
+        return catalogue_total(self.filters)
 
     def get_queryset(self):
         if self.action == "list":
-            return _product_prefetches(catalogue(self.filters()))
+            return _product_prefetches(catalogue(self.filters))
         return _product_prefetches(public_products()).prefetch_related(
             Prefetch("images", queryset=ProductImage.objects.order_by("position", "id"))
         )

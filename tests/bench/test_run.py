@@ -124,7 +124,7 @@ def test_cold_render_and_warm_are_medians_of_rounds_in_that_order(monkeypatch):
         "timed_probe",
         lambda port, path, headers: calls.append("get") or (200, 1, 1, next(times)),
     )
-    cold, render, warm = run.cold_and_warm(
+    cold, render, warm = run.cold_render_warm(
         1, "/", {}, lambda: calls.append("flush"), lambda: calls.append("drop")
     )
     assert (cold, render, warm) == (60.0, 21.0, 4.0)
