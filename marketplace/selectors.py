@@ -11,17 +11,23 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
+    BooleanField,
+    Case,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
-    FilteredRelation,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Sum,
+    Value,
+    When,
 )
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
@@ -101,15 +107,15 @@ def _search(queryset, q: str):
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchRank, TrigramWordSimilarity
 
-        found = _full_text(queryset, q)
+        found = _full_text(q)
         if found is not None:
-            query, pks = found
+            query, hits = found
             # Ranking reads every matching row's vector: a bounded candidate set (the
             # first SEARCH_CANDIDATES matches the GIN index yields) keeps a common word
             # as cheap at a million products as at a thousand.
             # The ids go as one array parameter: 1,000 placeholders would cost more to
             # build and send than the index lookups they ask for.
-            candidates = RawSQL("SELECT unnest(%s::bigint[])", [pks])
+            candidates = RawSQL("SELECT unnest(%s::bigint[])", [hits.pks])
             queryset = queryset.filter(pk__in=candidates).annotate(
                 rank=SearchRank(F("search_vector"), query)
             )
@@ -136,20 +142,38 @@ def _search(queryset, q: str):
     return queryset.filter(either_of_each), False
 
 
-def _full_text(queryset, q: str):
+def _full_text(q: str):
     """PostgreSQL: the full-text query of ``q`` (corrected when its words are nowhere)
-    and the ids of its candidates in ``queryset``; None when there is no dictionary of
-    catalogue words to correct it with."""
-    from django.contrib.postgres.search import SearchQuery
-
-    query = SearchQuery(q, config="simple", search_type="websearch")
-    if not _finds(queryset, q, Q(search_vector=query)):
+    and what it finds among the listed products (``SearchHits``), looked up once per
+    catalogue version and day (the hits carry certificates valid today), cached like
+    ``_finds``; None when there is no dictionary of catalogue words to correct it with.
+    The cache key is the words themselves, so that the page's rows, its total, its
+    facets and its suggestion each ask with one cache read."""
+    where = repr((version(CATALOGUE), timezone.localdate(), SEARCH_CANDIDATES, q))
+    key = "search-hits:" + hashlib.sha256(where.encode()).hexdigest()
+    hits = cache.get(key)
+    if hits is not None:
+        query = _corrected_query(q) if hits.corrected else _typed_query(q)
+        if query is not None:  # (the dictionary of words was emptied since: look again)
+            return query, hits
+    query = _typed_query(q)
+    hits = _hits(query)
+    if not hits.pks:
         # Typo tolerance only when the words themselves are nowhere: each word is
         # replaced by the closest words of the catalogue, then searched as usual.
         query = _corrected_query(q)
-    if query is None:
-        return None
-    return query, _candidates(queryset, query)
+        if query is None:
+            return None
+        hits = replace(_hits(query), corrected=True)
+    cache.set(key, hits, FACET_CACHE_SECONDS)
+    return query, hits
+
+
+def _typed_query(q: str):
+    """PostgreSQL: the full-text query of the words as typed."""
+    from django.contrib.postgres.search import SearchQuery
+
+    return SearchQuery(q, config="simple", search_type="websearch")
 
 
 def _words(q: str) -> list[str]:
@@ -165,9 +189,10 @@ def _close_words(word: str, corrections: dict) -> list[str]:
 
 
 def _finds(queryset, q: str, condition) -> bool:
-    """Whether ``condition`` (the typed words) matches anything in ``queryset`` (one
-    index lookup, cached briefly and per catalogue version, so that the page and its
-    facets ask once and a new listing is found at once)."""
+    """SQLite: whether ``condition`` (the typed words) matches anything in ``queryset``
+    (cached briefly and per catalogue version, so that the page, its facets and its
+    suggestion ask once and a new listing is found at once). PostgreSQL asks its
+    ``SearchHits`` instead."""
     where = f"{version(CATALOGUE)}|{queryset.query}|{q}"
     key = "search-finds:" + hashlib.sha256(where.encode()).hexdigest()
     found = cache.get(key)
@@ -177,24 +202,39 @@ def _finds(queryset, q: str, condition) -> bool:
     return found
 
 
-def _candidates(queryset, query) -> list[int]:
-    """The primary keys of the first ``SEARCH_CANDIDATES`` products of ``queryset`` that
-    ``query`` matches, looked up once per catalogue version (cached like ``_finds``):
-    the page's rows, its total and its three facet counts then read those rows by
-    primary key instead of each searching again, and all four agree on the same set."""
-    candidates = (
-        queryset.filter(search_vector=query)
+# What a product of a search counts under in the facets: its category, that category's
+# parent, its business's province and the kinds of its business's valid certificates.
+FACET_KEY = ("category__slug", "category__parent__slug", "business__province", "kinds")
+
+
+@dataclass(frozen=True)
+class SearchHits:
+    """What a full-text query finds: the primary keys of the first
+    ``SEARCH_CANDIDATES`` listed products it matches, how many of them fall under each
+    ``FACET_KEY`` (for the facet counts of a search without filters) and whether the
+    query is the corrected one (the typed words found nothing)."""
+
+    pks: list[int]
+    facet_keys: dict[tuple, int]
+    corrected: bool = False
+
+
+def _hits(query) -> SearchHits:
+    """The ``SearchHits`` of ``query`` in one query: the page's rows, its total and its
+    facet counts then read those products by primary key, or nothing at all, instead of
+    each searching again, and all of them agree on the same set."""
+    rows = (
+        public_products()
+        .filter(search_vector=query)
         .order_by()
-        .values_list("pk", flat=True)[:SEARCH_CANDIDATES]
+        .annotate(kinds=Coalesce(_certification_kinds(), 0))
+        .values_list("pk", *FACET_KEY)[:SEARCH_CANDIDATES]
     )
-    sql, params = candidates.query.sql_with_params()
-    where = repr((version(CATALOGUE), sql, params))
-    key = "search-candidates:" + hashlib.sha256(where.encode()).hexdigest()
-    pks = cache.get(key)
-    if pks is None:
-        pks = list(candidates)
-        cache.set(key, pks, FACET_CACHE_SECONDS)
-    return pks
+    pks, facet_keys = [], {}
+    for pk, *facet_key in rows:
+        pks.append(pk)
+        facet_keys[tuple(facet_key)] = facet_keys.get(tuple(facet_key), 0) + 1
+    return SearchHits(pks, facet_keys)
 
 
 CORRECTIONS_PER_WORD = 3
@@ -300,15 +340,15 @@ def spelling_suggestion(q: str) -> str:
     if not words:
         return ""
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery
-
-        typed = Q(search_vector=SearchQuery(q, config="simple", search_type="websearch"))
+        found = _full_text(q)
+        if found is None or not found[1].corrected:
+            return ""
     else:
         typed = Q()
         for word in q.lower().split():
             typed &= Q(search_text__contains=word)
-    if _finds(public_products(), q, typed):
-        return ""
+        if _finds(public_products(), q, typed):
+            return ""
     corrections = _corrections(words) or {}
     suggested = [_close_words(word, corrections)[0] for word in words]
     return " ".join(suggested) if suggested != words else ""
@@ -331,23 +371,42 @@ class Filters:
     sort: str = "relevance"
 
 
-def _apply(queryset, filters: Filters, *, skip: str = ""):
-    if filters.category and skip != "category":
-        queryset = queryset.filter(
-            Q(category__slug=filters.category) | Q(category__parent__slug=filters.category)
+# The filters whose facet ignores its own choice (so the other choices stay visible):
+# the category, the place (province and city together) and the certification.
+FACETS = ("category", "province", "certification")
+
+
+def _facet_conditions(filters: Filters) -> dict:
+    """The condition of each of ``FACETS`` that ``filters`` set: filtered on by
+    ``_apply``, and read as a yes/no column by ``facet_counts``."""
+    conditions = {}
+    if filters.category:
+        conditions["category"] = Q(category__slug=filters.category) | Q(
+            category__parent__slug=filters.category
         )
-    if filters.province and skip != "province":
-        queryset = queryset.filter(business__province=filters.province)
-    if filters.city and skip != "province":
-        queryset = queryset.filter(business__city=filters.city)
-    if filters.certification and skip != "certification":
-        queryset = queryset.filter(
+    place = Q()
+    if filters.province:
+        place &= Q(business__province=filters.province)
+    if filters.city:
+        place &= Q(business__city=filters.city)
+    if place:
+        conditions["province"] = place
+    if filters.certification:
+        conditions["certification"] = Q(
             Exists(
                 valid_certifications().filter(
                     business=OuterRef("business"), kind=filters.certification
                 )
             )
         )
+    return conditions
+
+
+def _apply(queryset, filters: Filters, *, skip=()):
+    """``queryset`` with every filter of ``filters`` but those of the facets ``skip``."""
+    for name, condition in _facet_conditions(filters).items():
+        if name not in skip:
+            queryset = queryset.filter(condition)
     if filters.moq_max is not None:
         queryset = queryset.filter(moq__lte=filters.moq_max)
     if filters.price_min is not None:
@@ -434,8 +493,8 @@ def catalogue_total(filters: Filters) -> int | None:
     counted."""
     if _only_searched(filters):
         # A search with no filter lists all its candidates (kept from the lookup).
-        found = _full_text(public_products(), filters.q)
-        return len(found[1]) if found is not None else None
+        found = _full_text(filters.q)
+        return len(found[1].pks) if found is not None else None
     if not _from_aggregate(filters):
         return None
     return _aggregate(filters).aggregate(total=Sum("n"))["total"] or 0
@@ -479,12 +538,58 @@ def _facets_from_aggregate(filters: Filters) -> dict:
     return {"category": categories, "province": provinces, "certification": certifications}
 
 
+def _certification_kinds():
+    """The kinds of the valid certificates of a product's business, as the sum of their
+    distinct ``kind_bit`` (the mask ``CatalogueFacetCount.cert_mask`` holds); NULL when
+    it holds none."""
+    bit = Case(
+        *[When(kind=kind, then=Value(kind_bit(kind))) for kind in Certification.Kind.values],
+        default=Value(0),
+    )
+    return Subquery(
+        valid_certifications()
+        .filter(business=OuterRef("business"))
+        .order_by()
+        .values("business")
+        .annotate(mask=Sum(bit, distinct=True))
+        .values("mask")
+    )
+
+
+def _facet_rows(filters: Filters) -> list[tuple]:
+    """The products ``filters`` list when each of ``FACETS`` is left out, in one grouped
+    query: (``FACET_KEY``…, the names of the facets whose own filter they meet, n)."""
+    base, _ranked = _search(public_products(), filters.q)
+    meets = {
+        f"meets_{name}": ExpressionWrapper(condition, output_field=BooleanField())
+        for name, condition in _facet_conditions(filters).items()
+    }
+    rows = (
+        _apply(base, filters, skip=FACETS)
+        .annotate(**meets, kinds=Coalesce(_certification_kinds(), 0))
+        .values(*FACET_KEY, *meets)
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return [
+        (
+            *(row[name] for name in FACET_KEY),
+            {name for name in FACETS if row.get(f"meets_{name}", True)},
+            row["n"],
+        )
+        for row in rows
+    ]
+
+
 def facet_counts(filters: Filters, *, cache_key: str = "") -> dict:
     """Counts per filter value, each ignoring its own filter (so choices stay visible).
 
-    Three grouped queries; cached under ``cache_key``, which carries the catalogue
-    version (a listing change recounts at once), for ``FACET_VERSIONED_SECONDS``
-    (other changes: a certificate verified, a business deactivated).
+    From the maintained aggregate when it can answer (``_facets_from_aggregate``); for a
+    search without filters, from its hits (``SearchHits``, no query of its own); else
+    from one grouped query over the products. Cached under ``cache_key``, which carries
+    the catalogue version (a listing change recounts at once), for
+    ``FACET_VERSIONED_SECONDS`` (other changes: a certificate verified, a business
+    deactivated).
     """
     if cache_key:
         cached = cache.get(cache_key)
@@ -495,46 +600,30 @@ def facet_counts(filters: Filters, *, cache_key: str = "") -> dict:
         if cache_key:
             cache.set(cache_key, result, FACET_VERSIONED_SECONDS)
         return result
-    base, _ranked = _search(public_products(), filters.q)
-    # Per category and subcategory: a product counts for its own category and, when
-    # that is a subcategory, for the parent too (the filter includes subcategories).
+    found = _full_text(filters.q) if _only_searched(filters) else None
+    if found is not None:
+        # A search without filters: its hits' facet keys, kept from its lookup.
+        rows = [(*facet_key, set(FACETS), n) for facet_key, n in found[1].facet_keys.items()]
+    else:
+        rows = _facet_rows(filters)
+    # Each facet adds up the products that meet the filters of the other two. A product
+    # counts for its own category and, when that is a subcategory, for the parent too
+    # (the filter includes subcategories).
+    bits = [(kind, kind_bit(kind)) for kind in Certification.Kind.values]
     categories: dict[str, int] = {}
-    for slug, parent_slug, n in (
-        _apply(base, filters, skip="category")
-        .values_list("category__slug", "category__parent__slug")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        for key in (slug, parent_slug):
-            if key:
-                categories[key] = categories.get(key, 0) + n
-    provinces = dict(
-        _apply(base, filters, skip="province")
-        .values_list("business__province")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    today = timezone.localdate()
-    # One join whose condition holds "verified and unexpired" for the same certificate
-    # (two chained filters on a multi-valued relation would join twice and count a
-    # kind whose only certificate is expired, as long as another one is verified).
-    certifications = dict(
-        _apply(base, filters, skip="certification")
-        .annotate(
-            valid_certification=FilteredRelation(
-                "business__certifications",
-                condition=Q(business__certifications__verified_at__isnull=False)
-                & (
-                    Q(business__certifications__expires_on__isnull=True)
-                    | Q(business__certifications__expires_on__gte=today)
-                ),
-            )
-        )
-        .filter(valid_certification__kind__isnull=False)
-        .values_list("valid_certification__kind")
-        .annotate(n=Count("pk", distinct=True))
-        .order_by()
-    )
+    provinces: dict[str, int] = {}
+    certifications: dict[str, int] = {}
+    for slug, parent_slug, province, kinds, met, n in rows:
+        if met >= {"province", "certification"}:
+            for key in (slug, parent_slug):
+                if key:
+                    categories[key] = categories.get(key, 0) + n
+        if met >= {"category", "certification"}:
+            provinces[province] = provinces.get(province, 0) + n
+        if met >= {"category", "province"}:
+            for kind, bit in bits:
+                if kinds & bit:
+                    certifications[kind] = certifications.get(kind, 0) + n
     result = {"category": categories, "province": provinces, "certification": certifications}
     if cache_key:
         cache.set(cache_key, result, FACET_VERSIONED_SECONDS)

@@ -26,6 +26,8 @@ expire without any write) and ``services.listed_counts_rebuild`` (hourly and aft
 bulk load, which recounts ``ListedProductCount`` with these triggers paused, then this).
 """
 
+import functools
+
 from django.conf import settings
 
 from .models import Certification
@@ -60,6 +62,7 @@ FUNCTIONS = (
 KEY = "category_id, province, city, verified, cert_mask"
 
 
+@functools.cache
 def kind_bit(kind: str) -> int:
     """The bit of a certification kind in ``CatalogueFacetCount.cert_mask``."""
     return 1 << Certification.Kind.values.index(kind)

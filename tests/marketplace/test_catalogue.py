@@ -23,7 +23,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from marketplace import selectors
 from marketplace.models import ExchangeRate, Inquiry
+from marketplace.selectors import Filters
 from marketplace.views.catalogue import PAGE_SIZE
 from mentoring.readiness.selectors import product_readiness
 from umkm import services
@@ -591,6 +593,44 @@ def test_each_facet_ignores_its_own_filter_but_not_the_others(client, shop):
     assert by_terms["category"] == {"food": 1, "snacks": 1}
 
 
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        (
+            {"category": "food", "province": "Riau", "certification": "halal"},
+            {
+                # Riau with a valid Halal: kopi and keripik (dumai's Halal is expired).
+                "category": {"food": 2, "coffee": 1, "snacks": 1},
+                # Food with a valid Halal.
+                "province": {"Riau": 2},
+                # Food in Riau: kopi, keripik (riau) and kopi-dumai (nothing valid).
+                "certification": {"halal": 2, "pirt": 2},
+            },
+        ),
+        (
+            {"city": "Dumai"},
+            {
+                "category": {"food": 1, "coffee": 1},
+                # The place facet ignores the city as well as the province.
+                "province": {"Riau": 3, "Jawa Barat": 2},
+                "certification": {},
+            },
+        ),
+    ],
+    ids=["three-facets", "city"],
+)
+def test_facets_counted_over_the_products_take_one_query(
+    shop, django_assert_num_queries, params, expected
+):
+    # A term filter (every product's MOQ is under 1,000) keeps the aggregate out of it:
+    # the counts come from the products, on SQLite as on PostgreSQL.
+    filters = Filters(moq_max=1000, **params)
+    cache.clear()
+    with django_assert_num_queries(1):
+        facets = selectors.facet_counts(filters)
+    assert facets == expected
+
+
 def test_facet_counts_are_shown_next_to_each_choice(client, shop):
     html = client.get(CATALOGUE, {"category": "coffee", "lang": "en"}).content.decode()
     assert "Food (3)" in html
@@ -598,6 +638,16 @@ def test_facet_counts_are_shown_next_to_each_choice(client, shop):
     assert "Crafts (2)" in html
     assert "Riau (2)" in html  # provinces follow the category filter
     assert re.search(r'<option value="coffee" selected>', html)
+    assert '<option value="halal">Halal (BPJPH) (1)</option>' in html
+    assert '<option value="Aceh">Aceh (0)</option>' in html  # every province, 0 too
+    assert html.count(" selected>") == 2  # the category and the sort order
+
+
+def test_the_filter_choices_escape_their_labels(client, shop):
+    shop.crafts.name_en = "Crafts & <b>gifts</b>"
+    shop.crafts.save()
+    html = client.get(CATALOGUE, {"lang": "en"}).content.decode()
+    assert '<option value="crafts">Crafts &amp; &lt;b&gt;gifts&lt;/b&gt; (2)</option>' in html
 
 
 @pytest.mark.parametrize(

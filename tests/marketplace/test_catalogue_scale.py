@@ -463,24 +463,36 @@ def test_a_search_ranks_a_bounded_candidate_set_on_postgresql(postgres_db, shop,
     with CaptureQueriesContext(connection) as captured:
         queryset = selectors.catalogue(Filters(q="coffee"))
     assert queryset.count() == 5
-    # The words are looked up once: "found as typed?" (LIMIT 1), then the candidates.
-    assert [q["sql"][-7:] for q in captured.captured_queries if "@@" in q["sql"]] == [
-        "LIMIT 1",
-        "LIMIT 5",
-    ]
+    # The words are looked up once: the hits (the first 5 matches).
+    assert [q["sql"][-7:] for q in captured.captured_queries if "@@" in q["sql"]] == ["LIMIT 5"]
 
 
-def test_a_search_page_looks_its_candidates_up_once_for_its_rows_total_and_facets(
-    postgres_db, client, shop
+@pytest.mark.parametrize(
+    ("q", "lookups", "suggested"),
+    [("coffee", ["1000"], False), ("cofee", ["1000", "1000"], True)],
+    ids=["as-typed", "misspelt"],
+)
+def test_a_search_page_looks_its_products_up_once_for_its_rows_total_and_facets(
+    postgres_db, client, shop, q, lookups, suggested
 ):
-    grow(shop, 20)
+    grow(shop, 20)  # 10 coffee from the shop's Halal supplier, 10 rattan from others
     client.force_login(BuyerFactory())
     cache.clear()
     with CaptureQueriesContext(connection) as captured:
-        response = client.get(CATALOGUE, {"q": "coffee"})
+        response = client.get(CATALOGUE, {"q": q}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
-    assert response.content.decode().count('class="card product-card"') == 10
-    # One full-text lookup (plus the cached "is it found as typed" check); the page's
-    # rows, its total and its three facet counts then read those products by key.
-    matching = [q["sql"].rsplit(" ", 1)[-1] for q in captured.captured_queries if "@@" in q["sql"]]
-    assert matching == ["1", "1000"]  # LIMIT 1, then LIMIT 1000
+    html = response.content.decode()
+    assert html.count('class="card product-card"') == 10
+    assert re.search(r"\b10 products\b", html)
+    assert ("Did you mean" in html) is suggested
+    assert response.context["facets"] == {
+        "category": {"food": 10, "coffee": 10},
+        "province": {shop.supplier.province: 10},
+        "certification": {"halal": 10},
+    }
+    # One full-text lookup (a misspelt search: the typed words find nothing, then the
+    # corrected ones), which brings each hit's facet key too; then only the page's ids
+    # and their rows, by key: no count and no facet query of their own.
+    products = [q["sql"] for q in captured.captured_queries if '"umkm_product"' in q["sql"]]
+    assert [sql.rsplit(" ", 1)[-1] for sql in products if "@@" in sql] == lookups
+    assert len(products) == len(lookups) + 2
