@@ -9,7 +9,9 @@ SQL queries of one request (count and milliseconds in the database), the HTML si
 functions that took the most cumulative time under cProfile and, with ``--explain N``,
 ``EXPLAIN (ANALYZE, BUFFERS)`` of the N slowest queries (PostgreSQL only). With
 ``--cold`` the cache is cleared before each timed and profiled request (the first request
-after a flush, on a process that has already served the page). It uses the
+after a flush, on a process that has already served the page); with ``--render`` only the
+kept whole pages are dropped (``bench.run.KEPT_PAGE_KEYS``: the page is rendered from
+cached data, what the bench's cold rule compares with). It uses the
 test client (no server, no network), signed in as the demo accounts ``seed_demo`` makes.
 Read-only: it never writes to the database apart from Django's session rows.
 """
@@ -21,6 +23,8 @@ import os
 import pstats
 import statistics
 import time
+
+TOP_QUERIES = int(os.environ.get("TOP_QUERIES", "5"))
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
@@ -90,12 +94,21 @@ def explain(sql: str, params) -> str:
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
-def profile(name: str, *, top: int, runs: int, n_explain: int, cold: bool = False) -> None:
+def profile(
+    name: str, *, top: int, runs: int, n_explain: int, cold: bool = False, render: bool = False
+) -> None:
+    from django.conf import settings
     from django.core.cache import cache
+
+    from bench.run import flusher
+
+    _flush, drop_pages = flusher(settings.CACHES["default"]["LOCATION"])
 
     def before() -> None:
         if cold:
             cache.clear()
+        elif render:
+            drop_pages()
 
     email, path = PAGES[name]
     user = User.objects.get(email=email)
@@ -121,13 +134,15 @@ def profile(name: str, *, top: int, runs: int, n_explain: int, cold: bool = Fals
     client.get(path)
     profiler.disable()
     db = sum(seconds for seconds, _sql, _params in recorder.queries)
-    print(f"\n=== {name}: {path} as {email}{' (cold: the cache cleared first)' if cold else ''}")
+    mode = " (cold: the cache cleared first)" if cold else ""
+    mode = mode or (" (render: the kept page dropped first)" if render else "")
+    print(f"\n=== {name}: {path} as {email}{mode}")
     print(
         f"median of {runs}: {1000 * statistics.median(walls):.1f} ms; "
         f"{len(recorder.queries)} queries, {1000 * db:.1f} ms in the database; "
         f"HTML {len(response.content) / 1024:.1f} KB"
     )
-    for seconds, sql, _params in sorted(recorder.queries, key=lambda q: -q[0])[:5]:
+    for seconds, sql, _params in sorted(recorder.queries, key=lambda q: -q[0])[:TOP_QUERIES]:
         print(f"  {1000 * seconds:8.1f} ms  {sql[:150]}")
     out = io.StringIO()
     pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(top)
@@ -144,9 +159,19 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="timed requests per page")
     parser.add_argument("--explain", type=int, default=0, metavar="N")
     parser.add_argument("--cold", action="store_true", help="clear the cache before each")
+    parser.add_argument(
+        "--render", action="store_true", help="drop only the kept whole pages before each"
+    )
     args = parser.parse_args()
     for name in args.page or list(PAGES):
-        profile(name, top=args.top, runs=args.runs, n_explain=args.explain, cold=args.cold)
+        profile(
+            name,
+            top=args.top,
+            runs=args.runs,
+            n_explain=args.explain,
+            cold=args.cold,
+            render=args.render,
+        )
 
 
 if __name__ == "__main__":
