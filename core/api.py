@@ -211,9 +211,13 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         # A view with a cheaper total than COUNT(*) (``page_total``, e.g. the maintained
-        # catalogue counts) hands it to the paginator.
-        total = getattr(view, "page_total", None)
-        self.django_paginator_class = partial(CachedCountPaginator, total=total)
+        # catalogue counts) or a cheaper way to a page's ids (``page_ids``, e.g. a
+        # search's ranked hits) hands them to the paginator.
+        self.django_paginator_class = partial(
+            CachedCountPaginator,
+            total=getattr(view, "page_total", None),
+            ids=getattr(view, "page_ids", None),
+        )
         return super().paginate_queryset(queryset, request, view)
 
     def get_page_size(self, request):

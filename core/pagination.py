@@ -42,11 +42,14 @@ def _versioned_key(prefix: str, query) -> str | None:
 
 
 class CachedCountPaginator(Paginator):
-    def __init__(self, *args, total=None, **kwargs):
+    def __init__(self, *args, total=None, ids=None, **kwargs):
         """``total``: a function that answers the count more cheaply than ``COUNT(*)``
-        (a maintained aggregate), or returns None to have the rows counted."""
+        (a maintained aggregate), or returns None to have the rows counted. ``ids``: a
+        function of (start, stop) that answers the ids of those rows, in order, without
+        a query (a search's ranked hits), or returns None to have them read."""
         super().__init__(*args, **kwargs)
         self._total = total
+        self._ids = ids
 
     @cached_property
     def count(self) -> int:
@@ -87,7 +90,9 @@ class CachedCountPaginator(Paginator):
             return []
         ids = cache.get(key)
         if ids is None:
-            ids = list(ids_query)
+            ids = self._ids(start, stop) if self._ids is not None else None
+            if ids is None:
+                ids = list(ids_query)
             cache.set(key, ids, COUNT_CACHE_SECONDS)
         if not ids:
             return []

@@ -57,6 +57,7 @@ from .models import (
 from .selectors import (
     Filters,
     catalogue,
+    catalogue_page_ids,
     catalogue_total,
     inquiries_visible_to,
     public_businesses,
@@ -785,6 +786,10 @@ class ProductViewSet(ApiMixin, LookupMixin, viewsets.ReadOnlyModelViewSet):
         """The list's count for the paginator, from the catalogue's maintained counts
         where they answer (as on the catalogue page): no count of the products."""
         return catalogue_total(self.filters)
+
+    def page_ids(self, start: int, stop: int) -> list[int] | None:
+        """The ids of a page of a search without filters: its ranked hits (no query)."""
+        return catalogue_page_ids(self.filters, start, stop)
 
     def get_queryset(self):
         if self.action == "list":

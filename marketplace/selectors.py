@@ -5,7 +5,7 @@ import difflib
 import hashlib
 import re
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from django.core.cache import cache
@@ -210,9 +210,11 @@ FACET_KEY = ("category__slug", "category__parent__slug", "business__province", "
 @dataclass(frozen=True)
 class SearchHits:
     """What a full-text query finds: the primary keys of the first
-    ``SEARCH_CANDIDATES`` listed products it matches, how many of them fall under each
-    ``FACET_KEY`` (for the facet counts of a search without filters) and whether the
-    query is the corrected one (the typed words found nothing)."""
+    ``SEARCH_CANDIDATES`` listed products it matches, most relevant first (as
+    ``catalogue`` orders a search: rank, then the newest listing, then the newest row),
+    how many of them fall under each ``FACET_KEY`` (for the facet counts of a search
+    without filters) and whether the query is the corrected one (the typed words found
+    nothing)."""
 
     pks: list[int]
     facet_keys: dict[tuple, int]
@@ -220,21 +222,32 @@ class SearchHits:
 
 
 def _hits(query) -> SearchHits:
-    """The ``SearchHits`` of ``query`` in one query: the page's rows, its total and its
-    facet counts then read those products by primary key, or nothing at all, instead of
-    each searching again, and all of them agree on the same set."""
+    """The ``SearchHits`` of ``query`` in one query, which ranks each match as it finds
+    it: the page's rows, its total and its facet counts then read those products by
+    primary key, or nothing at all, instead of each searching again, and all of them
+    agree on the same set."""
+    from django.contrib.postgres.search import SearchRank
+
     rows = (
         public_products()
         .filter(search_vector=query)
         .order_by()
-        .annotate(kinds=Coalesce(_certification_kinds(), 0))
-        .values_list("pk", *FACET_KEY)[:SEARCH_CANDIDATES]
+        .annotate(
+            rank=SearchRank(F("search_vector"), query),
+            kinds=Coalesce(_certification_kinds(), 0),
+        )
+        .values_list("pk", "rank", "listed_at", *FACET_KEY)[:SEARCH_CANDIDATES]
     )
-    pks, facet_keys = [], {}
-    for pk, *facet_key in rows:
-        pks.append(pk)
+    ranked, facet_keys = [], {}
+    for pk, rank, listed_at, *facet_key in rows:
+        # ORDER BY rank DESC, listed_at DESC, id DESC: PostgreSQL puts a NULL first.
+        ranked.append(((rank, listed_at is None, listed_at or _NEVER, pk), pk))
         facet_keys[tuple(facet_key)] = facet_keys.get(tuple(facet_key), 0) + 1
-    return SearchHits(pks, facet_keys)
+    ranked.sort(reverse=True)
+    return SearchHits([pk for _order, pk in ranked], facet_keys)
+
+
+_NEVER = datetime.min.replace(tzinfo=UTC)
 
 
 CORRECTIONS_PER_WORD = 3
@@ -498,6 +511,16 @@ def catalogue_total(filters: Filters) -> int | None:
     if not _from_aggregate(filters):
         return None
     return _aggregate(filters).aggregate(total=Sum("n"))["total"] or 0
+
+
+def catalogue_page_ids(filters: Filters, start: int, stop: int) -> list[int] | None:
+    """The ids of rows ``start``…``stop`` of ``catalogue(filters)`` when they are known
+    without a query: a search without filters, in order of relevance, is its hits in
+    their order. None otherwise (the paginator then reads them from the query)."""
+    if filters.sort != "relevance" or not _only_searched(filters):
+        return None
+    found = _full_text(filters.q)
+    return found[1].pks[start:stop] if found is not None else None
 
 
 def _only_searched(filters: Filters) -> bool:

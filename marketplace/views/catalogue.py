@@ -94,7 +94,10 @@ class CatalogueView(View):
         filters = form.filters()
         queryset = selectors.catalogue(filters)
         paginator = CachedCountPaginator(
-            queryset, PAGE_SIZE, total=lambda: selectors.catalogue_total(filters)
+            queryset,
+            PAGE_SIZE,
+            total=lambda: selectors.catalogue_total(filters),
+            ids=lambda start, stop: selectors.catalogue_page_ids(filters, start, stop),
         )
         page = paginator.get_page(request.GET.get("page"))
         key = (

@@ -1,6 +1,7 @@
-"""``core.pagination.CachedCountPaginator`` with a query that can find nothing (a
-``.none()`` queryset: Django has no SQL for it, so there is nothing to key a cache entry
-on): an empty page, no query, nothing kept."""
+"""``core.pagination.CachedCountPaginator``: a query that can find nothing (a ``.none()``
+queryset: Django has no SQL for it, so there is nothing to key a cache entry on) is an
+empty page, no query, nothing kept; ids known without a query (a search's ranked hits)
+are read as rows only."""
 
 import pytest
 from django.core.cache import cache
@@ -35,4 +36,29 @@ def test_the_same_paginator_counts_and_pages_a_real_query(django_assert_max_num_
     assert paginator.count == 3
     assert [p.pk for p in paginator.page(2).object_list] == [products[2].pk]
     with django_assert_max_num_queries(1):  # the ids come from the cache, then the rows
+        assert [p.pk for p in paginator.page(2).object_list] == [products[2].pk]
+
+
+def test_ids_known_without_a_query_are_read_as_rows_only(django_assert_num_queries):
+    products = ListedProductFactory.create_batch(4)
+    cache.clear()
+    asked = []
+
+    def ids(start, stop):
+        asked.append((start, stop))
+        return [products[3].pk, products[0].pk][start - 2 : stop - 2]
+
+    paginator = CachedCountPaginator(Product.objects.order_by("pk"), 2, total=lambda: 4, ids=ids)
+    with django_assert_num_queries(1):  # the rows of the ids, in their order
+        assert [p.pk for p in paginator.page(2).object_list] == [products[3].pk, products[0].pk]
+    assert asked == [(2, 4)]
+
+
+def test_ids_that_are_not_known_are_read_from_the_query(django_assert_num_queries):
+    products = ListedProductFactory.create_batch(3)
+    cache.clear()
+    paginator = CachedCountPaginator(
+        Product.objects.order_by("pk"), 2, total=lambda: 3, ids=lambda start, stop: None
+    )
+    with django_assert_num_queries(2):  # the page's ids, then their rows
         assert [p.pk for p in paginator.page(2).object_list] == [products[2].pk]

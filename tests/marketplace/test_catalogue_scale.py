@@ -491,8 +491,40 @@ def test_a_search_page_looks_its_products_up_once_for_its_rows_total_and_facets(
         "certification": {"halal": 10},
     }
     # One full-text lookup (a misspelt search: the typed words find nothing, then the
-    # corrected ones), which brings each hit's facet key too; then only the page's ids
-    # and their rows, by key: no count and no facet query of their own.
+    # corrected ones), which ranks each hit and brings its facet key too; then only the
+    # page's rows, by key: no count, no ordering and no facet query of their own.
     products = [q["sql"] for q in captured.captured_queries if '"umkm_product"' in q["sql"]]
     assert [sql.rsplit(" ", 1)[-1] for sql in products if "@@" in sql] == lookups
-    assert len(products) == len(lookups) + 2
+    assert len(products) == len(lookups) + 1
+
+
+def test_a_search_page_in_the_order_of_its_hits_is_the_order_the_query_gives(
+    postgres_db, client, shop
+):
+    # Ranks that differ (the word twice), ranks that tie, listing times that tie (then
+    # the newer row first) and a listed product without a listing time (first, as
+    # PostgreSQL sorts NULL in a descending order).
+    now = timezone.now()
+    for i in range(30):
+        ListedProductFactory(
+            category=shop.coffee,
+            business=shop.supplier,
+            name_en="Coffee, roasted coffee" if i % 3 == 0 else "Arabica coffee beans",
+            listed_at=None if i == 7 else now - timedelta(hours=i // 4),
+        )
+    services.products_refresh_search()
+    filters = Filters(q="coffee")
+    by_query = list(selectors.catalogue(filters).values_list("pk", flat=True))
+    assert selectors.catalogue_page_ids(filters, 0, 100) == by_query
+    assert selectors.catalogue_page_ids(filters, 24, 48) == by_query[24:48]
+    # Another order, or a filter, is read from the query.
+    assert selectors.catalogue_page_ids(Filters(q="coffee", sort="newest"), 0, 24) is None
+    assert selectors.catalogue_page_ids(Filters(q="coffee", category="food"), 0, 24) is None
+    assert selectors.catalogue_page_ids(Filters(), 0, 24) is None
+    client.force_login(BuyerFactory())
+    page_two = client.get(CATALOGUE, {"q": "coffee", "page": 2}).context["products"]
+    assert [product.pk for product in page_two] == by_query[24:30]
+    api = client.get(PRODUCTS_API, {"q": "coffee", "page": 2}).json()
+    assert [row["slug"] for row in api["results"]] == [
+        Product.objects.get(pk=pk).slug for pk in by_query[24:30]
+    ]
