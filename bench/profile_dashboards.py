@@ -24,8 +24,6 @@ import pstats
 import statistics
 import time
 
-TOP_QUERIES = int(os.environ.get("TOP_QUERIES", "5"))
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
 import django
@@ -37,6 +35,7 @@ from django.test import Client  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 
+TOP_QUERIES = int(os.environ.get("TOP_QUERIES", "5"))  # the slowest queries printed
 PAGES = {
     # name: (the demo account, the path; "{inquiry}" is one of the account's threads)
     "staff": ("staff@demo.jembatan.id", "/staff/"),
