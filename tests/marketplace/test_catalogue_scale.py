@@ -528,3 +528,18 @@ def test_a_search_page_in_the_order_of_its_hits_is_the_order_the_query_gives(
     assert [row["slug"] for row in api["results"]] == [
         Product.objects.get(pk=pk).slug for pk in by_query[24:30]
     ]
+
+
+def test_a_kept_misspelt_search_whose_words_are_gone_is_searched_again(
+    postgres_db, shop, monkeypatch
+):
+    grow(shop, 4)  # 2 coffee, 2 rattan
+    filters = Filters(q="cofee")
+    assert selectors.catalogue(filters).count() == 2  # corrected to "coffee", kept
+    # The dictionary of catalogue words is emptied while those hits are kept: they
+    # are not used with a query that cannot be made; the search is made again, by
+    # trigram similarity over the products' text.
+    monkeypatch.setattr(selectors, "_corrected_query", lambda q: None)
+    found = list(selectors.catalogue(filters))
+    assert {product.name_en for product in found} == {"Arabica coffee beans"}
+    assert all(product.rank > 0 for product in found)  # ranked, by similarity
