@@ -4,7 +4,7 @@ sees which inquiry thread and buying request (the web, the API and the admin ask
 import difflib
 import hashlib
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -144,12 +144,12 @@ def _search(queryset, q: str):
 
 def _full_text(q: str):
     """PostgreSQL: the full-text query of ``q`` (corrected when its words are nowhere)
-    and what it finds among the listed products (``SearchHits``), looked up once per
-    catalogue version and day (the hits carry certificates valid today), cached like
-    ``_finds``; None when there is no dictionary of catalogue words to correct it with.
-    The cache key is the words themselves, so that the page's rows, its total, its
-    facets and its suggestion each ask with one cache read."""
-    where = repr((version(CATALOGUE), timezone.localdate(), SEARCH_CANDIDATES, q))
+    and what it finds among the listed products (``SearchHits``), kept for
+    ``FACET_CACHE_SECONDS`` under the catalogue version, the day (the hits carry the
+    certificates valid today), the hits' format and the words themselves, so that the
+    page's rows, its total, its facets and its suggestion each ask with one cache read;
+    None when there is no dictionary of catalogue words to correct it with."""
+    where = repr((version(CATALOGUE), timezone.localdate(), SEARCH_CANDIDATES, _HITS_FORMAT, q))
     key = "search-hits:" + hashlib.sha256(where.encode()).hexdigest()
     hits = cache.get(key)
     if hits is not None:
@@ -213,11 +213,12 @@ class SearchHits:
     ``SEARCH_CANDIDATES`` listed products it matches, most relevant first (as
     ``catalogue`` orders a search: rank, then the newest listing, then the newest row),
     how many of them fall under each ``FACET_KEY`` (for the facet counts of a search
-    without filters) and whether the query is the corrected one (the typed words found
-    nothing)."""
+    without filters), whether the query matches more products than these and whether
+    it is the corrected one (the typed words found nothing)."""
 
     pks: list[int]
     facet_keys: dict[tuple, int]
+    more: bool = False  # the query matches more products than these
     corrected: bool = False
 
 
@@ -236,15 +237,26 @@ def _hits(query) -> SearchHits:
             rank=SearchRank(F("search_vector"), query),
             kinds=Coalesce(_certification_kinds(), 0),
         )
-        .values_list("pk", "rank", "listed_at", *FACET_KEY)[:SEARCH_CANDIDATES]
+        .values_list("pk", "rank", "listed_at", *FACET_KEY)[: SEARCH_CANDIDATES + 1]
     )
+    rows = list(rows)
+    more = len(rows) > SEARCH_CANDIDATES  # one row more says whether there are more
     ranked, facet_keys = [], {}
-    for pk, rank, listed_at, *facet_key in rows:
+    for pk, rank, listed_at, *facet_key in rows[:SEARCH_CANDIDATES]:
         # ORDER BY rank DESC, listed_at DESC, id DESC: PostgreSQL puts a NULL first.
         ranked.append(((rank, listed_at is None, listed_at or _NEVER, pk), pk))
         facet_keys[tuple(facet_key)] = facet_keys.get(tuple(facet_key), 0) + 1
     ranked.sort(reverse=True)
-    return SearchHits([pk for _order, pk in ranked], facet_keys)
+    return SearchHits([pk for _order, pk in ranked], facet_keys, more=more)
+
+
+# What the kept hits were made of: a deploy that changes their fields, their facet key
+# or the certificate kinds (whose order gives their bits) keeps them under another key.
+_HITS_FORMAT = (
+    tuple(field.name for field in fields(SearchHits)),
+    FACET_KEY,
+    tuple(Certification.Kind.values),
+)
 
 
 _NEVER = datetime.min.replace(tzinfo=UTC)
@@ -478,8 +490,9 @@ def _from_aggregate(filters: Filters) -> bool:
 
 def _aggregate(filters: Filters, *, skip: str = ""):
     """Rows of ``CatalogueFacetCount`` (category, place, verified, certification mask, n;
-    active businesses only) that match ``filters`` (except ``skip``): the same
-    conditions as ``_apply``, on a table of a few thousand rows."""
+    active businesses only) that match ``filters`` (except the facet ``skip``): the
+    conditions of ``_facet_conditions`` and ``verified``, on the aggregate's columns (a
+    table of a few thousand rows)."""
     queryset = CatalogueFacetCount.objects.all()
     if filters.category and skip != "category":
         queryset = queryset.filter(
@@ -523,6 +536,16 @@ def catalogue_page_ids(filters: Filters, start: int, stop: int) -> list[int] | N
     return found[1].pks[start:stop] if found is not None else None
 
 
+def search_limit(q: str) -> int | None:
+    """``SEARCH_CANDIDATES`` when the words of ``q`` match more listed products than a
+    search lists (its hits stop there, and the page says so); else None. PostgreSQL
+    only (SQLite lists every match). No query: the hits are the page's own, cached."""
+    if connection.vendor != "postgresql" or not q.split():
+        return None
+    found = _full_text(q)
+    return SEARCH_CANDIDATES if found is not None and found[1].more else None
+
+
 def _only_searched(filters: Filters) -> bool:
     return (
         connection.vendor == "postgresql"
@@ -531,34 +554,31 @@ def _only_searched(filters: Filters) -> bool:
     )
 
 
-def _facets_from_aggregate(filters: Filters) -> dict:
-    """The facet counts from the aggregate: three grouped queries over its rows."""
-    categories: dict[str, int] = {}
-    for slug, parent_slug, n in (
-        _aggregate(filters, skip="category")
+def _aggregate_facet_rows(filters: Filters) -> list[tuple]:
+    """The facet rows (as ``_facet_rows``) from the aggregate: three grouped queries over
+    its rows, each for the one facet whose filter it leaves out."""
+    rows = [
+        (slug, parent_slug, None, 0, {"province", "certification"}, n)
+        for slug, parent_slug, n in _aggregate(filters, skip="category")
         .values_list("category__slug", "category__parent__slug")
         .annotate(n=Sum("n"))
         .order_by()
-    ):
-        for key in (slug, parent_slug):
-            if key:
-                categories[key] = categories.get(key, 0) + n
-    provinces = dict(
-        _aggregate(filters, skip="province").values_list("province").annotate(n=Sum("n")).order_by()
-    )
-    # Per certification kind: the products under every mask that has the kind's bit (a
-    # business with two valid certificates of a kind has the bit once).
-    certifications: dict[str, int] = {}
-    for mask, n in (
-        _aggregate(filters, skip="certification")
+    ]
+    rows += [
+        (None, None, province, 0, {"category", "certification"}, n)
+        for province, n in _aggregate(filters, skip="province")
+        .values_list("province")
+        .annotate(n=Sum("n"))
+        .order_by()
+    ]
+    rows += [
+        (None, None, None, mask, {"category", "province"}, n)
+        for mask, n in _aggregate(filters, skip="certification")
         .values_list("cert_mask")
         .annotate(n=Sum("n"))
         .order_by()
-    ):
-        for kind in Certification.Kind.values:
-            if mask & kind_bit(kind):
-                certifications[kind] = certifications.get(kind, 0) + n
-    return {"category": categories, "province": provinces, "certification": certifications}
+    ]
+    return rows
 
 
 def _certification_kinds():
@@ -607,7 +627,7 @@ def _facet_rows(filters: Filters) -> list[tuple]:
 def facet_counts(filters: Filters, *, cache_key: str = "") -> dict:
     """Counts per filter value, each ignoring its own filter (so choices stay visible).
 
-    From the maintained aggregate when it can answer (``_facets_from_aggregate``); for a
+    From the maintained aggregate when it can answer (``_aggregate_facet_rows``); for a
     search without filters, from its hits (``SearchHits``, no query of its own); else
     from one grouped query over the products. Cached under ``cache_key``, which carries
     the catalogue version (a listing change recounts at once), for
@@ -618,20 +638,18 @@ def facet_counts(filters: Filters, *, cache_key: str = "") -> dict:
         cached = cache.get(cache_key)
         if cached is not None:
             return cached
-    if _from_aggregate(filters):
-        result = _facets_from_aggregate(filters)
-        if cache_key:
-            cache.set(cache_key, result, FACET_VERSIONED_SECONDS)
-        return result
     found = _full_text(filters.q) if _only_searched(filters) else None
-    if found is not None:
+    if _from_aggregate(filters):
+        rows = _aggregate_facet_rows(filters)
+    elif found is not None:
         # A search without filters: its hits' facet keys, kept from its lookup.
         rows = [(*facet_key, set(FACETS), n) for facet_key, n in found[1].facet_keys.items()]
     else:
         rows = _facet_rows(filters)
     # Each facet adds up the products that meet the filters of the other two. A product
     # counts for its own category and, when that is a subcategory, for the parent too
-    # (the filter includes subcategories).
+    # (the filter includes subcategories); for each kind whose bit its certificate mask
+    # has (a business with two valid certificates of a kind has the bit once).
     bits = [(kind, kind_bit(kind)) for kind in Certification.Kind.values]
     categories: dict[str, int] = {}
     provinces: dict[str, int] = {}

@@ -123,6 +123,7 @@ class CatalogueView(View):
             # buyer can still change the certification or the province.
             "provinces": PROVINCES,
             "suggestion": selectors.spelling_suggestion(filters.q) if filters.q else "",
+            "search_limit": selectors.search_limit(filters.q) if filters.q else None,
             "canonical": _absolute(reverse("marketplace:catalogue")),
             "sidebar_key": _sidebar_key(filters, facets),
             "sidebar_seconds": selectors.FACET_CACHE_SECONDS,

@@ -383,9 +383,9 @@ def test_search_uses_the_stored_vector_and_its_index_on_postgresql(postgres_db, 
 
     with CaptureQueriesContext(connection) as captured:
         queryset = catalogue(Filters(q="rattan"))
-    [lookup] = [q["sql"] for q in captured.captured_queries if "LIMIT 1000" in q["sql"]]
+    [lookup] = [q["sql"] for q in captured.captured_queries if "LIMIT 1001" in q["sql"]]
     assert [p.slug for p in queryset] == ["woven-basket"]
-    # Matching (the candidates) and ranking (the page) read the stored column: no text
+    # Matching (the hits, and one more) and ranking (the page) read the stored column: no text
     # is parsed per row.
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN " + lookup)
@@ -1132,3 +1132,9 @@ def test_quote_threads_do_not_count_in_the_response_rate(shop):
         )
     stats = supplier_stats(business)
     assert (stats.inquiries, stats.response_rate, stats.median_reply_hours) == (3, 100, 6.0)
+
+
+def test_a_search_that_lists_every_match_says_nothing_of_a_limit(client, search_db, shop):
+    html = client.get(CATALOGUE, {"q": "product", "lang": "en"}).content.decode()
+    assert "5 products" in html
+    assert "search-limit" not in html

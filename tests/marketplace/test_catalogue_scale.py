@@ -5,6 +5,7 @@ facets come from the maintained aggregate on PostgreSQL, and a misspelt search i
 corrected (with "Did you mean …") on SQLite as on PostgreSQL."""
 
 import re
+from dataclasses import replace
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -326,37 +327,59 @@ def test_with_zero_results_every_certification_and_province_is_still_offered(cli
 # PostgreSQL: totals and facets from the maintained aggregate -------------------------
 
 
-@pytest.mark.parametrize(
-    "filters",
-    [
-        Filters(),
-        Filters(category="food"),
-        Filters(category="rattan"),
-        Filters(certification="halal"),
-        Filters(category="food", certification="halal"),
-        Filters(province="Riau", verified=True),
-        Filters(province="Bali"),
-    ],
-    ids=lambda f: ",".join(f"{k}={v}" for k, v in f.__dict__.items() if v and k != "sort"),
-)
-def test_the_aggregate_answers_as_counting_the_products_would_on_postgresql(
-    postgres_db, shop, filters
-):
-    grow(shop, 12)
+FACET_FILTERS = [
+    Filters(),
+    Filters(category="food"),
+    Filters(category="rattan"),
+    Filters(certification="halal"),
+    Filters(category="food", certification="halal"),
+    Filters(province="Riau", verified=True),
+    Filters(province="Bali"),
+]
+
+
+def _filters_id(filters) -> str:
+    return ",".join(f"{k}={v}" for k, v in filters.__dict__.items() if v and k != "sort")
+
+
+def _bali(shop) -> None:
+    """A second province: two valid Halal certificates (counted once), an expired SVLK,
+    three listed coffees and a draft; and a switched-off business's listed coffee."""
     bali = BusinessFactory(province="Bali", city="Denpasar")
     CertificationFactory(business=bali, kind=Certification.Kind.HALAL)
-    CertificationFactory(business=bali, kind=Certification.Kind.HALAL)  # counts once
+    CertificationFactory(business=bali, kind=Certification.Kind.HALAL)
     CertificationFactory(
         business=bali, kind=Certification.Kind.SVLK, expires_on=timezone.localdate() - timedelta(1)
     )
     ListedProductFactory.create_batch(3, business=bali, category=shop.coffee)
-    ProductFactory(business=bali, category=shop.coffee)  # a draft: not counted
-    gone = BusinessFactory(is_active=False)
-    ListedProductFactory(business=gone, category=shop.coffee)
+    ProductFactory(business=bali, category=shop.coffee)
+    ListedProductFactory(business=BusinessFactory(is_active=False), category=shop.coffee)
+
+
+@pytest.mark.parametrize("filters", FACET_FILTERS, ids=_filters_id)
+def test_facets_counted_over_the_products_agree_with_counting_them_one_by_one(shop, filters):
+    grow(shop, 12)
+    _bali(shop)
+    # A term filter every product meets keeps the aggregate out: one grouped query.
+    filters = replace(filters, moq_max=10**6)
+    assert not selectors._from_aggregate(filters)
+    total, facets = counted_from_products(filters)
+    assert selectors._apply(selectors.public_products(), filters).count() == total
+    cache.clear()
+    assert selectors.facet_counts(filters) == facets
+
+
+@pytest.mark.parametrize("filters", FACET_FILTERS, ids=_filters_id)
+def test_the_aggregate_answers_as_counting_the_products_would_on_postgresql(
+    postgres_db, shop, filters
+):
+    grow(shop, 12)
+    _bali(shop)
     assert selectors._from_aggregate(filters)
     total, facets = counted_from_products(filters)
     assert selectors.catalogue_total(filters) == total
-    assert selectors._facets_from_aggregate(filters) == facets
+    cache.clear()
+    assert selectors.facet_counts(filters) == facets  # from the aggregate
 
 
 @pytest.mark.parametrize(
@@ -463,13 +486,14 @@ def test_a_search_ranks_a_bounded_candidate_set_on_postgresql(postgres_db, shop,
     with CaptureQueriesContext(connection) as captured:
         queryset = selectors.catalogue(Filters(q="coffee"))
     assert queryset.count() == 5
-    # The words are looked up once: the hits (the first 5 matches).
-    assert [q["sql"][-7:] for q in captured.captured_queries if "@@" in q["sql"]] == ["LIMIT 5"]
+    # The words are looked up once: the hits (the first 5 matches, and one more to know
+    # whether there are more).
+    assert [q["sql"][-7:] for q in captured.captured_queries if "@@" in q["sql"]] == ["LIMIT 6"]
 
 
 @pytest.mark.parametrize(
     ("q", "lookups", "suggested"),
-    [("coffee", ["1000"], False), ("cofee", ["1000", "1000"], True)],
+    [("coffee", ["1001"], False), ("cofee", ["1001", "1001"], True)],
     ids=["as-typed", "misspelt"],
 )
 def test_a_search_page_looks_its_products_up_once_for_its_rows_total_and_facets(
@@ -543,3 +567,20 @@ def test_a_kept_misspelt_search_whose_words_are_gone_is_searched_again(
     found = list(selectors.catalogue(filters))
     assert {product.name_en for product in found} == {"Arabica coffee beans"}
     assert all(product.rank > 0 for product in found)  # ranked, by similarity
+
+
+@pytest.mark.parametrize(
+    ("limit", "said"), [(9, True), (10, False), (11, False)], ids=["more", "exactly", "fewer"]
+)
+def test_a_search_that_matches_more_than_it_lists_says_so(
+    postgres_db, client, shop, monkeypatch, limit, said
+):
+    monkeypatch.setattr(selectors, "SEARCH_CANDIDATES", limit)
+    grow(shop, 20)  # 10 coffee
+    english = client.get(CATALOGUE, {"q": "coffee", "lang": "en"}).content.decode()
+    assert re.search(rf"\b{min(limit, 10)} products\b", english)
+    assert (f"only the first {limit} are shown and counted" in english) is said
+    if said:
+        cache.clear()
+        indonesian = client.get(CATALOGUE, {"q": "coffee", "lang": "id"}).content.decode()
+        assert f"hanya {limit} yang pertama yang ditampilkan" in indonesian
