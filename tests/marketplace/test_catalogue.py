@@ -1138,3 +1138,10 @@ def test_a_search_that_lists_every_match_says_nothing_of_a_limit(client, search_
     html = client.get(CATALOGUE, {"q": "product", "lang": "en"}).content.decode()
     assert "5 products" in html
     assert "search-limit" not in html
+
+
+@pytest.mark.parametrize(("lang", "shown"), [("en", "1,234 products"), ("id", "1.234 produk")])
+def test_the_product_count_is_written_in_the_readers_style(client, shop, monkeypatch, lang, shown):
+    monkeypatch.setattr(selectors, "catalogue_total", lambda filters: 1234)
+    cache.clear()
+    assert shown in client.get(CATALOGUE, {"lang": lang}).content.decode()
