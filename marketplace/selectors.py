@@ -87,10 +87,9 @@ def public_businesses():
 
 
 def valid_certifications(*, today=None):
-    today = today or timezone.localdate()
-    return Certification.objects.filter(verified_at__isnull=False).filter(
-        Q(expires_on__isnull=True) | Q(expires_on__gte=today)
-    )
+    """Certificates buyers see and filter on: verified and not expired (the rule's home is
+    ``CertificationQuerySet.valid``)."""
+    return Certification.objects.valid(on=today)
 
 
 def _search(queryset, q: str):
@@ -222,6 +221,9 @@ class SearchHits:
     corrected: bool = False
 
 
+_NEVER = datetime.min.replace(tzinfo=UTC)  # sorts a NULL listing time first
+
+
 def _hits(query) -> SearchHits:
     """The ``SearchHits`` of ``query`` in one query, which ranks each match as it finds
     it: the page's rows, its total and its facet counts then read those products by
@@ -257,9 +259,6 @@ _HITS_FORMAT = (
     FACET_KEY,
     tuple(Certification.Kind.values),
 )
-
-
-_NEVER = datetime.min.replace(tzinfo=UTC)
 
 
 CORRECTIONS_PER_WORD = 3
@@ -639,11 +638,11 @@ def facet_counts(filters: Filters, *, cache_key: str = "") -> dict:
         if cached is not None:
             return cached
     found = _full_text(filters.q) if _only_searched(filters) else None
-    if _from_aggregate(filters):
-        rows = _aggregate_facet_rows(filters)
-    elif found is not None:
+    if found is not None:
         # A search without filters: its hits' facet keys, kept from its lookup.
         rows = [(*facet_key, set(FACETS), n) for facet_key, n in found[1].facet_keys.items()]
+    elif _from_aggregate(filters):
+        rows = _aggregate_facet_rows(filters)
     else:
         rows = _facet_rows(filters)
     # Each facet adds up the products that meet the filters of the other two. A product
