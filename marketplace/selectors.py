@@ -31,7 +31,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
-from core import cache_versions
+from core import cache_versions, request_memo
 from core.cache_versions import CATALOGUE, version
 from mentoring.models import TrainingSession
 from mentoring.readiness.selectors import export_ready_q
@@ -150,6 +150,12 @@ def _full_text(q: str):
     None when there is no dictionary of catalogue words to correct it with."""
     where = repr((version(CATALOGUE), timezone.localdate(), SEARCH_CANDIDATES, _HITS_FORMAT, q))
     key = "search-hits:" + hashlib.sha256(where.encode()).hexdigest()
+    # Once per request even when the cache cannot keep them (Redis down).
+    return request_memo.remember(key, lambda: _kept_full_text(q, key))
+
+
+def _kept_full_text(q: str, key: str):
+    """``_full_text`` from the cache under ``key``, else looked up and kept there."""
     hits = cache.get(key)
     if hits is not None:
         query = _corrected_query(q) if hits.corrected else _typed_query(q)

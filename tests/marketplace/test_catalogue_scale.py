@@ -584,3 +584,17 @@ def test_a_search_that_matches_more_than_it_lists_says_so(
         cache.clear()
         indonesian = client.get(CATALOGUE, {"q": "coffee", "lang": "id"}).content.decode()
         assert f"hanya {limit} yang pertama yang ditampilkan" in indonesian
+
+
+def test_a_search_looks_its_words_up_once_per_request_even_without_a_cache(
+    postgres_db, client, shop, settings
+):
+    grow(shop, 20)  # 10 coffee
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    for _request in range(2):  # the next request looks again: nothing is kept between them
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(CATALOGUE, {"q": "coffee"}, HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 200
+        assert re.search(r"\b10 products\b", response.content.decode())
+        # Rows, total, page ids, facets, suggestion and notice share one lookup.
+        assert len([q for q in captured.captured_queries if "@@" in q["sql"]]) == 1
