@@ -78,11 +78,29 @@ def _explain(label: str, params: dict, *, out) -> None:
             sql = executed["sql"]
             print(f"\n--- query {number} ({float(executed['time']) * 1000:.1f} ms)", file=out)
             print(sql, file=out)
+            if sql.startswith("SET LOCAL "):
+                # Explained outside the page's transaction: the setting for the session.
+                cursor.execute("SET " + sql.removeprefix("SET LOCAL "))
+                continue
             if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
                 continue
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
             for (line,) in cursor.fetchall():
                 print(f"    {line}", file=out)
+        cursor.execute("RESET ALL")
+
+
+def _same_hits(q: str) -> str:
+    """Whether two lookups of ``q`` in a row find the same products (each one's scan
+    would otherwise start where the last one stopped, ``marketplace.selectors._hits``)."""
+    from marketplace import selectors
+
+    query = selectors._typed_query(q)
+    first, second = selectors._hits(query).pks, selectors._hits(query).pks
+    if set(first) == set(second):
+        return f"search ?q={q}: the same {len(first):,} products at two lookups in a row"
+    common = len(set(first) & set(second))
+    return f"search ?q={q}: DIFFERENT products at two lookups in a row ({common:,} in common)"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -132,6 +150,7 @@ def main(argv: list[str] | None = None) -> int:
         Client(HTTP_HOST="127.0.0.1").get("/catalogue/")  # imports, templates: not timed
         for label, params in _pages(args):
             _explain(label, params, out=sys.stdout)
+    print(f"\n{_same_hits('rattan')}")
     return 0
 
 

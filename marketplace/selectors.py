@@ -5,11 +5,11 @@ import difflib
 import hashlib
 import re
 from dataclasses import dataclass, fields, replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     Case,
@@ -214,8 +214,9 @@ FACET_KEY = ("category__slug", "category__parent__slug", "business__province", "
 
 @dataclass(frozen=True)
 class SearchHits:
-    """What a full-text query finds: the primary keys of the first
-    ``SEARCH_CANDIDATES`` listed products it matches, most relevant first (as
+    """What a full-text query finds: the primary keys of at most
+    ``SEARCH_CANDIDATES`` listed products it matches (the most relevant of the first
+    matches in the table's order, the same ones every time), most relevant first (as
     ``catalogue`` orders a search: rank, then the newest listing, then the newest row),
     how many of them fall under each ``FACET_KEY`` (for the facet counts of a search
     without filters), whether the query matches more products than these and whether
@@ -227,17 +228,19 @@ class SearchHits:
     corrected: bool = False
 
 
-_NEVER = datetime.min.replace(tzinfo=UTC)  # sorts a NULL listing time first
-
-
 def _hits(query) -> SearchHits:
     """The ``SearchHits`` of ``query`` in one query, which ranks each match as it finds
     it: the page's rows, its total and its facet counts then read those products by
     primary key, or nothing at all, instead of each searching again, and all of them
-    agree on the same set."""
+    agree on the same set.
+
+    The first ``SEARCH_CANDIDATES`` + 1 matches the scan meets are sorted by PostgreSQL,
+    as ``catalogue`` orders a search (rank, the newest listing with a NULL first, the
+    newest row), and only their ids and facet keys come back: a thousand ranks and
+    listing times converted to Python and sorted there cost as much as the scan."""
     from django.contrib.postgres.search import SearchRank
 
-    rows = (
+    found = (
         public_products()
         .filter(search_vector=query)
         .order_by()
@@ -247,15 +250,27 @@ def _hits(query) -> SearchHits:
         )
         .values_list("pk", "rank", "listed_at", *FACET_KEY)[: SEARCH_CANDIDATES + 1]
     )
-    rows = list(rows)
+    sql, params = found.query.sql_with_params()
+    key = ", ".join(connection.ops.quote_name(name) for name in FACET_KEY)
+    with transaction.atomic(), connection.cursor() as cursor:
+        # A sequential scan of a table larger than a quarter of shared_buffers starts
+        # where another scan of it is or stopped (synchronized scans): the "first"
+        # matches would be another thousand each time the hits are looked up, so two
+        # buyers minutes apart would see different products and counts. From the
+        # table's first page they are the same every time (and those pages stay warm).
+        cursor.execute("SET LOCAL synchronize_seqscans = off")
+        cursor.execute(
+            f"SELECT pk, {key} FROM ({sql}) AS found "  # noqa: S608  # nosec B608
+            "ORDER BY rank DESC, listed_at DESC NULLS FIRST, pk DESC",
+            params,
+        )
+        rows = cursor.fetchall()
     more = len(rows) > SEARCH_CANDIDATES  # one row more says whether there are more
-    ranked, facet_keys = [], {}
-    for pk, rank, listed_at, *facet_key in rows[:SEARCH_CANDIDATES]:
-        # ORDER BY rank DESC, listed_at DESC, id DESC: PostgreSQL puts a NULL first.
-        ranked.append(((rank, listed_at is None, listed_at or _NEVER, pk), pk))
+    pks, facet_keys = [], {}
+    for pk, *facet_key in rows[:SEARCH_CANDIDATES]:
+        pks.append(pk)
         facet_keys[tuple(facet_key)] = facet_keys.get(tuple(facet_key), 0) + 1
-    ranked.sort(reverse=True)
-    return SearchHits([pk for _order, pk in ranked], facet_keys, more=more)
+    return SearchHits(pks, facet_keys, more=more)
 
 
 # What the kept hits were made of: a deploy that changes their fields, their facet key
