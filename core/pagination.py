@@ -46,7 +46,9 @@ class CachedCountPaginator(Paginator):
         """``total``: a function that answers the count more cheaply than ``COUNT(*)``
         (a maintained aggregate), or returns None to have the rows counted. ``ids``: a
         function of (start, stop) that answers the ids of those rows, in order, without
-        a query (a search's ranked hits), or returns None to have them read."""
+        a query (a search's ranked hits; ``stop`` None: all of them, whose number is
+        then the count), or returns None to have them read. What ``ids`` answers is
+        already at hand: it is neither keyed nor kept in the cache."""
         super().__init__(*args, **kwargs)
         self._total = total
         self._ids = ids
@@ -56,6 +58,9 @@ class CachedCountPaginator(Paginator):
         query = getattr(self.object_list, "query", None)
         if query is None:  # a list, not a queryset
             return super().count
+        known = self._ids(0, None) if self._ids is not None else None
+        if known is not None:
+            return len(known)
         key = _versioned_key("catalogue-count", query)
         if key is None:
             return 0
@@ -82,18 +87,18 @@ class CachedCountPaginator(Paginator):
             for annotation in queryset.query.annotations.values()
         ):  # a list, or counts per row (suppliers): one query as usual
             return queryset[start:stop]
-        ids_query = (
-            queryset.select_related(None).prefetch_related(None).values_list("pk", flat=True)
-        )[start:stop]
-        key = _versioned_key("catalogue-page", ids_query.query)
-        if key is None:
-            return []
-        ids = cache.get(key)
+        ids = self._ids(start, stop) if self._ids is not None else None
         if ids is None:
-            ids = self._ids(start, stop) if self._ids is not None else None
+            ids_query = (
+                queryset.select_related(None).prefetch_related(None).values_list("pk", flat=True)
+            )[start:stop]
+            key = _versioned_key("catalogue-page", ids_query.query)
+            if key is None:
+                return []
+            ids = cache.get(key)
             if ids is None:
                 ids = list(ids_query)
-            cache.set(key, ids, COUNT_CACHE_SECONDS)
+                cache.set(key, ids, COUNT_CACHE_SECONDS)
         if not ids:
             return []
         position = {pk: i for i, pk in enumerate(ids)}

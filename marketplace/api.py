@@ -787,7 +787,7 @@ class ProductViewSet(ApiMixin, LookupMixin, viewsets.ReadOnlyModelViewSet):
         where they answer (as on the catalogue page): no count of the products."""
         return catalogue_total(self.filters)
 
-    def page_ids(self, start: int, stop: int) -> list[int] | None:
+    def page_ids(self, start: int, stop: int | None) -> list[int] | None:
         """The ids of a page of a search without filters: its ranked hits (no query)."""
         return catalogue_page_ids(self.filters, start, stop)
 

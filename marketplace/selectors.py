@@ -546,10 +546,11 @@ def catalogue_total(filters: Filters) -> int | None:
     return _aggregate(filters).aggregate(total=Sum("n"))["total"] or 0
 
 
-def catalogue_page_ids(filters: Filters, start: int, stop: int) -> list[int] | None:
-    """The ids of rows ``start``…``stop`` of ``catalogue(filters)`` when they are known
-    without a query: a search without filters, in order of relevance, is its hits in
-    their order. None otherwise (the paginator then reads them from the query)."""
+def catalogue_page_ids(filters: Filters, start: int, stop: int | None) -> list[int] | None:
+    """The ids of rows ``start``…``stop`` (None: to the end) of ``catalogue(filters)``
+    when they are known without a query: a search without filters, in order of
+    relevance, is its hits in their order. None otherwise (the paginator then reads
+    them from the query)."""
     if filters.sort != "relevance" or not _only_searched(filters):
         return None
     found = _full_text(filters.q)

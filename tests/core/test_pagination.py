@@ -1,7 +1,7 @@
 """``core.pagination.CachedCountPaginator``: a query that can find nothing (a ``.none()``
 queryset: Django has no SQL for it, so there is nothing to key a cache entry on) is an
 empty page, no query, nothing kept; ids known without a query (a search's ranked hits)
-are read as rows only."""
+are read as rows only, and all of them are the count."""
 
 import pytest
 from django.core.cache import cache
@@ -39,19 +39,27 @@ def test_the_same_paginator_counts_and_pages_a_real_query(django_assert_max_num_
         assert [p.pk for p in paginator.page(2).object_list] == [products[2].pk]
 
 
-def test_ids_known_without_a_query_are_read_as_rows_only(django_assert_num_queries):
+def test_ids_known_without_a_query_are_read_as_rows_only_and_counted(
+    django_assert_num_queries, monkeypatch
+):
     products = ListedProductFactory.create_batch(4)
     cache.clear()
+    kept = []
+    monkeypatch.setattr(cache, "set", lambda key, *args, **kwargs: kept.append(key))
+    known = [products[3].pk, products[0].pk, products[2].pk]
     asked = []
 
     def ids(start, stop):
         asked.append((start, stop))
-        return [products[3].pk, products[0].pk][start - 2 : stop - 2]
+        return known[start:stop]
 
     paginator = CachedCountPaginator(Product.objects.order_by("pk"), 2, total=lambda: 4, ids=ids)
-    with django_assert_num_queries(1):  # the rows of the ids, in their order
-        assert [p.pk for p in paginator.page(2).object_list] == [products[3].pk, products[0].pk]
-    assert asked == [(2, 4)]
+    with django_assert_num_queries(2):  # each page: the rows of its ids, in their order
+        assert [p.pk for p in paginator.page(2).object_list] == [products[2].pk]
+        assert [p.pk for p in paginator.page(1).object_list] == [products[3].pk, products[0].pk]
+    assert paginator.count == 3  # all the known ids: not the total's answer, no COUNT
+    assert asked == [(0, None), (2, 4), (0, 2)]
+    assert kept == []  # already at hand: nothing is kept for them
 
 
 def test_ids_that_are_not_known_are_read_from_the_query(django_assert_num_queries):
