@@ -611,11 +611,23 @@ def test_a_search_that_matches_more_than_it_lists_says_so(
     grow(shop, 20)  # 10 coffee
     english = client.get(CATALOGUE, {"q": "coffee", "lang": "en"}).content.decode()
     assert re.search(rf"\b{min(limit, 10)} products\b", english)
-    assert (f"only the first {limit} are shown and counted" in english) is said
+    notice = (
+        f"only the first {limit} are shown and counted, and the filters choose among them. "
+        "Add a word to find others."
+    )
+    assert (notice in english) is said
     if said:
         cache.clear()
         indonesian = client.get(CATALOGUE, {"q": "coffee", "lang": "id"}).content.decode()
-        assert f"hanya {limit} yang pertama yang ditampilkan" in indonesian
+        assert (
+            f"hanya {limit} yang pertama yang ditampilkan dan dihitung, dan filter memilih di "
+            "antaranya. Tambahkan kata untuk menemukan yang lain."
+        ) in indonesian
+        # A filter chooses among those first matches: the page still says so.
+        filtered = client.get(
+            CATALOGUE, {"q": "coffee", "category": "coffee", "lang": "en"}
+        ).content.decode()
+        assert notice in filtered
 
 
 def test_a_search_looks_its_words_up_once_per_request_even_without_a_cache(
