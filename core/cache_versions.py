@@ -13,6 +13,8 @@ from typing import TypeVar
 from django.core.cache import cache
 from django.db import transaction
 
+from core import request_memo
+
 T = TypeVar("T")
 
 CATALOGUE = "catalogue"
@@ -22,6 +24,7 @@ OUTCOMES = "outcomes"
 # A person's own pages (core.personal_pages): any write to the database retires them
 # (core.writes).
 PEOPLE = "people"
+_MEMO = "cache-version:"  # + group: the version a request read (``core.request_memo``)
 
 
 def version_key(group: str) -> str:
@@ -30,7 +33,16 @@ def version_key(group: str) -> str:
 
 def version(group: str) -> str:
     """The group's current version (made when missing, e.g. after the cache was flushed);
-    "" when the cache cannot keep one (unreachable): nothing cached is then trusted."""
+    "" when the cache cannot keep one (unreachable): nothing cached is then trusted.
+
+    Read once per request (``core.request_memo``): a page's keys, counts and searches
+    all carry the version the request first saw (a catalogue page asked nine times), and
+    a writer's bump in between is for the next request. A bump made by the request
+    itself is seen at once (``bump_now`` forgets what it read)."""
+    return request_memo.remember(_MEMO + group, lambda: _read(group))
+
+
+def _read(group: str) -> str:
     key = version_key(group)
     current = cache.get(key)
     if current is None:
@@ -42,6 +54,7 @@ def version(group: str) -> str:
 def bump_now(group: str) -> None:
     """Retire everything cached for ``group`` now."""
     cache.set(version_key(group), uuid.uuid4().hex, None)
+    request_memo.forget(_MEMO + group)
 
 
 def bump(group: str) -> None:
