@@ -36,7 +36,7 @@ def version(group: str) -> str:
     "" when the cache cannot keep one (unreachable): nothing cached is then trusted.
 
     Read once per request (``core.request_memo``): a page's keys, counts and searches
-    all carry the version the request first saw (a catalogue page asked nine times), and
+    all carry the version the request first saw (a catalogue page asked 4 to 13 times), and
     a writer's bump in between is for the next request. A bump made by the request
     itself is seen at once (``bump_now`` forgets what it read)."""
     return request_memo.remember(_MEMO + group, lambda: _read(group))
