@@ -390,12 +390,30 @@ def figures_from_data(data: dict) -> OutcomeFigures | None:
     if not isinstance(data, dict) or data.get("schema") != SCHEMA:
         return None
     try:
-        values = stored_data.decode({k: v for k, v in data.items() if k != "schema"})
-        values["countries"] = [Country(**row) for row in values["countries"]]
-        values["mentors"] = [MentorOutcome(**row) for row in values["mentors"]]
+        values = _typed(
+            OutcomeFigures, stored_data.decode({k: v for k, v in data.items() if k != "schema"})
+        )
+        values["countries"] = [Country(**_typed(Country, row)) for row in values["countries"]]
+        values["mentors"] = [
+            MentorOutcome(**_typed(MentorOutcome, row)) for row in values["mentors"]
+        ]
         return OutcomeFigures(**values)
     except (TypeError, KeyError, ValueError, ArithmeticError):
         return None
+
+
+# The plain field types a stored row must hold as they are (a text where a decimal was
+# written is a row that cannot be read, not figures that fail when they are shown).
+_PLAIN = {"Decimal": Decimal, "date": date, "int": int, "str": str}
+
+
+def _typed(kind, values: dict) -> dict:
+    """``values``, checked against the plain fields of the dataclass ``kind``."""
+    for f in fields(kind):
+        expected = _PLAIN.get(str(f.type))
+        if expected is not None and f.name in values and not isinstance(values[f.name], expected):
+            raise ValueError(f"{kind.__name__}.{f.name}")
+    return values
 
 
 def lasting_outcome_figures(*, as_of: date) -> tuple[OutcomeFigures, float]:

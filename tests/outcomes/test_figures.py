@@ -357,7 +357,12 @@ def test_stored_figures_of_other_fields_are_computed_again(programme, monkeypatc
     assert figures.figures_from_data(data) == first
     assert figures.figures_from_data({**data, "schema": "older"}) is None
     assert figures.figures_from_data({**data, "shipments_new_field": 3}) is None
+    assert figures.figures_from_data({**data, "value_usd": "not a number"}) is None
     assert figures.figures_from_data({**data, "value_usd": {"$decimal": "not a number"}}) is None
+    assert figures.figures_from_data({**data, "as_of": "2026-12-05"}) is None  # not tagged
+    assert figures.figures_from_data({**data, "shipments": "3"}) is None
+    country = {**data["countries"][0], "value_usd": "12.50"}  # a row of a list, too
+    assert figures.figures_from_data({**data, "countries": [country]}) is None
     FiguresSnapshot.objects.update(data={**data, "schema": "older"})
     computed = counted_computations(monkeypatch)
     again, _left = figures.lasting_outcome_figures(as_of=AS_OF)
