@@ -145,9 +145,10 @@ def _full_text(q: str):
     """PostgreSQL: the full-text query of ``q`` (corrected when its words are nowhere)
     and what it finds among the listed products (``SearchHits``), kept for
     ``FACET_CACHE_SECONDS`` under the catalogue version, the day (the hits carry the
-    certificates valid today), the hits' format and the words themselves, so that the
-    page's rows, its total, its facets and its suggestion each ask with one cache read;
-    None when there is no dictionary of catalogue words to correct it with."""
+    certificates valid on the facets' day, which the daily rebuild moves), the hits'
+    format and the words themselves, so that the page's rows, its total, its facets and
+    its suggestion each ask with one cache read; None when there is no dictionary of
+    catalogue words to correct it with."""
     where = repr((version(CATALOGUE), timezone.localdate(), SEARCH_CANDIDATES, _HITS_FORMAT, q))
     key = "search-hits:" + hashlib.sha256(where.encode()).hexdigest()
     # Once per request even when the cache cannot keep them (Redis down).
@@ -210,6 +211,10 @@ def _finds(queryset, q: str, condition) -> bool:
 # What a product of a search counts under in the facets: its category, that category's
 # parent, its business's province and the kinds of its business's valid certificates.
 FACET_KEY = ("category__slug", "category__parent__slug", "business__province", "kinds")
+# The same key as a search's hits read it: the place and the kinds from the product row
+# itself (``Product.facet_province``/``facet_cert_mask``, kept by the facet triggers),
+# not from its business and certificates, which cost a lookup of each per hit.
+HITS_FACET_KEY = ("category__slug", "category__parent__slug", "facet_province", "facet_cert_mask")
 
 
 @dataclass(frozen=True)
@@ -245,21 +250,20 @@ def _hits(query) -> SearchHits:
     The first ``SEARCH_CANDIDATES`` + 1 matches the scan meets are sorted by PostgreSQL,
     as ``catalogue`` orders a search (rank, the newest listing with a NULL first, the
     newest row), and only their ids and facet keys come back: a thousand ranks and
-    listing times converted to Python and sorted there cost as much as the scan."""
+    listing times converted to Python and sorted there cost as much as the scan. The
+    facet keys are the rows' own (``HITS_FACET_KEY``): a business and its certificates
+    looked up for each hit took as long as the scan itself at a million products."""
     from django.contrib.postgres.search import SearchRank
 
     found = (
         public_products()
         .filter(search_vector=query)
         .order_by()
-        .annotate(
-            rank=SearchRank(F("search_vector"), query),
-            kinds=Coalesce(_certification_kinds(), 0),
-        )
-        .values_list("pk", "rank", "listed_at", *FACET_KEY)[: SEARCH_CANDIDATES + 1]
+        .annotate(rank=SearchRank(F("search_vector"), query))
+        .values_list("pk", "rank", "listed_at", *HITS_FACET_KEY)[: SEARCH_CANDIDATES + 1]
     )
     sql, params = found.query.sql_with_params()
-    key = ", ".join(connection.ops.quote_name(name) for name in FACET_KEY)
+    key = ", ".join(connection.ops.quote_name(name) for name in HITS_FACET_KEY)
     with transaction.atomic(), connection.cursor() as cursor:
         # A sequential scan of a table larger than a quarter of shared_buffers starts
         # where another scan of it is or stopped (synchronized scans): the "first"
@@ -281,7 +285,7 @@ def _hits(query) -> SearchHits:
 # or the certificate kinds (whose order gives their bits) keeps them under another key.
 _HITS_FORMAT = (
     tuple(field.name for field in fields(SearchHits)),
-    FACET_KEY,
+    HITS_FACET_KEY,
     tuple(Certification.Kind.values),
 )
 

@@ -81,9 +81,9 @@ def _local_today() -> str:
 
 # The key of each active business of ``{touched}`` (a subquery of business ids), from the
 # business rows ``{businesses}`` and the certificates ``{certifications}`` (a table or a
-# subquery with business_id, kind, verified_at and expires_on) valid on ``facet_day``.
-# The masks are grouped once per business (a subquery per business would be run again
-# for each of its listed counts).
+# subquery with business_id, kind, verified_at and expires_on) valid on ``{day}`` (the
+# triggers' ``facet_day``). The masks are grouped once per business (a subquery per
+# business would be run again for each of its listed counts).
 _KEYS = """
         SELECT b.id AS business_id, b.province, b.city, b.verified_at IS NOT NULL AS verified,
                coalesce(m.cert_mask, 0) AS cert_mask
@@ -91,7 +91,7 @@ _KEYS = """
         LEFT JOIN (
             SELECT c.business_id, bit_or({bit}) AS cert_mask FROM {certifications} AS c
             WHERE c.business_id IN ({touched}) AND c.verified_at IS NOT NULL
-              AND (c.expires_on IS NULL OR c.expires_on >= facet_day)
+              AND (c.expires_on IS NULL OR c.expires_on >= {day})
             GROUP BY c.business_id
         ) AS m ON m.business_id = b.id
         WHERE b.is_active AND b.id IN ({touched})
@@ -101,6 +101,24 @@ _KEYS = """
 _CONTRIBUTION = """
         SELECT l.category_id, k.province, k.city, k.verified, k.cert_mask, {sign}l.n AS n
         FROM {counts} AS l JOIN ({keys}) AS k ON k.business_id = l.business_id
+"""
+
+# The products of the businesses whose keys are ``{keys}`` take their place and mask
+# (``Product.facet_province`` and ``facet_cert_mask``, which a search's hits read);
+# rows already right are left alone.
+_PRODUCT_KEYS = """
+        UPDATE umkm_product AS p SET facet_province = k.province, facet_cert_mask = k.cert_mask
+        FROM ({keys}) AS k
+        WHERE p.business_id = k.business_id
+          AND (p.facet_province, p.facet_cert_mask) IS DISTINCT FROM (k.province, k.cert_mask);
+"""
+
+# The rows of the products of ``{touched}``, locked before the businesses' advisory
+# locks, in the order a writer of a product takes them (its row, then the shared lock
+# of its listed count or key): the other order, with the product rows last, deadlocked
+# with a supplier archiving a product while staff verified a certificate.
+_LOCK_PRODUCTS = """
+        PERFORM 1 FROM umkm_product WHERE business_id IN ({touched}) ORDER BY id FOR UPDATE;
 """
 
 # Add the signed rows of ``{moved}`` to the aggregate, in the order of its key (two
@@ -175,10 +193,24 @@ def _lock(touched: str, *, shared: bool) -> str:
     return _LOCK.format(function=function, space=LOCK_SPACE, buckets=LOCK_BUCKETS, touched=touched)
 
 
-def _keys(*, businesses: str, touched: str, certifications: str = "umkm_certification") -> str:
+def _keys(
+    *,
+    businesses: str,
+    touched: str,
+    certifications: str = "umkm_certification",
+    day: str = "facet_day",
+) -> str:
     return _KEYS.format(
-        businesses=businesses, touched=touched, certifications=certifications, bit=_bit()
+        businesses=businesses, touched=touched, certifications=certifications, bit=_bit(), day=day
     )
+
+
+def _product_keys(keys: str) -> str:
+    return _PRODUCT_KEYS.format(keys=keys)
+
+
+def _lock_products(touched: str) -> str:
+    return _LOCK_PRODUCTS.format(touched=touched)
 
 
 def _contribution(keys: str, *, sign: str = "", counts: str = "umkm_listedproductcount") -> str:
@@ -231,15 +263,17 @@ _CHANGED_BUSINESSES = """
 """
 
 
-def _business() -> str:
+def _business(*, products: bool = True) -> str:
     changed = _CHANGED_BUSINESSES
     return (
         _NOTHING_CHANGED.format(changed=changed)
+        + (_lock_products(changed) if products else "")
         + _lock(changed, shared=False)
         + _apply(
             _contribution(_keys(businesses="written", touched=changed)),
             _contribution(_keys(businesses="removed", touched=changed), sign="-"),
         )
+        + (_product_keys(_keys(businesses="written", touched=changed)) if products else "")
     )
 
 
@@ -261,16 +295,22 @@ _BEFORE = {
 }
 
 
-def _certification(*tables: str) -> str:
+def _certification(*tables: str, products: bool = True) -> str:
     """Certificates written or removed: each business they belong to moves from its key
     with the certificates before the statement to its key with those after."""
     touched = " UNION ".join(_IDS[t] for t in tables)
     before = _BEFORE[tables]
-    return _lock(touched, shared=False) + _apply(
-        _contribution(_keys(businesses="umkm_business", touched=touched)),
-        _contribution(
-            _keys(businesses="umkm_business", touched=touched, certifications=before), sign="-"
-        ),
+    return (
+        (_lock_products(touched) if products else "")
+        + _lock(touched, shared=False)
+        + _apply(
+            _contribution(_keys(businesses="umkm_business", touched=touched)),
+            _contribution(
+                _keys(businesses="umkm_business", touched=touched, certifications=before),
+                sign="-",
+            ),
+        )
+        + (_product_keys(_keys(businesses="umkm_business", touched=touched)) if products else "")
     )
 
 
@@ -326,26 +366,121 @@ def rebuild(valid_on=None) -> list[tuple[str, list]]:
     ]
 
 
-def functions() -> list[tuple[str, list]]:
-    """(Re)create the trigger functions (``CREATE OR REPLACE``), the triggers untouched."""
-    return [(sql, []) for sql in _functions()]
+# The day the masks would have after a rebuild with ``%(valid_on)s`` (today when NULL).
+_NEW_DAY = "coalesce(%(valid_on)s::date, {today})"
+# Businesses with a certificate valid on one of the two days and not on the other.
+_EXPIRING = """
+        SELECT business_id FROM umkm_certification
+        WHERE expires_on >= least(umkm_facets_valid_on(), {day})
+          AND expires_on < greatest(umkm_facets_valid_on(), {day})
+"""
 
 
-def _functions() -> list[str]:
+def refresh_products(valid_on=None) -> list[tuple[str, dict]]:
+    """Statements (with parameters) that give the products of each business with a
+    certificate expiring between the masks' day and ``valid_on`` (today in the site's
+    time zone by default) the mask of that day: run before ``rebuild`` moves the day, as
+    no write tells the triggers that a certificate expired."""
+    day = _NEW_DAY.format(today=_local_today())
+    expiring = _EXPIRING.format(day=day)
+    # The businesses' locks as their certificate triggers take them (in bucket order).
+    lock = _lock(expiring, shared=False).replace("PERFORM", "SELECT", 1)
+    keys = _keys(businesses="umkm_business", touched=expiring, day=day)
+    return [(lock, {"valid_on": valid_on}), (_product_keys(keys), {"valid_on": valid_on})]
+
+
+def fill_products() -> list[tuple[str, list]]:
+    """Statements that give every product its business's key (once, when the columns
+    are added: one write of each product row)."""
+    every = "SELECT id FROM umkm_business"
+    keys = _keys(businesses="umkm_business", touched=every, day="umkm_facets_valid_on()")
+    return [(_product_keys(keys), [])]
+
+
+# The key of each active business (business id, province, mask), for a bulk load that
+# writes the products' keys itself with the product triggers off.
+BUSINESS_KEYS = """
+    SELECT business_id, province, cert_mask FROM ({keys}) AS k
+"""
+
+
+def business_keys() -> str:
+    every = "SELECT id FROM umkm_business"
+    keys = _keys(businesses="umkm_business", touched=every, day="umkm_facets_valid_on()")
+    return BUSINESS_KEYS.format(keys=keys)
+
+
+# A product written with a business (inserted, or moved to another) takes that
+# business's key, under the business's shared lock (a certificate written at the same
+# time either sees the product or is seen by it). A business that is not active has no
+# key: its products are not listed, and its reactivation gives them one.
+_PRODUCT_FUNCTION = """
+    CREATE OR REPLACE FUNCTION umkm_facets_product() RETURNS trigger
+    LANGUAGE plpgsql SET jit = off AS $$
+    DECLARE
+        facet_day date;
+        business_key record;
+    BEGIN
+        facet_day := umkm_facets_valid_on();
+        PERFORM pg_advisory_xact_lock_shared({space}, mod(NEW.business_id, {buckets})::int);
+        SELECT province, cert_mask INTO business_key FROM ({keys}) AS k;
+        IF FOUND THEN
+            NEW.facet_province := business_key.province;
+            NEW.facet_cert_mask := business_key.cert_mask;
+        END IF;
+        RETURN NEW;
+    END
+    $$
+"""
+PRODUCT_TRIGGER = "product_facets_key"
+
+
+def product_trigger() -> list[tuple[str, list]]:
+    """Install the products' key trigger (``Product.facet_province``/``facet_cert_mask``)."""
+    function = _PRODUCT_FUNCTION.format(
+        space=LOCK_SPACE,
+        buckets=LOCK_BUCKETS,
+        keys=_keys(businesses="umkm_business", touched="SELECT NEW.business_id"),
+    )
+    trigger = (
+        f"CREATE TRIGGER {PRODUCT_TRIGGER} BEFORE INSERT OR UPDATE OF business_id "
+        "ON umkm_product FOR EACH ROW EXECUTE FUNCTION umkm_facets_product()"
+    )
+    return [(function, []), (trigger, [])]
+
+
+def drop_product_trigger() -> list[tuple[str, list]]:
+    return [
+        (f"DROP TRIGGER IF EXISTS {PRODUCT_TRIGGER} ON umkm_product", []),
+        ("DROP FUNCTION IF EXISTS umkm_facets_product()", []),
+    ]
+
+
+def functions(*, products: bool = True) -> list[tuple[str, list]]:
+    """(Re)create the trigger functions (``CREATE OR REPLACE``), the triggers untouched;
+    without ``products``, as before the products carried their business's key
+    (migrations 0013 and 0014, which run before the columns exist)."""
+    return [(sql, []) for sql in _functions(products=products)]
+
+
+def _functions(*, products: bool = True) -> list[str]:
     return [
         _function("umkm_facets_listed_new", _listed("written")),
         _function("umkm_facets_listed_old", _listed("removed")),
         _function("umkm_facets_listed_both", _listed("written", "removed")),
-        _function("umkm_facets_business", _business()),
-        _function("umkm_facets_certification_new", _certification("written")),
-        _function("umkm_facets_certification_old", _certification("removed")),
-        _function("umkm_facets_certification_both", _certification("written", "removed")),
+        _function("umkm_facets_business", _business(products=products)),
+        _function("umkm_facets_certification_new", _certification("written", products=products)),
+        _function("umkm_facets_certification_old", _certification("removed", products=products)),
+        _function(
+            "umkm_facets_certification_both",
+            _certification("written", "removed", products=products),
+        ),
     ]
 
 
-def forward() -> list[tuple[str, list]]:
+def forward(*, products: bool = True) -> list[tuple[str, list]]:
     """Install the functions and triggers and fill the aggregate."""
-    statements = [_VALID_ON.format(today=_local_today()), *_functions()]
+    statements = [_VALID_ON.format(today=_local_today()), *_functions(products=products)]
     for table, prefix, function in (
         ("umkm_listedproductcount", "listed_count", "umkm_facets_listed"),
         ("umkm_certification", "certification", "umkm_facets_certification"),

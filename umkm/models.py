@@ -821,6 +821,20 @@ class Product(Bilingual, models.Model):
         db_persist=True,
         verbose_name=_("search vector"),
     )
+    # Its business's key in the facets, carried by the row a search scans, so that the
+    # facet counts of a search need no lookup of a business and its certificates per hit
+    # (issue 19): the business's province and the kinds of its certificates valid on
+    # ``CatalogueFacetDate.valid_on`` (``facet_counts.kind_bit``), as
+    # ``CatalogueFacetCount`` counts them. PostgreSQL only: triggers keep them (the
+    # product's own, the business's and the certificates', ``umkm/facet_counts.py``,
+    # migration 0016) and the daily ``catalogue_facets_rebuild`` moves the masks past
+    # expired certificates; SQLite never reads them.
+    facet_province = models.CharField(
+        _("province in the facets"), max_length=40, db_default="", editable=False
+    )
+    facet_cert_mask = models.IntegerField(
+        _("valid certification kinds in the facets"), db_default=0, editable=False
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -262,12 +262,18 @@ def catalogue_facets_rebuild(*, valid_on: date | None = None) -> int:
     """Recount ``CatalogueFacetCount`` from ``ListedProductCount`` with the certificates
     valid on ``valid_on`` (today in the site's time zone): daily after local midnight,
     since a certificate expires with the calendar and not with a write (20 ms at
-    100,000 products: one pass over the listed counts). PostgreSQL only (0 elsewhere).
+    100,000 products: one pass over the listed counts); the products of a business whose
+    certificate expired since take their new mask (``Product.facet_cert_mask``).
+    PostgreSQL only (0 elsewhere).
     Returns the number of rows."""
     if connection.vendor != "postgresql":
         return 0
+    valid_on = valid_on or timezone.localdate()
     with transaction.atomic(), connection.cursor() as cursor:
-        for sql, params in facet_counts.rebuild(valid_on or timezone.localdate()):
+        # The products of a business whose certificate expired take their new mask
+        # first (the day they are compared with is the one the rebuild replaces).
+        statements = facet_counts.refresh_products(valid_on) + facet_counts.rebuild(valid_on)
+        for sql, params in statements:
             cursor.execute(sql, params)
     return CatalogueFacetCount.objects.count()
 

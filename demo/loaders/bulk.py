@@ -27,7 +27,7 @@ from django.utils.text import slugify
 from accounts.models import User
 from marketplace.models import BuyerProfile, Inquiry, InquiryMessage
 from mentoring.models import MentoringLog, MentorProfile, Mentorship, Registration, TrainingSession
-from umkm import services
+from umkm import facet_counts, services
 from umkm.models import Business, Category, Certification, Product, normalise_hs_code
 
 from .accounts import DEMO_PASSWORD, DEMO_STAFF_EMAIL, demo_user
@@ -169,6 +169,9 @@ def seed_bulk_products(n: int, *, chunk: int = 10_000) -> int:
     heads: dict[tuple[int, int], str] = {}
     suppliers = {b.pk: " ".join(p for p in (b.name, b.city) if p).lower() for b in businesses}
     hs_codes = [normalise_hs_code(spec.hs_code) for spec in templates]
+    # Each business's key in the facets, which its products carry (on PostgreSQL the
+    # product trigger would set it, and a large load switches the triggers off).
+    keys = _business_keys()
     with transaction.atomic(), _bulk_load(big=missing >= BULK_LOAD_MODE_FROM):
         while added < missing:
             batch = []
@@ -228,6 +231,8 @@ def seed_bulk_products(n: int, *, chunk: int = 10_000) -> int:
                         "listed_at": now - timedelta(minutes=(number * 37) % (365 * 24 * 60)),
                         "pending_changes": {},
                         "search_text": search_text,
+                        "facet_province": keys.get(business.pk, ("", 0))[0],
+                        "facet_cert_mask": keys.get(business.pk, ("", 0))[1],
                         "created_at": now,
                         "updated_at": now,
                     }
@@ -242,6 +247,16 @@ def seed_bulk_products(n: int, *, chunk: int = 10_000) -> int:
 # counts and the facet counts once at the end (much faster than keeping them row by row).
 BULK_LOAD_MODE_FROM = 50_000
 _KEPT_INDEXES = ("umkm_product_pkey", "umkm_product_slug_key")
+
+
+def _business_keys() -> dict[int, tuple[str, int]]:
+    """PostgreSQL: each active business's (province, valid certificate kinds) as the
+    facet triggers work them out (``facet_counts.business_keys``); SQLite: none."""
+    if connection.vendor != "postgresql":
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(facet_counts.business_keys())
+        return {pk: (province, mask) for pk, province, mask in cursor.fetchall()}
 
 
 def _insert_products(batch: list[dict]) -> None:

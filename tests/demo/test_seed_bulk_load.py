@@ -17,6 +17,8 @@ from demo.management.commands import seed_demo
 from umkm import services
 from umkm.models import CatalogueFacetCount, CatalogueWord, ListedProductCount, Product
 
+from ..support.catalogue import product_keys, product_keys_recounted
+
 pytestmark = pytest.mark.django_db
 
 
@@ -53,6 +55,9 @@ def test_a_bulk_load_leaves_the_table_its_indexes_triggers_words_and_counts(
     active = Product.objects.listed().count()
     assert CatalogueFacetCount.objects.aggregate(n=Sum("n"))["n"] == active
     assert listed.filter(search_vector__isnull=True).count() == 0
+    # Each product carries its business's key in the facets, with the triggers off too.
+    assert product_keys() == product_keys_recounted()
+    assert {mask for _province, mask in product_keys().values()} - {0}
     words = set(CatalogueWord.objects.values_list("word", flat=True))
     first = bulk_products().order_by("pk").first()
     assert set(re.findall(r"[^\W_]+", first.name_en.lower())) <= words

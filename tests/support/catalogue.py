@@ -1,6 +1,7 @@
 """The catalogue's shared pieces: photo rows without files, the slugs of the ``shop``,
 the totals and facet counts as counting the products gives them, the rows of the
-maintained facet counts and the same recounted from scratch."""
+maintained facet counts and the same recounted from scratch, the keys the products carry
+and the same worked out from their businesses."""
 
 from collections import Counter
 
@@ -81,19 +82,43 @@ def facet_rows() -> dict:
     return {tuple(row[:5]): row[5] for row in rows}
 
 
-def facet_rows_recounted() -> dict:
-    """The facet counts as they should be, counted from the listed products of active
-    businesses and the certificates valid on the aggregate's day."""
+def _valid_on():
     # No row before the first rebuild (or after a transactional test's flush): today.
-    valid_on = (
+    return (
         CatalogueFacetDate.objects.values_list("valid_on", flat=True).first()
         or timezone.localdate()
     )
+
+
+def _masks(valid_on) -> Counter:
     masks = Counter()
     for business_id, kind in (
         Certification.objects.valid(on=valid_on).values_list("business_id", "kind").distinct()
     ):
         masks[business_id] |= kind_bit(kind)
+    return masks
+
+
+def product_keys() -> dict:
+    """The facet key each product of an active business carries: {pk: (province, mask)}."""
+    rows = Product.objects.filter(business__is_active=True).values_list(
+        "pk", "facet_province", "facet_cert_mask"
+    )
+    return {pk: (province, mask) for pk, province, mask in rows}
+
+
+def product_keys_recounted() -> dict:
+    """``product_keys`` as they should be: each business's province and the kinds of its
+    certificates valid on the aggregate's day."""
+    masks = _masks(_valid_on())
+    products = Product.objects.filter(business__is_active=True).select_related("business")
+    return {p.pk: (p.business.province, masks[p.business_id]) for p in products}
+
+
+def facet_rows_recounted() -> dict:
+    """The facet counts as they should be, counted from the listed products of active
+    businesses and the certificates valid on the aggregate's day."""
+    masks = _masks(_valid_on())
     counts = Counter()
     for product in Product.objects.listed().select_related("business"):
         business = product.business

@@ -1,8 +1,9 @@
 """The catalogue's facet counts per category, place, verified flag and valid certification
 kinds (``CatalogueFacetCount``, issue 19) on PostgreSQL: every write a supplier, a
-reviewer or staff makes keeps it equal to a recount from scratch, certificates that
-expire at midnight leave it with the daily job, and the catalogue's counts read from it
-are the ones counting the products gives."""
+reviewer or staff makes keeps it, and the key each product carries for a search's facets
+(``Product.facet_province``/``facet_cert_mask``), equal to a recount from scratch,
+certificates that expire at midnight leave both with the daily job, and the catalogue's
+counts read from them are the ones counting the products gives."""
 
 from datetime import timedelta
 from types import SimpleNamespace
@@ -30,7 +31,13 @@ from ..factories import (
     ProductFactory,
     StaffFactory,
 )
-from ..support.catalogue import counted_from_products, facet_rows, facet_rows_recounted
+from ..support.catalogue import (
+    counted_from_products,
+    facet_rows,
+    facet_rows_recounted,
+    product_keys,
+    product_keys_recounted,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -49,11 +56,24 @@ FILTERS = [
 ]
 
 
+# Searches without a filter: their facets count the keys their hits carry.
+SEARCHES = ["pineapple", "keripik"]
+
+
 def check(client):
-    """The aggregate equals a recount, and the catalogue's total and facet counts for
-    each filter equal those counted over the products."""
+    """The aggregate and the products' keys equal a recount, and the catalogue's total
+    and facet counts for each filter and search equal those counted over the products."""
     assert facet_rows() == facet_rows_recounted()
     assert 0 not in facet_rows().values()
+    assert product_keys() == product_keys_recounted()
+    services.products_refresh_search()  # (factories write no search text)
+    for q in SEARCHES:
+        cache.clear()
+        response = client.get(CATALOGUE, {"q": q})
+        filters = response.context["filters"]
+        assert selectors._only_searched(filters)
+        total, facets = counted_from_products(filters)
+        assert (response.context["total"], response.context["facets"]) == (total, facets), q
     for params in FILTERS:
         cache.clear()
         response = client.get(CATALOGUE, params)
@@ -101,6 +121,10 @@ def test_every_write_keeps_the_facet_counts_exact(client, suppliers):
     services.product_archive(product=coffee[0], actor=s.kedai.owner)
     services.product_delete(product=coffee[1], by=s.staff)
     Product.objects.filter(pk=coffee[2].pk).update(category=s.rattan)  # a bulk change
+    check(client)
+    # Staff move a product to another supplier (the admin): it takes that supplier's key.
+    Product.objects.filter(pk=coffee[2].pk).update(business=s.anyaman)
+    assert product_keys()[coffee[2].pk] == ("Riau", kind_bit(SVLK))
     check(client)
 
     # The business moves to another city, then another province; staff verify it.
@@ -158,6 +182,8 @@ def test_a_certificate_that_expires_leaves_the_counts_with_the_daily_job(
     # the row it was put in.
     product = ListedProductFactory(business=s.kedai, category=s.coffee)
     assert facet_rows() == facet_rows_recounted()
+    assert product_keys() == product_keys_recounted()
+    assert product_keys()[product.pk] == ("Riau", halal_bit)
     assert CatalogueFacetCount.objects.get(category=s.coffee).n == 3
     assert tasks.rebuild_catalogue_facets.apply().get() == 1
     assert CatalogueFacetDate.objects.get().valid_on == tomorrow

@@ -6,12 +6,16 @@ certificate or switch the business off, each in its own thread and transaction. 
 triggers take an advisory lock per business before they read its key, so the second
 writer waits for the first to commit and then takes the business out of the row the
 first put it in: the counts equal a recount. The control installs the same triggers
-without those locks and shows that the counts then drift.
+without those locks and shows that the counts then drift. A certificate verified while a
+supplier holds one of the business's products waits for it, and neither deadlocks: the
+certificate trigger locks the business's product rows (whose keys it rewrites) before
+the business, in the order a product's writer takes them.
 
 Skips locally without PostgreSQL; fails under CI (``postgres_db``).
 """
 
 import threading
+import time
 
 import pytest
 from django.db import connection, transaction
@@ -25,7 +29,12 @@ from ..factories import (
     ListedProductFactory,
     StaffFactory,
 )
-from ..support.catalogue import facet_rows, facet_rows_recounted
+from ..support.catalogue import (
+    facet_rows,
+    facet_rows_recounted,
+    product_keys,
+    product_keys_recounted,
+)
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -97,6 +106,42 @@ def race(shop) -> list[bool]:
 def test_two_writers_on_one_business_leave_exact_counts(shop):
     assert race(shop) == [True, True, True, True]
     assert facet_rows() == facet_rows_recounted()
+    assert product_keys() == product_keys_recounted()
+
+
+def test_a_certificate_verified_while_a_product_is_archived_waits_without_deadlock(shop):
+    """The supplier's transaction holds a product's row (``product_archive`` locks it
+    first) when staff verify a certificate of the business; only then does the archive
+    take the business's lock. The verification waits for the row; had it taken the
+    business's lock first, each would wait for the other until PostgreSQL aborted one."""
+    business, products, certificate, staff = shop
+    errors: list[BaseException] = []
+    verified = threading.Event()
+
+    def verify():
+        try:
+            with transaction.atomic():
+                services.certification_verify(certification=certificate, staff=staff)
+            verified.set()
+        except BaseException as error:  # noqa: BLE001 - reported by the main thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=verify)
+    with transaction.atomic():
+        product = type(products[0]).objects.select_for_update().get(pk=products[0].pk)
+        thread.start()
+        time.sleep(PAUSE)  # the verification is now waiting
+        assert not verified.is_set()
+        services.product_archive(product=product, actor=business.owner)
+    thread.join(timeout=30)
+    assert errors == []
+    assert verified.is_set()
+    assert facet_rows() == facet_rows_recounted()
+    assert product_keys() == product_keys_recounted()
+    halal = facet_counts.kind_bit(certificate.kind)
+    assert {mask for _province, mask in product_keys().values()} == {halal}
 
 
 @pytest.fixture
@@ -110,6 +155,10 @@ def triggers_without_locks(monkeypatch):
                     cursor.execute(sql)
 
     monkeypatch.setattr(facet_counts, "_lock", lambda touched, shared: "")
+    # The products' keys too: their rows, locked and written by the certificate
+    # trigger, would order the certificate race on their own.
+    monkeypatch.setattr(facet_counts, "_lock_products", lambda touched: "")
+    monkeypatch.setattr(facet_counts, "_product_keys", lambda keys: "")
     install()
     yield
     monkeypatch.undo()

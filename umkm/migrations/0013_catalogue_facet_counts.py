@@ -84,5 +84,6 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(_run(forward), _run(backward)),
+        # As installed then: the products had no key columns yet (migration 0016).
+        migrations.RunPython(_run(lambda: forward(products=False)), _run(backward)),
     ]

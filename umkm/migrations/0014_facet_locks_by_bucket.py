@@ -10,7 +10,8 @@ from umkm.facet_counts import functions
 def _install(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    for sql, params in functions():
+    # As installed then: the products had no key columns yet (migration 0016).
+    for sql, params in functions(products=False):
         schema_editor.execute(sql, params or None)
 
 
