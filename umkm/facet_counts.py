@@ -16,6 +16,13 @@ always taken out of the row it was put in. An advisory lock rather than the busi
 row: an edit of a business that leaves its key alone (a new name, which also rewrites
 its products' search text) then never waits for, nor deadlocks with, a product write.
 
+The same keys travel to the products (``Product.facet_province``/``facet_cert_mask``),
+which a search's hits read instead of looking up each hit's business and certificates:
+a row trigger gives a product written with a business that business's key, the business
+and certificate triggers rewrite the products of a business whose key changed (their
+rows locked before the business, as a product's writer locks them), and
+``refresh_products`` moves those of a business whose certificate expired with the day.
+
 The SQL is built when it is needed (it names the certification kinds, in declaration
 order, and the site's time zone): a new kind needs a migration that installs the
 functions again (``forward()``) and rebuilds.
@@ -116,7 +123,9 @@ _PRODUCT_KEYS = """
 # The rows of the products of ``{touched}``, locked before the businesses' advisory
 # locks, in the order a writer of a product takes them (its row, then the shared lock
 # of its listed count or key): the other order, with the product rows last, deadlocked
-# with a supplier archiving a product while staff verified a certificate.
+# with a supplier archiving a product while staff verified a certificate. (A business's
+# own update has its row locked already: ``services.business_update`` locks the
+# products first when it moves or switches the business on or off.)
 _LOCK_PRODUCTS = """
         PERFORM 1 FROM umkm_product WHERE business_id IN ({touched}) ORDER BY id FOR UPDATE;
 """
@@ -267,7 +276,6 @@ def _business(*, products: bool = True) -> str:
     changed = _CHANGED_BUSINESSES
     return (
         _NOTHING_CHANGED.format(changed=changed)
-        + (_lock_products(changed) if products else "")
         + _lock(changed, shared=False)
         + _apply(
             _contribution(_keys(businesses="written", touched=changed)),
@@ -432,28 +440,34 @@ _PRODUCT_FUNCTION = """
     END
     $$
 """
-PRODUCT_TRIGGER = "product_facets_key"
+PRODUCT_TRIGGERS = {
+    # A new product; a product moved to another business (not every save of a product).
+    "product_facets_key_insert": ("INSERT", ""),
+    "product_facets_key_update": (
+        "UPDATE OF business_id",
+        "WHEN (OLD.business_id IS DISTINCT FROM NEW.business_id)",
+    ),
+}
 
 
 def product_trigger() -> list[tuple[str, list]]:
-    """Install the products' key trigger (``Product.facet_province``/``facet_cert_mask``)."""
+    """Install the products' key triggers (``Product.facet_province``/``facet_cert_mask``)."""
     function = _PRODUCT_FUNCTION.format(
         space=LOCK_SPACE,
         buckets=LOCK_BUCKETS,
         keys=_keys(businesses="umkm_business", touched="SELECT NEW.business_id"),
     )
-    trigger = (
-        f"CREATE TRIGGER {PRODUCT_TRIGGER} BEFORE INSERT OR UPDATE OF business_id "
-        "ON umkm_product FOR EACH ROW EXECUTE FUNCTION umkm_facets_product()"
-    )
-    return [(function, []), (trigger, [])]
+    triggers = [
+        f"CREATE TRIGGER {name} BEFORE {event} ON umkm_product "
+        f"FOR EACH ROW {condition} EXECUTE FUNCTION umkm_facets_product()"
+        for name, (event, condition) in PRODUCT_TRIGGERS.items()
+    ]
+    return [(function, []), *((trigger, []) for trigger in triggers)]
 
 
 def drop_product_trigger() -> list[tuple[str, list]]:
-    return [
-        (f"DROP TRIGGER IF EXISTS {PRODUCT_TRIGGER} ON umkm_product", []),
-        ("DROP FUNCTION IF EXISTS umkm_facets_product()", []),
-    ]
+    drops = [f"DROP TRIGGER IF EXISTS {name} ON umkm_product" for name in PRODUCT_TRIGGERS]
+    return [(sql, []) for sql in drops] + [("DROP FUNCTION IF EXISTS umkm_facets_product()", [])]
 
 
 def functions(*, products: bool = True) -> list[tuple[str, list]]:

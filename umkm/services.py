@@ -817,6 +817,11 @@ def business_update(*, business: Business, by: User, **fields) -> Business:
     if "logo" in fields:
         fields["logo"] = logo.value
     with logo, transaction.atomic():
+        if {"province", "is_active"} & fields.keys():
+            # The facet trigger then rewrites the key its products carry: their rows are
+            # locked before the business's, the order a product's writer takes them
+            # (``_locked``), or the two would wait for each other.
+            list(Product.objects.select_for_update().filter(business=business).order_by("pk"))
         current = Business.objects.select_for_update().get(pk=business.pk)
         before = {name: getattr(current, name) for name in ("nib", "name", "city", "is_active")}
         old_logo = current.logo if current.logo else None
@@ -915,8 +920,10 @@ def certification_update(*, certification: Certification, by: User, **fields) ->
     if stored.stored:
         fields["document"] = stored.value
     with stored, transaction.atomic():
+        # The certificate's row only: its trigger locks the business's products, whose
+        # writers lock the business after them.
         current = (
-            Certification.objects.select_for_update()
+            Certification.objects.select_for_update(of=("self",))
             .select_related("business")
             .get(pk=certification.pk)
         )

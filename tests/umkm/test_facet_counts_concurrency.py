@@ -109,39 +109,57 @@ def test_two_writers_on_one_business_leave_exact_counts(shop):
     assert product_keys() == product_keys_recounted()
 
 
-def test_a_certificate_verified_while_a_product_is_archived_waits_without_deadlock(shop):
+STAFF_WRITES = {
+    "verify": lambda business, certificate, staff: services.certification_verify(
+        certification=certificate, staff=staff
+    ),
+    "edit": lambda business, certificate, staff: services.certification_update(
+        certification=certificate, by=staff, number="NEW-1"
+    ),
+    "move": lambda business, certificate, staff: services.business_update(
+        business=business, by=staff, province="Bali", city="Denpasar"
+    ),
+}
+
+
+@pytest.mark.parametrize("write", STAFF_WRITES)
+def test_staff_rewriting_the_products_keys_wait_for_a_supplier_without_deadlock(shop, write):
     """The supplier's transaction holds a product's row (``product_archive`` locks it
-    first) when staff verify a certificate of the business; only then does the archive
-    take the business's lock. The verification waits for the row; had it taken the
-    business's lock first, each would wait for the other until PostgreSQL aborted one."""
+    first) when staff verify or edit a certificate of the business, or move it; only
+    then does the archive take the business's lock. The staff's write waits for the
+    row; had its trigger taken the business's lock first, each would wait for the other
+    until PostgreSQL aborted one."""
     business, products, certificate, staff = shop
     errors: list[BaseException] = []
-    verified = threading.Event()
+    written = threading.Event()
 
-    def verify():
+    def staff_write():
         try:
             with transaction.atomic():
-                services.certification_verify(certification=certificate, staff=staff)
-            verified.set()
+                STAFF_WRITES[write](business, certificate, staff)
+            written.set()
         except BaseException as error:  # noqa: BLE001 - reported by the main thread
             errors.append(error)
         finally:
             connection.close()
 
-    thread = threading.Thread(target=verify)
+    thread = threading.Thread(target=staff_write)
     with transaction.atomic():
-        product = type(products[0]).objects.select_for_update().get(pk=products[0].pk)
+        product = services._locked(products[0])  # as product_archive begins
         thread.start()
-        time.sleep(PAUSE)  # the verification is now waiting
-        assert not verified.is_set()
+        time.sleep(PAUSE)  # the staff's write is now waiting
+        assert not written.is_set()
         services.product_archive(product=product, actor=business.owner)
     thread.join(timeout=30)
     assert errors == []
-    assert verified.is_set()
+    assert written.is_set()
     assert facet_rows() == facet_rows_recounted()
     assert product_keys() == product_keys_recounted()
-    halal = facet_counts.kind_bit(certificate.kind)
-    assert {mask for _province, mask in product_keys().values()} == {halal}
+    if write == "verify":
+        kind = facet_counts.kind_bit(certificate.kind)
+        assert {mask for _province, mask in product_keys().values()} == {kind}
+    if write == "move":
+        assert {province for province, _mask in product_keys().values()} == {"Bali"}
 
 
 @pytest.fixture
