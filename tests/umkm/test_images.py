@@ -708,3 +708,19 @@ def test_bad_photo_through_the_service_stores_nothing(product, settings):
         )
     assert files_under(settings.MEDIA_ROOT) == []
     assert not product.images.exists()
+
+
+def test_thumbnails_made_for_the_demo_seed_use_the_fastest_encoder_effort(settings):
+    settings.THUMBNAIL_WEBP_METHOD = 6
+    img = Image.effect_noise((200, 150), 60).convert("RGB")
+
+    def encoded(method: int) -> bytes:
+        buffer = io.BytesIO()
+        img.save(buffer, format="WEBP", quality=uploads.WEBP_QUALITY, method=method)
+        return buffer.getvalue()
+
+    assert encoded(6) != encoded(0)
+    assert uploads.webp(img).read() == encoded(6)
+    with uploads.fastest_thumbnails():
+        assert uploads.webp(img).read() == encoded(0)
+    assert uploads.webp(img).read() == encoded(6)  # only inside the block

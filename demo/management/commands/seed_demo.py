@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from core import uploads
 from demo.loaders.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_accounts
 from demo.loaders.backdate import backdate_fresh_businesses
 from demo.loaders.bulk import (
@@ -77,7 +78,13 @@ class Command(BaseCommand):
                 )
             )
         added, seconds, scale = 0, 0.0, {}
-        with _quiet("celery.app.trace"), _quiet("marketplace.services"):
+        # The drawn photos' thumbnails at the encoder's fastest effort (a demo's pictures,
+        # a third of the seed's time at the default effort).
+        with (
+            _quiet("celery.app.trace"),
+            _quiet("marketplace.services"),
+            uploads.fastest_thumbnails(),
+        ):
             seed_accounts()
             seed_categories()
             businesses = seed_businesses()
