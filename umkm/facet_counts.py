@@ -391,10 +391,12 @@ def refresh_products(valid_on=None) -> list[tuple[str, dict]]:
     no write tells the triggers that a certificate expired."""
     day = _NEW_DAY.format(today=_local_today())
     expiring = _EXPIRING.format(day=day)
-    # The businesses' locks as their certificate triggers take them (in bucket order).
+    # Their products' rows, then the businesses' locks, as the certificate triggers take
+    # them (a supplier's write of one of those products waits, or is waited for).
+    rows = _lock_products(expiring).replace("PERFORM", "SELECT", 1)
     lock = _lock(expiring, shared=False).replace("PERFORM", "SELECT", 1)
     keys = _keys(businesses="umkm_business", touched=expiring, day=day)
-    return [(lock, {"valid_on": valid_on}), (_product_keys(keys), {"valid_on": valid_on})]
+    return [(sql, {"valid_on": valid_on}) for sql in (rows, lock, _product_keys(keys))]
 
 
 def fill_products() -> list[tuple[str, list]]:

@@ -821,7 +821,8 @@ def business_update(*, business: Business, by: User, **fields) -> Business:
             # The facet trigger then rewrites the key its products carry: their rows are
             # locked before the business's, the order a product's writer takes them
             # (``_locked``), or the two would wait for each other.
-            list(Product.objects.select_for_update().filter(business=business).order_by("pk"))
+            products = Product.objects.select_for_update().filter(business=business)
+            list(products.order_by("pk").values_list("pk", flat=True))
         current = Business.objects.select_for_update().get(pk=business.pk)
         before = {name: getattr(current, name) for name in ("nib", "name", "city", "is_active")}
         old_logo = current.logo if current.logo else None
