@@ -223,7 +223,7 @@ class SearchHits:
     ``SEARCH_CANDIDATES`` listed products it matches (the most relevant of the first
     matches in the table's order, the same ones every time), most relevant first (as
     ``catalogue`` orders a search: rank, then the newest listing, then the newest row),
-    how many of them fall under each ``FACET_KEY`` (for the facet counts of a search
+    how many of them fall under each ``HITS_FACET_KEY`` (for the facet counts of a search
     without filters), whether the query matches more products than these and whether
     it is the corrected one (the typed words found nothing)."""
 
