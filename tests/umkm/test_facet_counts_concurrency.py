@@ -21,6 +21,7 @@ import pytest
 from django.db import connection, transaction
 
 from umkm import facet_counts, services
+from umkm.models import Business
 
 from ..factories import (
     BusinessFactory,
@@ -160,6 +161,58 @@ def test_staff_rewriting_the_products_keys_wait_for_a_supplier_without_deadlock(
         assert {mask for _province, mask in product_keys().values()} == {kind}
     if write == "move":
         assert {province for province, _mask in product_keys().values()} == {"Bali"}
+
+
+# Where each staff write pauses, holding the locks it takes before its own write.
+HOLDS = {
+    "edit": (services, "_check_certificate"),  # after locking the certificate
+    "move": (Business, "full_clean"),  # after locking the business (and its products)
+}
+
+
+@pytest.mark.parametrize("write", HOLDS)
+def test_a_supplier_waits_for_staff_rewriting_the_products_keys_without_deadlock(
+    shop, write, monkeypatch
+):
+    """The other order: staff's write holds its first locks when the supplier starts
+    archiving a product. Had the certificate edit locked the business row too, or the
+    move locked the business before its products, the supplier would hold the product
+    while waiting for the business, and staff's trigger would wait for the product."""
+    business, products, certificate, staff = shop
+    errors: list[BaseException] = []
+    holding = threading.Event()
+    owner, name = HOLDS[write]
+    original = getattr(owner, name)
+
+    def pause(*args, **kwargs):
+        holding.set()
+        time.sleep(PAUSE)  # the supplier starts meanwhile
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, pause)
+
+    def staff_write():
+        try:
+            with transaction.atomic():
+                STAFF_WRITES[write](business, certificate, staff)
+        except BaseException as error:  # noqa: BLE001 - reported by the main thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=staff_write)
+    thread.start()
+    assert holding.wait(timeout=30)
+    try:
+        with transaction.atomic():
+            product = services._locked(products[0])
+            services.product_archive(product=product, actor=business.owner)
+    except BaseException as error:  # noqa: BLE001 - a deadlock is the failure
+        errors.append(error)
+    thread.join(timeout=30)
+    assert errors == []
+    assert facet_rows() == facet_rows_recounted()
+    assert product_keys() == product_keys_recounted()
 
 
 @pytest.fixture
