@@ -127,7 +127,7 @@ _PRODUCT_KEYS = """
 # own update has its row locked already: ``services.business_update`` locks the
 # products first when it moves or switches the business on or off.)
 _LOCK_PRODUCTS = """
-        PERFORM 1 FROM umkm_product WHERE business_id IN ({touched}) ORDER BY id FOR UPDATE;
+        {verb} 1 FROM umkm_product WHERE business_id IN ({touched}) ORDER BY id FOR UPDATE;
 """
 
 # Add the signed rows of ``{moved}`` to the aggregate, in the order of its key (two
@@ -189,7 +189,7 @@ _IDS = {
 LOCK_SPACE = 190013  # issue 19, migration 0013
 LOCK_BUCKETS = 1024  # migration 0014
 _LOCK = """
-        PERFORM {function}({space}, bucket)
+        {verb} {function}({space}, bucket)
         FROM (
             SELECT DISTINCT mod(id, {buckets})::int AS bucket FROM ({touched}) AS touched (id)
             ORDER BY bucket
@@ -197,9 +197,12 @@ _LOCK = """
 """
 
 
-def _lock(touched: str, *, shared: bool) -> str:
+# ``verb``: PERFORM inside a trigger function, SELECT in a statement of its own.
+def _lock(touched: str, *, shared: bool, verb: str = "PERFORM") -> str:
     function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
-    return _LOCK.format(function=function, space=LOCK_SPACE, buckets=LOCK_BUCKETS, touched=touched)
+    return _LOCK.format(
+        verb=verb, function=function, space=LOCK_SPACE, buckets=LOCK_BUCKETS, touched=touched
+    )
 
 
 def _keys(
@@ -218,8 +221,8 @@ def _product_keys(keys: str) -> str:
     return _PRODUCT_KEYS.format(keys=keys)
 
 
-def _lock_products(touched: str) -> str:
-    return _LOCK_PRODUCTS.format(touched=touched)
+def _lock_products(touched: str, *, verb: str = "PERFORM") -> str:
+    return _LOCK_PRODUCTS.format(verb=verb, touched=touched)
 
 
 def _contribution(keys: str, *, sign: str = "", counts: str = "umkm_listedproductcount") -> str:
@@ -393,18 +396,22 @@ def refresh_products(valid_on=None) -> list[tuple[str, dict]]:
     expiring = _EXPIRING.format(day=day)
     # Their products' rows, then the businesses' locks, as the certificate triggers take
     # them (a supplier's write of one of those products waits, or is waited for).
-    rows = _lock_products(expiring).replace("PERFORM", "SELECT", 1)
-    lock = _lock(expiring, shared=False).replace("PERFORM", "SELECT", 1)
+    rows = _lock_products(expiring, verb="SELECT")
+    lock = _lock(expiring, shared=False, verb="SELECT")
     keys = _keys(businesses="umkm_business", touched=expiring, day=day)
     return [(sql, {"valid_on": valid_on}) for sql in (rows, lock, _product_keys(keys))]
+
+
+def _every_key() -> str:
+    """The keys of every active business, with the masks of the facets' day."""
+    every = "SELECT id FROM umkm_business"
+    return _keys(businesses="umkm_business", touched=every, day="umkm_facets_valid_on()")
 
 
 def fill_products() -> list[tuple[str, list]]:
     """Statements that give every product its business's key (once, when the columns
     are added: one write of each product row)."""
-    every = "SELECT id FROM umkm_business"
-    keys = _keys(businesses="umkm_business", touched=every, day="umkm_facets_valid_on()")
-    return [(_product_keys(keys), [])]
+    return [(_product_keys(_every_key()), [])]
 
 
 # The key of each active business (business id, province, mask), for a bulk load that
@@ -415,9 +422,7 @@ BUSINESS_KEYS = """
 
 
 def business_keys() -> str:
-    every = "SELECT id FROM umkm_business"
-    keys = _keys(businesses="umkm_business", touched=every, day="umkm_facets_valid_on()")
-    return BUSINESS_KEYS.format(keys=keys)
+    return BUSINESS_KEYS.format(keys=_every_key())
 
 
 # A product written with a business (inserted, or moved to another) takes that
@@ -432,7 +437,7 @@ _PRODUCT_FUNCTION = """
         business_key record;
     BEGIN
         facet_day := umkm_facets_valid_on();
-        PERFORM pg_advisory_xact_lock_shared({space}, mod(NEW.business_id, {buckets})::int);
+        {lock}
         SELECT province, cert_mask INTO business_key FROM ({keys}) AS k;
         IF FOUND THEN
             NEW.facet_province := business_key.province;
@@ -454,10 +459,10 @@ PRODUCT_TRIGGERS = {
 
 def product_trigger() -> list[tuple[str, list]]:
     """Install the products' key triggers (``Product.facet_province``/``facet_cert_mask``)."""
+    business = "SELECT NEW.business_id"
     function = _PRODUCT_FUNCTION.format(
-        space=LOCK_SPACE,
-        buckets=LOCK_BUCKETS,
-        keys=_keys(businesses="umkm_business", touched="SELECT NEW.business_id"),
+        lock=_lock(business, shared=True).strip(),
+        keys=_keys(businesses="umkm_business", touched=business),
     )
     triggers = [
         f"CREATE TRIGGER {name} BEFORE {event} ON umkm_product "

@@ -173,7 +173,7 @@ def seed_bulk_products(n: int, *, chunk: int = 10_000) -> int:
     hs_codes = [normalise_hs_code(spec.hs_code) for spec in templates]
     # Each business's key in the facets, which its products carry (on PostgreSQL the
     # product trigger would set it, and a large load switches the triggers off).
-    keys = _business_keys()
+    keys = _business_keys(businesses)
     with transaction.atomic(), _bulk_load(big=missing >= BULK_LOAD_MODE_FROM):
         while added < missing:
             batch = []
@@ -233,8 +233,8 @@ def seed_bulk_products(n: int, *, chunk: int = 10_000) -> int:
                         "listed_at": now - timedelta(minutes=(number * 37) % (365 * 24 * 60)),
                         "pending_changes": {},
                         "search_text": search_text,
-                        "facet_province": keys.get(business.pk, ("", 0))[0],
-                        "facet_cert_mask": keys.get(business.pk, ("", 0))[1],
+                        "facet_province": keys[business.pk][0],
+                        "facet_cert_mask": keys[business.pk][1],
                         "created_at": now,
                         "updated_at": now,
                     }
@@ -252,14 +252,16 @@ BULK_LOAD_MODE_FROM = 50_000
 _KEPT_INDEXES = ("umkm_product_pkey", "umkm_product_slug_key")
 
 
-def _business_keys() -> dict[int, tuple[str, int]]:
-    """PostgreSQL: each active business's (province, valid certificate kinds) as the
-    facet triggers work them out (``facet_counts.business_keys``); SQLite: none."""
-    if connection.vendor != "postgresql":
-        return {}
-    with connection.cursor() as cursor:
-        cursor.execute(facet_counts.business_keys())
-        return {pk: (province, mask) for pk, province, mask in cursor.fetchall()}
+def _business_keys(businesses: list[Business]) -> dict[int, tuple[str, int]]:
+    """Each of ``businesses``' (province, valid certificate kinds) as the facet triggers
+    work them out on PostgreSQL (``facet_counts.business_keys``); on SQLite, which never
+    reads them, the columns' defaults."""
+    keys = dict.fromkeys((b.pk for b in businesses), ("", 0))
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(facet_counts.business_keys())
+            keys.update((pk, (province, mask)) for pk, province, mask in cursor.fetchall())
+    return keys
 
 
 def _insert_products(batch: list[dict]) -> None:

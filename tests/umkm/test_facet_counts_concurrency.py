@@ -225,10 +225,10 @@ def triggers_without_locks(monkeypatch):
                 if sql.lstrip().startswith("CREATE OR REPLACE FUNCTION"):
                     cursor.execute(sql)
 
-    monkeypatch.setattr(facet_counts, "_lock", lambda touched, shared: "")
+    monkeypatch.setattr(facet_counts, "_lock", lambda touched, **how: "")
     # The products' keys too: their rows, locked and written by the certificate
     # trigger, would order the certificate race on their own.
-    monkeypatch.setattr(facet_counts, "_lock_products", lambda touched: "")
+    monkeypatch.setattr(facet_counts, "_lock_products", lambda touched, **how: "")
     monkeypatch.setattr(facet_counts, "_product_keys", lambda keys: "")
     install()
     yield
