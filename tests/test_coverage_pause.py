@@ -2,10 +2,12 @@
 pytest-cov runs two coverages), and starts them again in their order."""
 
 import sys
+from pathlib import Path
 
 import pytest
 from coverage import Coverage
 
+from .conftest import UNTRACED_MODULES, untraced_call
 from .support import coverage_pause
 
 
@@ -61,3 +63,21 @@ def test_untraced_stops_every_coverage_and_restarts_them_in_their_order(monkeypa
         worker.start()  # pytest-cov's own pause and resume, when its hook runs inside ours
 
     assert _FakeCoverage.started == [controller, worker]
+
+
+class _Item:
+    def __init__(self, nodeid, markers=(), fixturenames=()):
+        self.nodeid, self.markers, self.fixturenames = nodeid, markers, fixturenames
+
+    def get_closest_marker(self, name):
+        return name if name in self.markers else None
+
+
+def test_the_untraced_modules_exist_and_only_their_tests_run_untraced():
+    root = Path(__file__).resolve().parents[1]
+    assert all((root / path).is_file() for path in UNTRACED_MODULES)
+    assert untraced_call(_Item("tests/security/test_idor.py::test_x[owner]"))
+    assert untraced_call(_Item("tests/umkm/test_views.py::test_y", markers=("no_cover",)))
+    assert untraced_call(_Item("tests/umkm/test_views.py::test_y", fixturenames=("no_cover",)))
+    assert not untraced_call(_Item("tests/umkm/test_views.py::test_y"))
+    assert not untraced_call(_Item("tests/security/test_idor.py.bak::test_x"))

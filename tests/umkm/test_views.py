@@ -446,6 +446,46 @@ def test_business_verify_answers_a_get_with_the_confirm_page_for_staff_only(clie
         assert 'name="confirm"' in page
 
 
+@pytest.mark.parametrize(
+    ("sent", "kept"),
+    [
+        ("/staff/verification/", True),
+        ("https://evil.example/staff/", False),
+        ("//evil.example/", False),
+        ("javascript:alert(1)", False),
+    ],
+)
+def test_the_verify_confirm_page_returns_only_to_a_page_of_this_site(client, firm, sent, kept):
+    """The confirm page's Cancel link and hidden ``next`` keep where staff came from, but
+    only on this site (never a way off it)."""
+    client.force_login(firm.staff)
+    url = url_for(firm, "business-verify")
+
+    page = client.get(url, {"next": sent})
+    refused = client.post(url, {"next": sent})  # no confirmation: the page again, 400
+
+    assert page.status_code == 200
+    assert refused.status_code == 400
+    for response in (page, refused):
+        assert response.context["next"] == (sent if kept else "")
+        assert ('name="next" value="' + (sent if kept else "") + '"') in text_of(response)
+    firm.business.refresh_from_db()
+    assert firm.business.verified_at is None
+
+
+def test_staff_review_queue_lists_every_submitted_product_oldest_first(client, firm):
+    other = ProductFactory(business=firm.other_business, status=Product.Status.SUBMITTED)
+    mine = firm.product
+    Product.objects.filter(pk=mine.pk).update(status=Product.Status.SUBMITTED)
+    ProductFactory(business=firm.other_business, status=Product.Status.DRAFT)
+    Product.objects.filter(pk=other.pk).update(updated_at=timezone.now() - timedelta(days=1))
+    client.force_login(firm.staff)
+
+    queue = client.get(reverse("umkm:review-queue"))
+
+    assert [p.pk for p in queue.context["products"]] == [other.pk, mine.pk]
+
+
 # Business profile --------------------------------------------------------------------
 
 
