@@ -41,6 +41,7 @@ from umkm.facet_counts import kind_bit
 from umkm.models import (
     Business,
     CatalogueFacetCount,
+    CatalogueSearchRow,
     Category,
     Certification,
     Product,
@@ -211,9 +212,10 @@ def _finds(queryset, q: str, condition) -> bool:
 # What a product of a search counts under in the facets: its category, that category's
 # parent, its business's province and the kinds of its business's valid certificates.
 FACET_KEY = ("category__slug", "category__parent__slug", "business__province", "kinds")
-# The same key as a search's hits read it: the place and the kinds from the product row
-# itself (``Product.facet_province``/``facet_cert_mask``, kept by the facet triggers),
-# not from its business and certificates, which cost a lookup of each per hit.
+# The same key as a search's hits read it: the place and the kinds from the row itself
+# (``facet_province``/``facet_cert_mask`` of the product, copied to its search row, kept
+# by the facet triggers), not from its business and certificates, which cost a lookup of
+# each per hit.
 HITS_FACET_KEY = ("category__slug", "category__parent__slug", "facet_province", "facet_cert_mask")
 
 
@@ -252,11 +254,13 @@ def _hits(query) -> SearchHits:
     newest row), and only their ids and facet keys come back: a thousand ranks and
     listing times converted to Python and sorted there cost as much as the scan. The
     facet keys are the rows' own (``HITS_FACET_KEY``): a business and its certificates
-    looked up for each hit took as long as the scan itself at a million products."""
+    looked up for each hit took as long as the scan itself at a million products. The
+    scan reads ``CatalogueSearchRow``, the search's half-width copy of the listed
+    products: at a million, reading the product rows' pages was most of its time."""
     from django.contrib.postgres.search import SearchRank
 
     found = (
-        public_products()
+        CatalogueSearchRow.objects.listed()
         .filter(search_vector=query)
         .order_by()
         .annotate(rank=SearchRank(F("search_vector"), query))

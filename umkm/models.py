@@ -639,6 +639,11 @@ class SearchVectorOnPostgreSQL(SearchVector):
         return "NULL", []
 
 
+def _switched_off_businesses():
+    """The businesses whose products no buyer sees (``ProductQuerySet.listed``)."""
+    return Business.objects.filter(is_active=False).values("pk")
+
+
 class ProductQuerySet(models.QuerySet):
     def listed(self):
         """Publicly visible: an approved version exists, of an active business.
@@ -647,9 +652,7 @@ class ProductQuerySet(models.QuerySet):
         switched-off few are looked up once per query (``business_inactive_idx``), and
         a page of the catalogue reads its ids from the product index alone (a deep page
         skipped 4,800 rows, each with its business looked up, 14 ms at page 200)."""
-        return self.filter(is_listed=True).exclude(
-            business__in=Business.objects.filter(is_active=False).values("pk")
-        )
+        return self.filter(is_listed=True).exclude(business__in=_switched_off_businesses())
 
     def for_user(self, user):
         """Products ``user`` may see in the back office, in any state."""
@@ -1098,6 +1101,64 @@ class CatalogueWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class CatalogueSearchRowQuerySet(models.QuerySet):
+    def listed(self):
+        """The rows of the products ``Product.objects.listed()`` returns (the table holds
+        listed products only; their business must still be active)."""
+        return self.exclude(business__in=_switched_off_businesses())
+
+
+class CatalogueSearchRow(models.Model):
+    """What a catalogue search scans of each listed product, and nothing more: its
+    words, its listing time and the key its hits are counted under in the facets. A
+    product row is about 1.4 KB (two descriptions, the search text); this one about
+    650 bytes, so a search that reads the first thousand matches reads half the pages
+    (issue 19: at a million products, the first search after the cache is cleared spent
+    most of its time reading those pages).
+
+    PostgreSQL only: a row trigger on ``umkm_product`` keeps it, every door included
+    (``umkm/search_rows.py``, migration 0017); the GIN index of the words is on this
+    table. SQLite never reads it (its search matches ``Product.search_text``)."""
+
+    product = models.OneToOneField(
+        Product,
+        verbose_name=_("product"),
+        primary_key=True,
+        on_delete=models.DO_NOTHING,  # the trigger deletes the row with its product
+        db_constraint=False,
+        related_name="+",
+    )
+    business = models.ForeignKey(
+        Business,
+        verbose_name=_("business"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("category"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    listed_at = models.DateTimeField(_("first listed at"), null=True)
+    search_vector = SearchVectorField(_("search vector"), null=True)
+    facet_province = models.CharField(_("province in the facets"), max_length=40)
+    facet_cert_mask = models.IntegerField(_("valid certification kinds in the facets"))
+
+    objects = CatalogueSearchRowQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("catalogue search row")
+        verbose_name_plural = _("catalogue search rows")
+
+    def __str__(self) -> str:
+        return str(self.product_id)
 
 
 class ListedProductCount(models.Model):

@@ -29,7 +29,7 @@ from django.utils.text import slugify
 from accounts.models import User
 from marketplace.models import BuyerProfile, Inquiry, InquiryMessage
 from mentoring.models import MentoringLog, MentorProfile, Mentorship, Registration, TrainingSession
-from umkm import facet_counts, services
+from umkm import facet_counts, search_rows, services
 from umkm.models import Business, Category, Certification, Product, normalise_hs_code
 
 from .accounts import DEMO_PASSWORD, DEMO_STAFF_EMAIL, demo_user
@@ -304,8 +304,8 @@ def _copy_products(batch: list[dict]) -> None:
 def _bulk_load(*, big: bool):
     """PostgreSQL and ``big``: the product table without its secondary indexes,
     statement triggers and foreign keys for the load; afterwards the keys and indexes
-    are added again from their own definitions, and the catalogue words, listed counts
-    and facet counts (through ``listed_counts_rebuild``) rebuilt once."""
+    are added again from their own definitions, and the search rows, catalogue words,
+    listed counts and facet counts (through ``listed_counts_rebuild``) rebuilt once."""
     if not big or connection.vendor != "postgresql":
         yield
         return
@@ -348,6 +348,9 @@ def _bulk_load(*, big: bool):
             cursor.execute(definition)
         for name in triggers:
             cursor.execute(f'ALTER TABLE umkm_product ENABLE TRIGGER "{name}"')
+        # The search rows, which the product trigger keeps, once for the whole load.
+        for sql in search_rows.refill():
+            cursor.execute(sql)
     services.listed_counts_rebuild()
     services.catalogue_words_rebuild()
 

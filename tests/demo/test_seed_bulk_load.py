@@ -1,7 +1,7 @@
 """``seed_demo --products N`` on PostgreSQL: products through ``COPY`` and, for a large
 load, the product table without its secondary indexes and triggers until the end, when
-the indexes, the catalogue words, the listed counts and the facet counts are built once
-(issue 19)."""
+the indexes, the search rows, the catalogue words, the listed counts and the facet counts
+are built once (issue 19)."""
 
 import io
 import re
@@ -17,7 +17,12 @@ from demo.management.commands import seed_demo
 from umkm import services
 from umkm.models import CatalogueFacetCount, CatalogueWord, ListedProductCount, Product
 
-from ..support.catalogue import product_keys, product_keys_recounted
+from ..support.catalogue import (
+    product_keys,
+    product_keys_recounted,
+    search_rows,
+    search_rows_copied,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +35,10 @@ def no_demo_businesses(settings, monkeypatch):
 
 def product_table() -> tuple[set[str], dict[str, str]]:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'umkm_product'")
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes "
+            "WHERE tablename IN ('umkm_product', 'umkm_cataloguesearchrow')"
+        )
         indexes = {name for (name,) in cursor.fetchall()}
         cursor.execute(
             "SELECT tgname, tgenabled FROM pg_trigger "
@@ -64,6 +72,9 @@ def test_a_bulk_load_leaves_the_table_its_indexes_triggers_words_and_counts(
     # Each product carries its business's key in the facets, with the triggers off too.
     assert product_keys() == product_keys_recounted()
     assert {mask for _province, mask in product_keys().values()} - {0}
+    # Each listed product has its search row, written once for the whole load.
+    assert search_rows() == search_rows_copied()
+    assert len(search_rows()) == listed.count()
     words = set(CatalogueWord.objects.values_list("word", flat=True))
     first = bulk_products().order_by("pk").first()
     assert set(re.findall(r"[^\W_]+", first.name_en.lower())) <= words

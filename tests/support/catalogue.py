@@ -1,7 +1,8 @@
 """The catalogue's shared pieces: photo rows without files, the slugs of the ``shop``,
 the totals and facet counts as counting the products gives them, the rows of the
 maintained facet counts and the same recounted from scratch, the keys the products carry
-and the same worked out from their businesses."""
+and the same worked out from their businesses, the search rows and the same copied from
+the listed products."""
 
 from collections import Counter
 
@@ -12,6 +13,7 @@ from umkm.facet_counts import kind_bit
 from umkm.models import (
     CatalogueFacetCount,
     CatalogueFacetDate,
+    CatalogueSearchRow,
     Certification,
     Product,
     ProductImage,
@@ -113,6 +115,29 @@ def product_keys_recounted() -> dict:
     masks = _masks(_valid_on())
     products = Product.objects.filter(business__is_active=True).select_related("business")
     return {p.pk: (p.business.province, masks[p.business_id]) for p in products}
+
+
+SEARCH_ROW_FIELDS = (
+    "business_id",
+    "category_id",
+    "listed_at",
+    "search_vector",
+    "facet_province",
+    "facet_cert_mask",
+)
+
+
+def search_rows() -> dict:
+    """The search rows PostgreSQL keeps: {product pk: (business, category, listing time,
+    words, province, mask)}."""
+    rows = CatalogueSearchRow.objects.values_list("pk", *SEARCH_ROW_FIELDS)
+    return {pk: tuple(rest) for pk, *rest in rows}
+
+
+def search_rows_copied() -> dict:
+    """``search_rows`` as they should be: one for each listed product, copied from it."""
+    rows = Product.objects.filter(is_listed=True).values_list("pk", *SEARCH_ROW_FIELDS)
+    return {pk: tuple(rest) for pk, *rest in rows}
 
 
 def facet_rows_recounted() -> dict:

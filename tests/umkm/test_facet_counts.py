@@ -37,6 +37,8 @@ from ..support.catalogue import (
     facet_rows_recounted,
     product_keys,
     product_keys_recounted,
+    search_rows,
+    search_rows_copied,
 )
 
 pytestmark = pytest.mark.django_db
@@ -61,12 +63,15 @@ SEARCHES = ["pineapple", "keripik"]
 
 
 def check(client):
-    """The aggregate and the products' keys equal a recount, and the catalogue's total
-    and facet counts for each filter and search equal those counted over the products."""
+    """The aggregate and the products' keys equal a recount, the search rows are the
+    listed products' own, and the catalogue's total and facet counts for each filter and
+    search equal those counted over the products."""
     assert facet_rows() == facet_rows_recounted()
     assert 0 not in facet_rows().values()
     assert product_keys() == product_keys_recounted()
+    assert search_rows() == search_rows_copied()
     services.products_refresh_search()  # (factories write no search text)
+    assert search_rows() == search_rows_copied()
     for q in SEARCHES:
         cache.clear()
         response = client.get(CATALOGUE, {"q": q})

@@ -35,6 +35,8 @@ from ..support.catalogue import (
     facet_rows_recounted,
     product_keys,
     product_keys_recounted,
+    search_rows,
+    search_rows_copied,
 )
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -108,6 +110,7 @@ def test_two_writers_on_one_business_leave_exact_counts(shop):
     assert race(shop) == [True, True, True, True]
     assert facet_rows() == facet_rows_recounted()
     assert product_keys() == product_keys_recounted()
+    assert search_rows() == search_rows_copied()
 
 
 STAFF_WRITES = {
@@ -156,6 +159,7 @@ def test_staff_rewriting_the_products_keys_wait_for_a_supplier_without_deadlock(
     assert written.is_set()
     assert facet_rows() == facet_rows_recounted()
     assert product_keys() == product_keys_recounted()
+    assert search_rows() == search_rows_copied()
     if write == "verify":
         kind = facet_counts.kind_bit(certificate.kind)
         assert {mask for _province, mask in product_keys().values()} == {kind}
@@ -213,6 +217,7 @@ def test_a_supplier_waits_for_staff_rewriting_the_products_keys_without_deadlock
     assert errors == []
     assert facet_rows() == facet_rows_recounted()
     assert product_keys() == product_keys_recounted()
+    assert search_rows() == search_rows_copied()
 
 
 @pytest.fixture
