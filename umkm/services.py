@@ -215,10 +215,11 @@ def products_refresh_search(*, queryset=None) -> int:
 
 
 # One statement: the words of listed products' vectors in, words nobody uses out (rows
-# that stay are left alone, so searches meanwhile see a full dictionary).
+# that stay are left alone, so searches meanwhile see a full dictionary). The vectors are
+# read from the search rows, which hold exactly the listed products' in half the pages.
 CATALOGUE_WORDS_REBUILD_SQL = """
 WITH fresh AS (
-    SELECT word FROM ts_stat('SELECT search_vector FROM umkm_product WHERE is_listed')
+    SELECT word FROM ts_stat('SELECT search_vector FROM umkm_cataloguesearchrow')
 ), gone AS (
     DELETE FROM umkm_catalogueword WHERE word NOT IN (SELECT word FROM fresh)
 )
