@@ -117,13 +117,10 @@ def product_keys_recounted() -> dict:
     return {p.pk: (p.business.province, masks[p.business_id]) for p in products}
 
 
-SEARCH_ROW_FIELDS = (
-    "business_id",
-    "category_id",
-    "listed_at",
-    "search_vector",
-    "facet_province",
-    "facet_cert_mask",
+# Every column of the search rows but their product's id, read from the model (not from
+# the trigger's own list, ``umkm.search_rows.COLUMNS``, which the comparison checks).
+SEARCH_ROW_FIELDS = tuple(
+    field.attname for field in CatalogueSearchRow._meta.concrete_fields if not field.primary_key
 )
 
 

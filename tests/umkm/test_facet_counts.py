@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from marketplace import selectors
+from umkm import search_rows as search_row_sql
 from umkm import services, tasks
 from umkm.facet_counts import kind_bit
 from umkm.models import (
@@ -32,6 +33,7 @@ from ..factories import (
     StaffFactory,
 )
 from ..support.catalogue import (
+    SEARCH_ROW_FIELDS,
     counted_from_products,
     facet_rows,
     facet_rows_recounted,
@@ -109,6 +111,12 @@ def suppliers(postgres_db, settings):
         bali=bali,
         staff=StaffFactory(),
     )
+
+
+def test_the_search_row_trigger_watches_every_column_of_the_table():
+    """A column the trigger did not list would be copied when a product is first listed
+    and then never again (its ``WHEN`` clause would not see it change)."""
+    assert set(search_row_sql.COLUMNS) == set(SEARCH_ROW_FIELDS)
 
 
 def test_every_write_keeps_the_facet_counts_exact(client, suppliers):
