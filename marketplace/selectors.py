@@ -17,6 +17,8 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    Func,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -94,8 +96,8 @@ def valid_certifications(*, today=None):
 
 
 def _search(queryset, q: str):
-    """PostgreSQL: full-text in both languages over the stored, indexed
-    ``search_vector``, ranked; when no listed product has the words, each word is
+    """PostgreSQL: full-text in both languages over the search rows' stored, indexed
+    words (``_hits``), ranked; when no listed product has the words, each word is
     replaced by its closest catalogue words (``_corrections``), still by full text.
     SQLite: every word must appear in ``search_text``; when no listed product has them,
     the closest catalogue words instead, as on PostgreSQL (not ranked).
@@ -105,20 +107,26 @@ def _search(queryset, q: str):
     if not words:
         return queryset, False
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchRank, TrigramWordSimilarity
+        from django.contrib.postgres.search import TrigramWordSimilarity
 
         found = _full_text(q)
         if found is not None:
-            query, hits = found
-            # Ranking reads every matching row's vector: a bounded candidate set (the
-            # first SEARCH_CANDIDATES matches the GIN index yields) keeps a common word
-            # as cheap at a million products as at a thousand.
+            _query, hits = found
+            # A bounded candidate set (the first SEARCH_CANDIDATES matches) keeps a
+            # common word as cheap at a million products as at a thousand; the hits
+            # are already in the search's order (ranked by ``_hits``, the newest
+            # listing, the newest row), so a product's rank is its place among them,
+            # negated (the first is the highest), and no words are read again.
             # The ids go as one array parameter: 1,000 placeholders would cost more to
             # build and send than the index lookups they ask for.
             candidates = RawSQL("SELECT unnest(%s::bigint[])", [hits.pks])
-            queryset = queryset.filter(pk__in=candidates).annotate(
-                rank=SearchRank(F("search_vector"), query)
+            place = Func(
+                RawSQL("%s::bigint[]", [hits.pks]),
+                F("pk"),
+                template="-array_position(%(expressions)s)",
+                output_field=IntegerField(),
             )
+            queryset = queryset.filter(pk__in=candidates).annotate(rank=place)
         else:
             # No dictionary of catalogue words yet: trigram similarity over the whole
             # text instead (correct, but it scores each candidate row by row).

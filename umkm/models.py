@@ -633,7 +633,9 @@ class Category(Bilingual, models.Model):
 
 class SearchVectorOnPostgreSQL(SearchVector):
     """``to_tsvector`` on PostgreSQL; NULL on SQLite, which has no text-search vectors
-    (its catalogue search matches the words of ``search_text`` instead)."""
+    (its catalogue search matches the words of ``search_text`` instead). The expression
+    of the generated ``Product.search_vector`` of migrations 0005 to 0018, which moved
+    the words to ``CatalogueSearchRow``."""
 
     def as_sqlite(self, compiler, connection, **extra_context):
         return "NULL", []
@@ -813,16 +815,6 @@ class Product(Bilingual, models.Model):
         blank=True,
         editable=False,
         help_text=_("Names, descriptions, category and supplier of the public version."),
-    )
-    # Computed by the database from ``search_text`` whenever a row is written (services,
-    # bulk seeding, ``refresh_search_text``), so it can never fall behind. Catalogue
-    # search matches and ranks on it through the GIN index ``product_search_vector_idx``
-    # (migration 0005; PostgreSQL only, as SQLite cannot build GIN indexes).
-    search_vector = models.GeneratedField(
-        expression=SearchVectorOnPostgreSQL("search_text", config="simple"),
-        output_field=SearchVectorField(null=True),
-        db_persist=True,
-        verbose_name=_("search vector"),
     )
     # Its business's key in the facets, carried by the row a search scans, so that the
     # facet counts of a search need no lookup of a business and its certificates per hit
@@ -1113,14 +1105,20 @@ class CatalogueSearchRowQuerySet(models.QuerySet):
 class CatalogueSearchRow(models.Model):
     """What a catalogue search scans of each listed product, and nothing more: its
     words, its listing time and the key its hits are counted under in the facets. A
-    product row is about 1.4 KB (two descriptions, the search text); this one about
-    650 bytes, so a search that reads the first thousand matches reads half the pages
-    (issue 19: at a million products, the first search after the cache is cleared spent
-    most of its time reading those pages).
+    product row is about 800 bytes (two descriptions, the search text); this one about
+    650, and a search reads no other table, so a search that reads the first thousand
+    matches reads half the pages it read in the product table (issue 19: at a million
+    products, the first search after the cache is cleared spent most of its time
+    reading those pages).
+
+    The words (``search_vector``, ``to_tsvector('simple', search_text)``) live here
+    only: the product table keeps the text, and parsing it into words is most of the
+    cost of writing a listed product, paid when its text changes and not by the
+    product's other writes (migration 0018).
 
     PostgreSQL only: a row trigger on ``umkm_product`` keeps it, every door included
-    (``umkm/search_rows.py``, migration 0017); the GIN index of the words is on this
-    table. SQLite never reads it (its search matches ``Product.search_text``)."""
+    (``umkm/search_rows.py``, migrations 0017 and 0018); the GIN index of the words is
+    on this table. SQLite never reads it (its search matches ``Product.search_text``)."""
 
     product = models.OneToOneField(
         Product,

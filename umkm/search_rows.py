@@ -1,10 +1,18 @@
-"""``CatalogueSearchRow`` kept by PostgreSQL (migration 0017; SQLite never reads it).
+"""``CatalogueSearchRow`` kept by PostgreSQL (migrations 0017 and 0018; SQLite never
+reads it).
 
 A row trigger on ``umkm_product`` writes a listed product's row, rewrites it when
-anything it holds changes (listed or not, business, category, listing time, words,
-facet key) and deletes it when the product is unlisted or deleted. Every door writes
-products through the table, so every door keeps it: services, admin, CSV, raw SQL, and
-the facet triggers that pass a business's new key on to its products.
+anything it holds changes (listed or not, business, category, listing time, search
+text, facet key) and deletes it when the product is unlisted or deleted. Every door
+writes products through the table, so every door keeps it: services, admin, CSV, raw
+SQL, and the facet triggers that pass a business's new key on to its products.
+
+The row's words (``search_vector``) are the only copy of the product's search text as
+a text-search vector: the trigger computes them from ``search_text`` (as
+``to_tsvector('simple', …)``), only when the text changed, and adds them to the
+dictionary of catalogue words (``CatalogueWord``) at the same time; a change of the
+business's facet key or of the category rewrites the other columns and leaves the
+words alone.
 
 The product row is always locked first (the trigger runs inside its write), so the
 search row adds no new lock order.
@@ -12,15 +20,19 @@ search row adds no new lock order.
 
 from __future__ import annotations
 
-# The columns a search row copies from its product (besides its id).
-COLUMNS = (
+# The columns a search row copies from its product as they are (besides its id).
+COPIED = (
     "business_id",
     "category_id",
     "listed_at",
-    "search_vector",
     "facet_province",
     "facet_cert_mask",
 )
+# The product column whose words the row holds, and the row's column holding them.
+TEXT = "search_text"
+WORDS = "search_vector"
+# What a search row holds of the product: a change of any of these rewrites it.
+WATCHED = ("is_listed", *COPIED, TEXT)
 # The words' index: a rare word is looked up in it, a common one is met by the scan.
 INDEX = (
     "CREATE INDEX IF NOT EXISTS catalogue_search_vector_idx "
@@ -31,34 +43,58 @@ DROP_INDEX = "DROP INDEX IF EXISTS catalogue_search_vector_idx"
 _FUNCTION = """
     CREATE OR REPLACE FUNCTION umkm_catalogue_search_row() RETURNS trigger
     LANGUAGE plpgsql SET jit = off AS $$
+    DECLARE
+        words tsvector;
     BEGIN
         IF TG_OP = 'DELETE' THEN
             DELETE FROM umkm_cataloguesearchrow WHERE product_id = OLD.id;
-        ELSIF NEW.is_listed THEN
-            INSERT INTO umkm_cataloguesearchrow (
-                product_id, business_id, category_id, listed_at, search_vector,
-                facet_province, facet_cert_mask
-            ) VALUES (
-                NEW.id, NEW.business_id, NEW.category_id, NEW.listed_at, NEW.search_vector,
-                NEW.facet_province, NEW.facet_cert_mask
-            )
-            ON CONFLICT (product_id) DO UPDATE SET
-                business_id = EXCLUDED.business_id,
-                category_id = EXCLUDED.category_id,
-                listed_at = EXCLUDED.listed_at,
-                search_vector = EXCLUDED.search_vector,
-                facet_province = EXCLUDED.facet_province,
-                facet_cert_mask = EXCLUDED.facet_cert_mask;
-        ELSIF TG_OP = 'UPDATE' AND OLD.is_listed THEN
-            DELETE FROM umkm_cataloguesearchrow WHERE product_id = OLD.id;
+            RETURN NULL;
         END IF;
+        IF NOT NEW.is_listed THEN
+            IF TG_OP = 'UPDATE' AND OLD.is_listed THEN
+                DELETE FROM umkm_cataloguesearchrow WHERE product_id = OLD.id;
+            END IF;
+            RETURN NULL;
+        END IF;
+        -- The same text: the words stay (parsing them is most of a row's cost).
+        IF TG_OP = 'UPDATE' AND OLD.is_listed
+                AND OLD.search_text IS NOT DISTINCT FROM NEW.search_text THEN
+            UPDATE umkm_cataloguesearchrow SET
+                business_id = NEW.business_id,
+                category_id = NEW.category_id,
+                listed_at = NEW.listed_at,
+                facet_province = NEW.facet_province,
+                facet_cert_mask = NEW.facet_cert_mask
+            WHERE product_id = NEW.id;
+            IF FOUND THEN
+                RETURN NULL;
+            END IF;
+        END IF;
+        -- Its words as the search matches them (its queries use the same ``simple``
+        -- configuration: no stemming, no stop words, for two languages at once) ...
+        words := to_tsvector('simple'::regconfig, COALESCE(NEW.search_text, ''));
+        INSERT INTO umkm_cataloguesearchrow (
+            product_id, business_id, category_id, listed_at, search_vector,
+            facet_province, facet_cert_mask
+        ) VALUES (
+            NEW.id, NEW.business_id, NEW.category_id, NEW.listed_at, words,
+            NEW.facet_province, NEW.facet_cert_mask
+        )
+        ON CONFLICT (product_id) DO UPDATE SET
+            business_id = EXCLUDED.business_id,
+            category_id = EXCLUDED.category_id,
+            listed_at = EXCLUDED.listed_at,
+            search_vector = EXCLUDED.search_vector,
+            facet_province = EXCLUDED.facet_province,
+            facet_cert_mask = EXCLUDED.facet_cert_mask;
+        -- ... and any new one in the dictionary that corrects misspelt searches.
+        INSERT INTO umkm_catalogueword (word) SELECT unnest(tsvector_to_array(words))
+        ON CONFLICT DO NOTHING;
         RETURN NULL;
     END
     $$
 """
-_CHANGED = " OR ".join(
-    f"OLD.{column} IS DISTINCT FROM NEW.{column}" for column in ("is_listed", *COLUMNS)
-)
+_CHANGED = " OR ".join(f"OLD.{column} IS DISTINCT FROM NEW.{column}" for column in WATCHED)
 TRIGGERS = {
     "product_search_row_insert": ("INSERT", ""),
     "product_search_row_delete": ("DELETE", ""),
@@ -70,7 +106,8 @@ _REFILL = """
         product_id, business_id, category_id, listed_at, search_vector,
         facet_province, facet_cert_mask
     )
-    SELECT id, business_id, category_id, listed_at, search_vector,
+    SELECT id, business_id, category_id, listed_at,
+           to_tsvector('simple'::regconfig, COALESCE(search_text, '')),
            facet_province, facet_cert_mask
     FROM umkm_product WHERE is_listed
 """
@@ -96,9 +133,9 @@ def uninstall() -> list[str]:
 
 
 def refill() -> list[str]:
-    """Every listed product's row written again from the product table, the words' index
-    built once over them: after a bulk load with the product triggers off, and when the
-    table is first made."""
+    """Every listed product's row written again from the product table (its words parsed
+    from its text), the words' index built once over them: when the table is first made.
+    The words of the dictionary are the rows' (``services.catalogue_words_rebuild``)."""
     return [
         DROP_INDEX,
         "TRUNCATE umkm_cataloguesearchrow",

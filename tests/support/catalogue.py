@@ -6,6 +6,7 @@ the listed products."""
 
 from collections import Counter
 
+from django.db import connection
 from django.utils import timezone
 
 from marketplace import selectors
@@ -118,7 +119,7 @@ def product_keys_recounted() -> dict:
 
 
 # Every column of the search rows but their product's id, read from the model (not from
-# the trigger's own list, ``umkm.search_rows.COLUMNS``, which the comparison checks).
+# the trigger's own list, ``umkm.search_rows.COPIED``, which the comparison checks).
 SEARCH_ROW_FIELDS = tuple(
     field.attname for field in CatalogueSearchRow._meta.concrete_fields if not field.primary_key
 )
@@ -132,9 +133,28 @@ def search_rows() -> dict:
 
 
 def search_rows_copied() -> dict:
-    """``search_rows`` as they should be: one for each listed product, copied from it."""
-    rows = Product.objects.filter(is_listed=True).values_list("pk", *SEARCH_ROW_FIELDS)
+    """``search_rows`` as they should be: one for each listed product, its columns copied
+    from it and its words those Django's own ``SearchVector`` makes of its search text
+    (with the configuration the search's queries use)."""
+    from django.contrib.postgres.search import SearchVector
+
+    words = SearchVector("search_text", config="simple")
+    made = {"search_vector": "expected_search_vector"}
+    rows = (
+        Product.objects.filter(is_listed=True)
+        .annotate(expected_search_vector=words)
+        .values_list("pk", *(made.get(name, name) for name in SEARCH_ROW_FIELDS))
+    )
     return {pk: tuple(rest) for pk, *rest in rows}
+
+
+def search_row_words() -> set[str]:
+    """Every word of the search rows (PostgreSQL's own statistics of their vectors)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT word FROM ts_stat('SELECT search_vector FROM umkm_cataloguesearchrow')"
+        )
+        return {word for (word,) in cursor.fetchall()}
 
 
 def facet_rows_recounted() -> dict:

@@ -19,6 +19,7 @@ from umkm.facet_counts import kind_bit
 from umkm.models import (
     CatalogueFacetCount,
     CatalogueFacetDate,
+    CatalogueWord,
     Certification,
     ListedProductCount,
     Product,
@@ -39,6 +40,7 @@ from ..support.catalogue import (
     facet_rows_recounted,
     product_keys,
     product_keys_recounted,
+    search_row_words,
     search_rows,
     search_rows_copied,
 )
@@ -74,6 +76,8 @@ def check(client):
     assert search_rows() == search_rows_copied()
     services.products_refresh_search()  # (factories write no search text)
     assert search_rows() == search_rows_copied()
+    # Every word a search row holds is in the dictionary that corrects misspelt searches.
+    assert search_row_words() <= set(CatalogueWord.objects.values_list("word", flat=True))
     for q in SEARCHES:
         cache.clear()
         response = client.get(CATALOGUE, {"q": q})
@@ -115,8 +119,10 @@ def suppliers(postgres_db, settings):
 
 def test_the_search_row_trigger_watches_every_column_of_the_table():
     """A column the trigger did not list would be copied when a product is first listed
-    and then never again (its ``WHEN`` clause would not see it change)."""
-    assert set(search_row_sql.COLUMNS) == set(SEARCH_ROW_FIELDS)
+    and then never again (its ``WHEN`` clause would not see it change); the words are
+    made from the search text, which it watches too."""
+    assert {*search_row_sql.COPIED, search_row_sql.WORDS} == set(SEARCH_ROW_FIELDS)
+    assert set(search_row_sql.WATCHED) == {"is_listed", *search_row_sql.COPIED, "search_text"}
 
 
 def test_every_write_keeps_the_facet_counts_exact(client, suppliers):
