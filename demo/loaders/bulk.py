@@ -12,17 +12,18 @@ is idempotent for the same N and adds only the difference for a larger one.
 from __future__ import annotations
 
 import json
-import operator
 import random
-from contextlib import contextmanager
+import re
+import threading
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
-from django.db import connection, transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db.models import FileField
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -129,13 +130,19 @@ def bulk_password_hash() -> str:
 # --------------------------------------------------------------------------- products
 
 
-def seed_bulk_products(n: int, *, chunk: int = 10_000) -> int:
+def seed_bulk_products(n: int, *, chunk: int = 10_000, alongside: Alongside | None = None) -> int:
     """Make sure ``n`` benchmark products exist: plain listed products, no photos.
 
     Spread over the active businesses (matching their sector where possible) and the
-    leaf categories; bulk-inserted, so 100,000 take a minute or two, not hours.
+    leaf categories; bulk-inserted, so 100,000 take a minute or two, not hours. A large
+    load leaves the search words' index to ``alongside`` when given (built on a second
+    connection while the caller goes on), else builds it before returning.
     Returns how many were added (0 when ``n`` already exist).
     """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # (An index a seed stopped before it was built is built now.)
+            cursor.execute(search_rows.INDEX)
     missing = n - bulk_products().count()
     if missing <= 0:
         return 0
@@ -153,101 +160,131 @@ def seed_bulk_products(n: int, *, chunk: int = 10_000) -> int:
         for top, sectors in vocabulary["sectors_by_top"].items()
     }
     templates = [ProductSpec.from_row(row) for line in product_lines().values() for row in line]
-    slugs = {
-        (t, v): slugify(f"{spec.name_en} {variant[1]}")[:150]
-        for t, spec in enumerate(templates)
-        for v, variant in enumerate(variants)
-    }
     last = bulk_products().order_by("-slug").values_list("slug", flat=True).first()
     start = int(last[len(BULK_SLUG_PREFIX) : len(BULK_SLUG_PREFIX) + 7]) if last else 0
     rng = random.Random(start)  # noqa: S311  # nosec B311 # demo data, not security
     now = timezone.now()
     added = 0
-    write = _copy_products if connection.vendor == "postgresql" else _insert_products
     # What ``services.product_search_text`` makes of each product, in parts computed once
     # per product line and variant, per business and per HS code (a million products
     # share a few hundred of each; building a model instance per row took most of the
     # time).
-    heads: dict[tuple[int, int], str] = {}
-    suppliers = {b.pk: " ".join(p for p in (b.name, b.city) if p).lower() for b in businesses}
+    lines: dict[tuple[int, int], ProductLine] = {}
+    suppliers = {b.pk: supplier_search_text(b) for b in businesses}
     hs_codes = [normalise_hs_code(spec.hs_code) for spec in templates]
     # Each business's key in the facets, which its products carry (on PostgreSQL the
     # product trigger would set it, and a large load switches the triggers off).
     keys = _business_keys(businesses)
-    with transaction.atomic(), _bulk_load(big=missing >= BULK_LOAD_MODE_FROM):
+    with transaction.atomic(), _bulk_load(missing, alongside) as load:
         while added < missing:
             batch = []
             for number in range(start + added + 1, start + min(missing, added + chunk) + 1):
                 t = number % len(templates)
                 v = (number // len(templates)) % len(variants)
-                spec, (variant_id, variant_en) = templates[t], variants[v]
-                category = categories[spec.category]
-                top = category.parent.slug if category.parent_id else category.slug
+                line = lines.get((t, v))
+                if line is None:
+                    spec, category = templates[t], categories[templates[t].category]
+                    line = lines[t, v] = ProductLine.of(
+                        spec, variants[v], category, hs_codes[t], now, key=len(lines)
+                    )
                 factor = 0.85 + rng.random() * 0.4
-                price = _money(spec.price_idr * factor)
-                business = rng.choice(pools[top])
-                name_id = f"{spec.name_id} {variant_id}".strip()
-                name_en = f"{spec.name_en} {variant_en}".strip()
-                head = heads.get((t, v))
-                if head is None:
-                    parent = category.parent
-                    parts = [
-                        name_en,
-                        name_id,
-                        spec.description_en,
-                        spec.description_id,
-                        category.name_en,
-                        category.name_id,
-                        parent.name_en if parent else "",
-                        parent.name_id if parent else "",
-                    ]
-                    head = heads[t, v] = " ".join(p for p in parts if p).lower()
+                price = _money(templates[t].price_idr * factor)
+                business = rng.choice(pools[line.top])
+                province, mask = keys[business.pk]
                 search_text = " ".join(
-                    p for p in (head, suppliers[business.pk], hs_codes[t].lower()) if p
+                    p for p in (line.words, suppliers[business.pk], line.code) if p
                 )
                 batch.append(
-                    {
-                        "business_id": business.pk,
-                        "category_id": category.pk,
-                        "slug": f"{BULK_SLUG_PREFIX}{number:07d}-{slugs[t, v]}",
-                        "name_id": name_id,
-                        "name_en": name_en,
-                        "description_id": spec.description_id,
-                        "description_en": spec.description_en,
-                        "hs_code": hs_codes[t],
-                        "unit": spec.unit,
-                        "moq": spec.moq,
-                        "price_idr": price,
-                        "fob_usd": max(_usd(float(price) * 0.8 / 16_300), Decimal("0.05")),
-                        "sample_available": number % 3 != 0,
-                        "sample_price_usd": None,
-                        "capacity_per_month": spec.capacity_per_month,
-                        "lead_time_days": spec.lead_time_days,
-                        "weight_grams": spec.weight_grams,
-                        "size": spec.size,
-                        "shelf_life_days": spec.shelf_life_days,
-                        "incoterms": incoterm_sets[number % len(incoterm_sets)],
-                        "port_of_loading": ports[number % len(ports)],
-                        "status": Product.Status.LISTED,
-                        "is_listed": True,
-                        "listed_at": now - timedelta(minutes=(number * 37) % (365 * 24 * 60)),
-                        "pending_changes": {},
-                        "search_text": search_text,
-                        "facet_province": keys[business.pk][0],
-                        "facet_cert_mask": keys[business.pk][1],
-                        "created_at": now,
-                        "updated_at": now,
-                    }
+                    (
+                        line,
+                        {
+                            "business_id": business.pk,
+                            "slug": f"{BULK_SLUG_PREFIX}{number:07d}-{line.slug}",
+                            "price_idr": price,
+                            "fob_usd": max(_usd(float(price) * 0.8 / 16_300), Decimal("0.05")),
+                            "sample_available": number % 3 != 0,
+                            "incoterms": incoterm_sets[number % len(incoterm_sets)],
+                            "port_of_loading": ports[number % len(ports)],
+                            "listed_at": now - timedelta(minutes=(number * 37) % (365 * 24 * 60)),
+                            "search_text": search_text,
+                            "facet_province": province,
+                            "facet_cert_mask": mask,
+                        },
+                    )
                 )
-            write(batch)
+            load.write(batch, suppliers)
             added += len(batch)
     return added
 
 
+def supplier_search_text(business: Business) -> str:
+    """The supplier's part of a product's search text (``services.product_search_text``)."""
+    return " ".join(p for p in (business.name, business.city) if p).lower()
+
+
+@dataclass
+class ProductLine:
+    """What the benchmark products of one product line and variant share: every column
+    but those of ``seed_bulk_products``' own dict, and the first and last parts of their
+    search text (before and after the supplier's)."""
+
+    key: int
+    top: str
+    slug: str
+    words: str
+    code: str
+    columns: dict
+
+    @classmethod
+    def of(cls, spec: ProductSpec, variant, category, hs_code: str, now, *, key: int):
+        variant_id, variant_en = variant
+        parent = category.parent
+        name_id = f"{spec.name_id} {variant_id}".strip()
+        name_en = f"{spec.name_en} {variant_en}".strip()
+        parts = [
+            name_en,
+            name_id,
+            spec.description_en,
+            spec.description_id,
+            category.name_en,
+            category.name_id,
+            parent.name_en if parent else "",
+            parent.name_id if parent else "",
+        ]
+        return cls(
+            key=key,
+            top=parent.slug if parent else category.slug,
+            slug=slugify(f"{spec.name_en} {variant_en}")[:150],
+            words=" ".join(p for p in parts if p).lower(),
+            code=hs_code.lower(),
+            columns={
+                "category_id": category.pk,
+                "name_id": name_id,
+                "name_en": name_en,
+                "description_id": spec.description_id,
+                "description_en": spec.description_en,
+                "hs_code": hs_code,
+                "unit": spec.unit,
+                "moq": spec.moq,
+                "sample_price_usd": None,
+                "capacity_per_month": spec.capacity_per_month,
+                "lead_time_days": spec.lead_time_days,
+                "weight_grams": spec.weight_grams,
+                "size": spec.size,
+                "shelf_life_days": spec.shelf_life_days,
+                "status": Product.Status.LISTED,
+                "is_listed": True,
+                "pending_changes": {},
+                "created_at": now,
+                "updated_at": now,
+            },
+        )
+
+
 # A load this large drops the product table's secondary indexes and foreign keys and
-# switches its statement triggers off, then builds the keys, the indexes, the catalogue
-# words, the listed counts and the facet counts once at the end (much faster than
-# keeping them row by row).
+# switches its triggers off, then builds the keys, the indexes, the search rows, the
+# catalogue words, the listed counts and the facet counts once at the end (much faster
+# than keeping them row by row).
 BULK_LOAD_MODE_FROM = 50_000
 _KEPT_INDEXES = ("umkm_product_pkey", "umkm_product_slug_key")
 
@@ -264,50 +301,214 @@ def _business_keys(businesses: list[Business]) -> dict[int, tuple[str, int]]:
     return keys
 
 
-def _insert_products(batch: list[dict]) -> None:
-    Product.objects.bulk_create([Product(**row) for row in batch], batch_size=2000)
+class _Inserts:
+    """SQLite: the rows as model instances, in batches."""
+
+    def write(self, batch: list[tuple[ProductLine, dict]], suppliers: dict) -> None:
+        Product.objects.bulk_create(
+            [Product(**line.columns, **row) for line, row in batch], batch_size=2000
+        )
 
 
-_COPY_FIELDS = [
-    f
-    for f in Product._meta.concrete_fields
-    if not f.primary_key and not getattr(f, "generated", False)
-]
+# COPY's text format: a backslash, a tab, a newline or a carriage return in a value is
+# escaped, and NULL is \N (https://www.postgresql.org/docs/current/sql-copy.html).
+_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
+_COPY_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 
-def _copy_products(batch: list[dict]) -> None:
-    """PostgreSQL: the rows through ``COPY`` (several times faster than INSERTs). A
-    JSON value goes as its text, written once for each distinct value (a million rows
-    share a few incoterm lists and one empty dict of pending changes)."""
-    columns = ", ".join(f'"{f.column}"' for f in _COPY_FIELDS)
-    json_fields = [i for i, f in enumerate(_COPY_FIELDS) if f.get_internal_type() == "JSONField"]
-    values = operator.itemgetter(*(f.attname for f in _COPY_FIELDS))
-    texts: dict[str, str] = {}
-    with (
-        connection.cursor() as cursor,
-        cursor.copy(
-            f"COPY umkm_product ({columns}) FROM STDIN"  # the model's own column names
-        ) as copy,
-    ):
-        for row in batch:
-            row = list(values(row))
-            for i in json_fields:
-                key = repr(row[i])
-                text = texts.get(key)
-                if text is None:
-                    text = texts[key] = json.dumps(row[i])
-                row[i] = text
-            copy.write_row(row)
+def _copy_text(text: str) -> str:
+    if _COPY_SPECIAL.search(text) is None:  # (nearly always)
+        return text
+    return _COPY_SPECIAL.sub(lambda m: _COPY_ESCAPES[m.group()], text)
+
+
+def _copy_value(value) -> str:
+    """One value in COPY's text format."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, str):
+        return _copy_text(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, dict | list):
+        return _copy_text(json.dumps(value))
+    return str(value)  # a whole number, a Decimal, a date
+
+
+def _copy_formatter(value):
+    """How the values of a column whose first value is ``value`` are written: by type,
+    decided once (a list, the incoterms, is written once for each distinct value)."""
+    if isinstance(value, bool) or value is None:
+        return _copy_value
+    if isinstance(value, str):
+        return _copy_text
+    if isinstance(value, datetime):
+        return datetime.isoformat
+    if isinstance(value, int | Decimal):
+        return str
+    written: dict = {}
+
+    def listed(value):
+        key = repr(value)
+        text = written.get(key)
+        if text is None:
+            text = written[key] = _copy_value(value)
+        return text
+
+    return listed
+
+
+class _Copy:
+    """PostgreSQL: the rows through one ``COPY`` in its text format, written here rather
+    than value by value by the driver: a line is the row's own values, then its product
+    line's, formatted once per line and variant (a million rows share a few hundred).
+    The server reads each batch while the next is made. With ``ids`` (a large load),
+    each row takes the next id, and its search row is made at the end from its parts
+    (``_SearchRowParts``)."""
+
+    def __init__(self, ids=None, parts=None):
+        self.ids, self.parts = ids, parts
+        self.formatters: list = []
+        self.shared: dict[int, str] = {}
+        self._stack = ExitStack()
+        self._copy = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        return self._stack.__exit__(*exc_info)
+
+    def _open(self, line: ProductLine, row: dict):
+        columns = (["id"] if self.ids else []) + list(row) + list(line.columns)
+        fields = {f.column for f in Product._meta.concrete_fields}
+        if set(columns) | {"id"} != fields:
+            raise ValueError(f"the bulk rows miss or add columns: {sorted(fields)}")
+        self.formatters = [_copy_formatter(value) for value in row.values()]
+        names = ", ".join(f'"{column}"' for column in columns)
+        cursor = self._stack.enter_context(connection.cursor())
+        # (The model's own column names.)
+        return self._stack.enter_context(cursor.copy(f"COPY umkm_product ({names}) FROM STDIN"))
+
+    def write(self, batch: list[tuple[ProductLine, dict]], suppliers: dict) -> None:
+        if self._copy is None:
+            self._copy = self._open(*batch[0])
+        formatters = self.formatters
+        out = []
+        for line, row in batch:
+            shared = self.shared.get(line.key)
+            if shared is None:
+                shared = self.shared[line.key] = "\t".join(map(_copy_value, line.columns.values()))
+            values = "\t".join([f(v) for f, v in zip(formatters, row.values(), strict=True)])
+            if self.ids:
+                pk = next(self.ids)
+                self.parts.add(pk, line, row["business_id"], suppliers)
+                out.append(f"{pk}\t{values}\t{shared}\n")
+            else:
+                out.append(f"{values}\t{shared}\n")
+        self._copy.write("".join(out))
+
+
+class _SearchRowParts:
+    """A large load's search rows and catalogue words, from the parts of the products'
+    search text: a product's text is its line's words, its supplier's, its HS code's,
+    joined by spaces, and its words (``to_tsvector('simple', text)``) are then the
+    three parts' words joined by ``||``, which moves the positions of the right-hand
+    words past the left-hand ones as the parser numbers them in the whole text. Each
+    distinct part is parsed once (a few hundred lines, one per business, a few dozen
+    codes) instead of a million texts (50 µs each, most of the load's time). Checked
+    for every product line against the whole text in ``tests/demo/test_seed_bulk_load``.
+    """
+
+    def __init__(self):
+        self.rows: list[str] = []
+        self.lines: dict[int, ProductLine] = {}
+        self.suppliers: dict[int, str] = {}
+
+    def add(self, pk: int, line: ProductLine, business_id: int, suppliers: dict) -> None:
+        self.lines[line.key] = line
+        if business_id not in self.suppliers:
+            self.suppliers[business_id] = suppliers[business_id]
+        self.rows.append(f"{pk}\t{line.key}\t{business_id}\n")
+
+    def write(self, cursor) -> None:
+        cursor.execute("DROP TABLE IF EXISTS seed_part_words, seed_products")
+        cursor.execute(
+            "CREATE TEMPORARY TABLE seed_part_words (kind text, key bigint, words tsvector) "
+            "ON COMMIT DROP"
+        )
+        parts = [
+            *(("line", key, line.words) for key, line in self.lines.items()),
+            *(("code", key, line.code) for key, line in self.lines.items()),
+            *(("supplier", key, text) for key, text in self.suppliers.items()),
+        ]
+        cursor.execute(
+            "INSERT INTO seed_part_words SELECT kind, key, "
+            "to_tsvector('simple'::regconfig, text) "
+            "FROM unnest(%s::text[], %s::bigint[], %s::text[]) AS part (kind, key, text)",
+            [list(column) for column in zip(*parts, strict=True)],
+        )
+        cursor.execute(
+            "CREATE TEMPORARY TABLE seed_products "
+            "(product_id bigint, line bigint, business_id bigint) ON COMMIT DROP"
+        )
+        with cursor.copy("COPY seed_products FROM STDIN") as copy:
+            copy.write("".join(self.rows))
+        self.rows.clear()
+        cursor.execute("ANALYZE seed_part_words")
+        cursor.execute("ANALYZE seed_products")
+        cursor.execute(
+            """
+            INSERT INTO umkm_cataloguesearchrow (
+                product_id, business_id, category_id, listed_at, search_vector,
+                facet_province, facet_cert_mask
+            )
+            SELECT p.id, p.business_id, p.category_id, p.listed_at,
+                   line.words || supplier.words || code.words,
+                   p.facet_province, p.facet_cert_mask
+            FROM seed_products s
+            JOIN umkm_product p ON p.id = s.product_id
+            JOIN seed_part_words line ON line.kind = 'line' AND line.key = s.line
+            JOIN seed_part_words code ON code.kind = 'code' AND code.key = s.line
+            JOIN seed_part_words supplier
+                ON supplier.kind = 'supplier' AND supplier.key = s.business_id
+            """
+        )
+        # The dictionary of catalogue words: the parts' words are the products' words.
+        cursor.execute(
+            "INSERT INTO umkm_catalogueword (word) "
+            "SELECT word FROM ts_stat('SELECT words FROM seed_part_words') "
+            "ON CONFLICT DO NOTHING"
+        )
+
+
+def _reserved_ids(cursor, count: int):
+    """``count`` ids of the product table's own sequence, in order (the table is locked
+    for the load: nobody else takes one in between)."""
+    cursor.execute("SELECT pg_get_serial_sequence('umkm_product', 'id')")
+    [sequence] = cursor.fetchone()
+    cursor.execute("SELECT nextval(%s)", [sequence])
+    [first] = cursor.fetchone()
+    cursor.execute("SELECT setval(%s, %s)", [sequence, first + count - 1])
+    return iter(range(first, first + count))
 
 
 @contextmanager
-def _bulk_load(*, big: bool):
-    """PostgreSQL and ``big``: the product table without its secondary indexes,
-    statement triggers and foreign keys for the load; afterwards the keys and indexes
-    are added again from their own definitions, and the search rows, catalogue words,
-    listed counts and facet counts (through ``listed_counts_rebuild``) rebuilt once."""
-    if not big or connection.vendor != "postgresql":
-        yield
+def _bulk_load(count: int, alongside: Alongside | None = None):
+    """The writer of ``count`` new products: on SQLite, model inserts; on PostgreSQL,
+    ``COPY``, and for a large load (``BULK_LOAD_MODE_FROM``) the product table without
+    its secondary indexes, triggers and foreign keys, and the search rows without their
+    words' index; afterwards the keys and indexes are added again from their own
+    definitions, and the search rows, catalogue words, listed counts and facet counts
+    (through ``listed_counts_rebuild``) made once."""
+    if connection.vendor != "postgresql":
+        yield _Inserts()
+        return
+    if count < BULK_LOAD_MODE_FROM:
+        with _Copy() as load:  # the triggers keep everything, row by row
+            yield load
         return
     with connection.cursor() as cursor:
         cursor.execute(
@@ -336,7 +537,11 @@ def _bulk_load(*, big: bool):
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for name, _definition in foreign_keys:
             cursor.execute(f'ALTER TABLE umkm_product DROP CONSTRAINT "{name}"')
-    yield
+        cursor.execute(search_rows.DROP_INDEX)
+        parts = _SearchRowParts()
+        ids = _reserved_ids(cursor, count)
+    with _Copy(ids, parts) as load:
+        yield load
     with connection.cursor() as cursor:
         # Other tables' deferred checks first: no index is built over pending events.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
@@ -348,11 +553,142 @@ def _bulk_load(*, big: bool):
             cursor.execute(definition)
         for name in triggers:
             cursor.execute(f'ALTER TABLE umkm_product ENABLE TRIGGER "{name}"')
-        # The search rows, which the product trigger keeps, once for the whole load.
-        for sql in search_rows.refill():
-            cursor.execute(sql)
+        parts.write(cursor)
     services.listed_counts_rebuild()
-    services.catalogue_words_rebuild()
+    index = [search_rows.INDEX, "ANALYZE umkm_cataloguesearchrow"]
+    if alongside is None:
+        with connection.cursor() as cursor:
+            for sql in index:
+                cursor.execute(sql)
+    else:
+        alongside.after_commit(index)
+
+
+class Alongside:
+    """Statements that wait for the current transaction's commit, then run on a second
+    connection of their own while this one goes on: ``seed_demo`` builds the search
+    words' index (17 s at a million products, one core) while it seeds the mentoring
+    and marketplace rows (on the other). Leaving the block waits for them and raises
+    what failed; statements whose transaction has not committed by then (a test's,
+    which never does) run there, on this connection."""
+
+    def __init__(self):
+        self.waiting: list[list[str]] = []
+        self.threads: list[threading.Thread] = []
+        self.errors: list[BaseException] = []
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, error_type, error, traceback):
+        for thread in self.threads:
+            thread.join()
+        if error_type is not None:
+            return  # (the first error is the one to see)
+        if self.errors:
+            raise self.errors[0]
+        with connection.cursor() as cursor:
+            for statements in self.waiting:
+                for sql in statements:
+                    cursor.execute(sql)
+        self.waiting.clear()
+
+    def after_commit(self, statements: list[str]) -> None:
+        self.waiting.append(statements)
+        transaction.on_commit(lambda: self._start(statements))
+
+    def _start(self, statements: list[str]) -> None:
+        self.waiting.remove(statements)
+        thread = threading.Thread(target=self._run, args=(statements,), daemon=True)
+        self.threads.append(thread)
+        thread.start()
+
+    def _run(self, statements: list[str]) -> None:
+        try:
+            with connections[DEFAULT_DB_ALIAS].cursor() as cursor:  # this thread's own
+                cursor.execute("SET maintenance_work_mem = '1GB'")
+                for sql in statements:
+                    cursor.execute(sql)
+        except BaseException as error:  # noqa: BLE001  # raised again on leaving
+            self.errors.append(error)
+        finally:
+            connections.close_all()
+
+
+# The kinds of field ``_write_all`` writes in COPY's text format (``_copy_value``).
+_COPIED_FIELD_TYPES = {
+    "AutoField",
+    "BigAutoField",
+    "BooleanField",
+    "CharField",
+    "DateField",
+    "DateTimeField",
+    "DecimalField",
+    "EmailField",
+    "FileField",
+    "ForeignKey",
+    "JSONField",
+    "OneToOneField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "SlugField",
+    "TextField",
+}
+
+
+def _write_all(model, objs: list) -> list:
+    """``objs``, new instances of ``model``, written as they are, their own creation
+    times included (``bulk_create`` would stamp "now" on an ``auto_now_add`` field), and
+    returned with their ids. PostgreSQL: through ``COPY`` (a tenth of the time of the
+    inserts), each taking the next id of the table's own sequence. SQLite: inserted,
+    then the creation times they were given written back."""
+    if not objs:
+        return objs
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    stamped = [
+        f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
+    if connection.vendor != "postgresql":
+        given = [[getattr(obj, f.attname) for f in stamped] for obj in objs]
+        objs = model.objects.bulk_create(objs, batch_size=2000)
+        for obj, values in zip(objs, given, strict=True):
+            own = {f.attname: v for f, v in zip(stamped, values, strict=True) if v is not None}
+            if any(getattr(obj, name) != value for name, value in own.items()):
+                model.objects.filter(pk=obj.pk).update(**own)
+                for name, value in own.items():
+                    setattr(obj, name, value)
+        return objs
+    unknown = {f.get_internal_type() for f in fields} - _COPIED_FIELD_TYPES
+    if unknown:
+        raise ValueError(f"_write_all cannot write {model.__name__}'s {sorted(unknown)}")
+    for obj in objs:
+        for field in stamped:
+            if getattr(obj, field.attname) is None:  # not given: now, as a save would
+                field.pre_save(obj, add=True)
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [table, model._meta.pk.column, len(objs)],
+        )
+        for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
+            obj.pk = pk
+        names = ", ".join(f'"{f.column}"' for f in [model._meta.pk, *fields])
+        formats = [(f.attname, _field_format(f)) for f in fields]
+        lines = [
+            "\t".join([str(obj.pk), *[write(getattr(obj, name)) for name, write in formats]]) + "\n"
+            for obj in objs
+        ]
+        with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:  # the model's names
+            copy.write("".join(lines))
+    return objs
+
+
+def _field_format(field):
+    """How ``_write_all`` writes the values of ``field``: a file by its name."""
+    if isinstance(field, FileField):
+        return lambda value: _copy_text(value.name or "")
+    return _copy_value
 
 
 # --------------------------------------------------------------------------- businesses
@@ -379,7 +715,8 @@ def seed_bulk_businesses(n_products: int) -> int:
     prefix, place = vocabulary["name_prefixes"], vocabulary["name_places"]
     numbers = range(existing + 1, target + 1)
     with transaction.atomic():
-        owners = User.objects.bulk_create(
+        owners = _write_all(
+            User,
             [
                 User(
                     email=f"bulk.owner{i:05d}@{BULK_EMAIL_DOMAIN}",
@@ -391,11 +728,10 @@ def seed_bulk_businesses(n_products: int) -> int:
                 )
                 for i in numbers
             ],
-            batch_size=1000,
         )
-        EmailAddress.objects.bulk_create(
+        _write_all(
+            EmailAddress,
             [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in owners],
-            batch_size=1000,
         )
         businesses = []
         for i, owner in zip(numbers, owners, strict=True):
@@ -428,7 +764,7 @@ def seed_bulk_businesses(n_products: int) -> int:
                     verified_by=staff if verified else None,
                 )
             )
-        businesses = Business.objects.bulk_create(businesses, batch_size=1000)
+        businesses = _write_all(Business, businesses)
         certificates = []
         for i, business in zip(numbers, businesses, strict=True):
             verified_at = business.verified_at
@@ -455,7 +791,7 @@ def seed_bulk_businesses(n_products: int) -> int:
                         verified_by=staff if verified_at else None,
                     )
                 )
-        Certification.objects.bulk_create(certificates, batch_size=2000)
+        _write_all(Certification, certificates)
     return len(businesses)
 
 
@@ -484,7 +820,8 @@ def seed_bulk_mentoring(n_products: int) -> dict[str, int]:
         target = bulk_target(len(businesses), BUSINESSES_PER_BULK_MENTOR)
         if have < target:
             password_hash = bulk_password_hash()
-            new = User.objects.bulk_create(
+            new = _write_all(
+                User,
                 [
                     User(
                         email=f"bulk.mentor{i:04d}@{BULK_EMAIL_DOMAIN}",
@@ -498,12 +835,13 @@ def seed_bulk_mentoring(n_products: int) -> dict[str, int]:
                     )
                     for i in range(have + 1, target + 1)
                 ],
-                batch_size=1000,
             )
-            EmailAddress.objects.bulk_create(
-                [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in new]
+            _write_all(
+                EmailAddress,
+                [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in new],
             )
-            MentorProfile.objects.bulk_create(
+            _write_all(
+                MentorProfile,
                 [
                     MentorProfile(
                         user=u,
@@ -517,7 +855,7 @@ def seed_bulk_mentoring(n_products: int) -> dict[str, int]:
                         capacity=12,
                     )
                     for k, u in enumerate(new, start=have)
-                ]
+                ],
             )
             added["mentors"] = len(new)
         mentors = list(bulk_mentors().order_by("email"))
@@ -542,8 +880,9 @@ def seed_bulk_mentoring(n_products: int) -> dict[str, int]:
                     assigned_by=staff if active else None,
                 )
             )
-        mentorships = Mentorship.objects.bulk_create(mentorships, batch_size=1000)
-        MentoringLog.objects.bulk_create(
+        mentorships = _write_all(Mentorship, mentorships)
+        _write_all(
+            MentoringLog,
             [
                 MentoringLog(
                     mentorship=m,
@@ -555,7 +894,6 @@ def seed_bulk_mentoring(n_products: int) -> dict[str, int]:
                 for m in mentorships
                 if m.status == Mentorship.Status.ACTIVE
             ],
-            batch_size=1000,
         )
         added["mentorships"] = len(mentorships)
 
@@ -586,7 +924,7 @@ def seed_bulk_mentoring(n_products: int) -> dict[str, int]:
                     else TrainingSession.Status.PUBLISHED,
                 )
             )
-        sessions = TrainingSession.objects.bulk_create(sessions, batch_size=1000)
+        sessions = _write_all(TrainingSession, sessions)
         registrations = []
         for k, session in enumerate(sessions, start=hosted):
             past = session.status == TrainingSession.Status.DONE
@@ -604,7 +942,7 @@ def seed_bulk_mentoring(n_products: int) -> dict[str, int]:
                         checked_in_at=session.starts_at if past else None,
                     )
                 )
-        Registration.objects.bulk_create(registrations, batch_size=2000)
+        _write_all(Registration, registrations)
         added["sessions"] = len(sessions)
         added["registrations"] = len(registrations)
     return added
@@ -627,12 +965,19 @@ def seed_bulk_marketplace(n_products: int) -> dict[str, int]:
     if have >= target:
         return added
     # In the order of their numbers, which is their slugs' and their rows' (the primary
-    # key's index reads it; sorting a million slugs took 4 s).
-    products = list(
-        bulk_products().order_by("pk").values_list("pk", "business_id", "name_en", "moq", "unit")
-    )
-    if not products:
+    # key's index reads it; sorting a million slugs took 4 s); only the ids, then the
+    # few products the inquiries are about.
+    pks = list(bulk_products().order_by("pk").values_list("pk", flat=True))
+    if not pks:
         return added
+    chosen = {n: pks[(n * 17) % len(pks)] for n in range(have, target)}
+    wanted = sorted(set(chosen.values()))
+    products = {}
+    for i in range(0, len(wanted), 1000):
+        rows = Product.objects.filter(pk__in=wanted[i : i + 1000]).values_list(
+            "pk", "business_id", "name_en", "moq", "unit"
+        )
+        products.update((pk, rest) for pk, *rest in rows)
     owners = dict(Business.objects.values_list("pk", "owner_id"))
     now = timezone.now()
     with transaction.atomic():
@@ -641,7 +986,8 @@ def seed_bulk_marketplace(n_products: int) -> dict[str, int]:
         if buyers_have < buyers_target:
             countries = bulk_vocabulary()["buyer_countries"]
             password_hash = bulk_password_hash()
-            new = User.objects.bulk_create(
+            new = _write_all(
+                User,
                 [
                     User(
                         email=f"bulk.buyer{i:04d}@{BULK_EMAIL_DOMAIN}",
@@ -654,12 +1000,13 @@ def seed_bulk_marketplace(n_products: int) -> dict[str, int]:
                     )
                     for i in range(buyers_have + 1, buyers_target + 1)
                 ],
-                batch_size=1000,
             )
-            EmailAddress.objects.bulk_create(
-                [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in new]
+            _write_all(
+                EmailAddress,
+                [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in new],
             )
-            BuyerProfile.objects.bulk_create(
+            _write_all(
+                BuyerProfile,
                 [
                     BuyerProfile(
                         user=u,
@@ -668,16 +1015,17 @@ def seed_bulk_marketplace(n_products: int) -> dict[str, int]:
                         buyer_type=BULK_BUYER_TYPES[k % len(BULK_BUYER_TYPES)],
                     )
                     for k, u in enumerate(new, start=buyers_have + 1)
-                ]
+                ],
             )
             added["buyers"] = len(new)
         buyers = list(bulk_buyers().select_related("buyer_profile").order_by("email"))
         inquiries = []
         for n in range(have, target):
-            pk, business_id, name_en, moq, unit = products[(n * 17) % len(products)]
+            pk = chosen[n]
+            business_id, name_en, moq, unit = products[pk]
             buyer = buyers[n % len(buyers)]
-            replied = n % 10 < 6
             sent = now - timedelta(hours=6 + (n * 7) % (24 * 120))
+            replied = sent + timedelta(hours=2 + n % 40) if n % 10 < 6 else None
             inquiries.append(
                 Inquiry(
                     buyer=buyer,
@@ -690,11 +1038,13 @@ def seed_bulk_marketplace(n_products: int) -> dict[str, int]:
                     incoterm="FOB",
                     destination_country=buyer.buyer_profile.country,
                     status=Inquiry.Status.REPLIED if replied else Inquiry.Status.OPEN,
-                    first_reply_at=sent + timedelta(hours=2 + n % 40) if replied else None,
-                    last_message_at=sent + timedelta(hours=2 + n % 40) if replied else sent,
+                    first_reply_at=replied,
+                    last_message_at=replied or sent,
+                    # (When the buyer wrote: the reply came 2 to 41 hours later.)
+                    created_at=replied - timedelta(hours=3) if replied else sent,
                 )
             )
-        inquiries = Inquiry.objects.bulk_create(inquiries, batch_size=2000)
+        inquiries = _write_all(Inquiry, inquiries)
         messages = []
         for inquiry in inquiries:
             messages.append(
@@ -703,6 +1053,7 @@ def seed_bulk_marketplace(n_products: int) -> dict[str, int]:
                     author=inquiry.buyer,
                     author_role=InquiryMessage.Role.BUYER,
                     body="Please send your best FOB price, packing details and lead time.",
+                    created_at=inquiry.created_at,
                 )
             )
             if inquiry.first_reply_at:
@@ -712,24 +1063,10 @@ def seed_bulk_marketplace(n_products: int) -> dict[str, int]:
                         author_id=owners[inquiry.business_id],
                         author_role=InquiryMessage.Role.SUPPLIER,
                         body="Thank you for your interest; our quotation is below.",
+                        created_at=inquiry.first_reply_at,
                     )
                 )
-        InquiryMessage.objects.bulk_create(messages, batch_size=2000)
-        # auto_now_add stamped "now": move the threads to when they happened.
-        new_pks = [i.pk for i in inquiries]
-        Inquiry.objects.filter(pk__in=new_pks, first_reply_at__isnull=True).update(
-            created_at=F("last_message_at")
-        )
-        Inquiry.objects.filter(pk__in=new_pks, first_reply_at__isnull=False).update(
-            created_at=F("first_reply_at") - timedelta(hours=3)
-        )
-        sent_at = Inquiry.objects.filter(pk=OuterRef("inquiry_id"))
-        InquiryMessage.objects.filter(inquiry__in=new_pks, author_role="buyer").update(
-            created_at=Subquery(sent_at.values("created_at")[:1])
-        )
-        InquiryMessage.objects.filter(inquiry__in=new_pks, author_role="supplier").update(
-            created_at=Subquery(sent_at.values("first_reply_at")[:1])
-        )
+        _write_all(InquiryMessage, messages)
         added["inquiries"] = len(inquiries)
         added["messages"] = len(messages)
     return added

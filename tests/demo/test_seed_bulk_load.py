@@ -5,27 +5,35 @@ are built once (issue 19)."""
 
 import io
 import re
+import threading
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import DataError, connection
 from django.db.models import Sum
+from django.utils import timezone
 
 from demo.loaders import bulk
-from demo.loaders.umkm import bulk_products
+from demo.loaders.umkm import bulk_products, product_lines, seed_categories
 from demo.management.commands import seed_demo
+from umkm import search_rows as search_rows_sql
 from umkm import services
 from umkm.models import (
+    Business,
     CatalogueFacetCount,
     CatalogueSearchRow,
     CatalogueWord,
+    Category,
     ListedProductCount,
     Product,
+    normalise_hs_code,
 )
 
+from ..factories import ListedProductFactory
 from ..support.catalogue import (
     product_keys,
     product_keys_recounted,
+    search_row_words,
     search_rows,
     search_rows_copied,
 )
@@ -80,11 +88,111 @@ def test_a_bulk_load_leaves_the_table_its_indexes_triggers_words_and_counts(
     # Each listed product has its search row, written once for the whole load.
     assert search_rows() == search_rows_copied()
     assert len(search_rows()) == listed.count()
+    # The dictionary of catalogue words holds exactly the listed products' words.
     words = set(CatalogueWord.objects.values_list("word", flat=True))
+    assert words == search_row_words()
     first = bulk_products().order_by("pk").first()
     assert set(re.findall(r"[^\W_]+", first.name_en.lower())) <= words
     # Written as the services would: the search finds it, the listing timestamps are set.
     assert first.created_at is not None and first.updated_at is not None
-    assert first.search_text == services.product_search_text(first)
+    assert all(p.search_text == services.product_search_text(p) for p in bulk_products())
     word = re.findall(r"[^\W_]+", first.name_en.lower())[0]
     assert CatalogueSearchRow.objects.filter(pk=first.pk, search_vector=word).exists()
+
+    # The product table's own ids go on after the load's (which reserved them).
+    loaded = max(search_rows())
+    later = ListedProductFactory()
+    assert later.pk > loaded
+    assert later.pk in search_rows()
+
+
+def test_a_product_s_words_are_its_text_parts_words_joined_for_every_product_line(postgres_db):
+    """A large load makes each product's words from the words of its search text's three
+    parts (``bulk._SearchRowParts``): the same vector as the whole text's, positions
+    included, for every product line and variant, with any supplier's name."""
+    seed_categories()
+    categories = {c.slug: c for c in Category.objects.select_related("parent")}
+    specs = [bulk.ProductSpec.from_row(row) for line in product_lines().values() for row in line]
+    variants = [(v["id"], v["en"]) for v in bulk.bulk_vocabulary()["variants"]]
+    now = timezone.now()
+    lines = [
+        bulk.ProductLine.of(
+            spec, variant, categories[spec.category], normalise_hs_code(spec.hs_code), now, key=0
+        )
+        for spec in specs
+        for variant in variants
+    ]
+    suppliers = [
+        bulk.supplier_search_text(Business(name=name, city=city))
+        for name, city in [
+            ("Anyaman Sentosa Rumbai Kerajinan 04753", "Pekanbaru"),
+            ("CV. Kopi-Tiam Riau's (Siak) & Co.", "Siak Sri Indrapura"),
+            ("UD 3.5 Jaya/Makmur", ""),
+            ("", ""),
+        ]
+    ]
+    assert len(lines) > 100 and all(line.words and line.code for line in lines)
+    parts = [(line.words, supplier, line.code) for line in lines for supplier in suppliers]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT line, supplier, code FROM unnest(%s::text[], %s::text[], %s::text[]) "
+            "AS part (line, supplier, code) "
+            "WHERE to_tsvector('simple', concat_ws(' ', line, nullif(supplier, ''), code)) "
+            "IS DISTINCT FROM to_tsvector('simple', line) || to_tsvector('simple', supplier) "
+            "|| to_tsvector('simple', code)",
+            [list(column) for column in zip(*parts, strict=True)],
+        )
+        assert cursor.fetchall() == []
+
+
+def search_index() -> str | None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'catalogue_search_vector_idx'"
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_bulk_load_builds_its_search_index_on_a_second_connection(
+    postgres_db, no_demo_businesses, monkeypatch
+):
+    """``seed_demo`` leaves the words' index of a large load to a second connection
+    once the products are committed, and waits for it before it reports."""
+    monkeypatch.setattr(bulk, "BULK_LOAD_MODE_FROM", 100)
+    ran = []
+    run = bulk.Alongside._run
+
+    def spy(self, statements):
+        ran.append((threading.current_thread() is threading.main_thread(), statements))
+        run(self, statements)
+
+    monkeypatch.setattr(bulk.Alongside, "_run", spy)
+    out = io.StringIO()
+    call_command("seed_demo", "--products=200", stdout=out)
+    assert "Benchmark products: 200 added" in out.getvalue()
+    [(on_main_thread, statements)] = ran
+    assert not on_main_thread
+    assert statements[0] == search_rows_sql.INDEX
+    assert "USING gin (search_vector)" in search_index()
+    assert search_rows() == search_rows_copied()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bulk_load_whose_index_fails_alongside_fails_the_seed(
+    postgres_db, no_demo_businesses, monkeypatch
+):
+    monkeypatch.setattr(bulk, "BULK_LOAD_MODE_FROM", 100)
+    run = bulk.Alongside._run
+    monkeypatch.setattr(bulk.Alongside, "_run", lambda self, _sql: run(self, ["SELECT 1/0"]))
+    with pytest.raises(DataError, match="division by zero"):
+        call_command("seed_demo", "--products=200", stdout=io.StringIO())
+    # The products were committed; the next run adds none and builds the missing index.
+    monkeypatch.undo()
+    with connection.cursor() as cursor:
+        cursor.execute(search_rows_sql.DROP_INDEX)
+    out = io.StringIO()
+    call_command("seed_demo", "--products=200", stdout=out)
+    assert "Benchmark products: 0 added" in out.getvalue()
+    assert "USING gin (search_vector)" in search_index()

@@ -11,6 +11,7 @@ from core import uploads
 from demo.loaders.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_accounts
 from demo.loaders.backdate import backdate_fresh_businesses
 from demo.loaders.bulk import (
+    Alongside,
     seed_bulk_businesses,
     seed_bulk_marketplace,
     seed_bulk_mentoring,
@@ -98,9 +99,11 @@ class Command(BaseCommand):
                 # Scale mode: businesses, mentors, trainings and inquiries grow with N.
                 started = time.monotonic()
                 scale["businesses"] = seed_bulk_businesses(products)
-                added = seed_bulk_products(products)
-                scale.update(seed_bulk_mentoring(products))
-                scale.update(seed_bulk_marketplace(products))
+                # The search words' index is built while mentoring and marketplace seed.
+                with Alongside() as alongside:
+                    added = seed_bulk_products(products, alongside=alongside)
+                    scale.update(seed_bulk_mentoring(products))
+                    scale.update(seed_bulk_marketplace(products))
                 seconds = time.monotonic() - started
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in with:"))
         for spec in DEMO_ACCOUNTS:
