@@ -1080,9 +1080,10 @@ class CatalogueWord(models.Model):
     """A word of the listed catalogue's search vectors: the dictionary that corrects a
     misspelt search (``ratan`` → ``rattan``) through its trigram index.
 
-    PostgreSQL only (SQLite's search has no typo tolerance). A trigger adds the words of
-    every product written while listed (migration 0006), so no listed word is ever
-    missing; ``services.catalogue_words_rebuild`` drops words nobody uses any more.
+    PostgreSQL only (SQLite's search has no typo tolerance). The search-row trigger adds
+    the words of every listed product whose text it parses (``umkm/search_rows.py``,
+    migration 0018; migration 0006 filled it first), so no listed word is ever missing;
+    ``services.catalogue_words_rebuild`` drops words nobody uses any more.
     """
 
     word = models.TextField(_("word"), primary_key=True)

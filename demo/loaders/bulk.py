@@ -501,8 +501,9 @@ def _bulk_load(count: int, alongside: Alongside | None = None):
     ``COPY``, and for a large load (``BULK_LOAD_MODE_FROM``) the product table without
     its secondary indexes, triggers and foreign keys, and the search rows without their
     words' index; afterwards the keys and indexes are added again from their own
-    definitions, and the search rows, catalogue words, listed counts and facet counts
-    (through ``listed_counts_rebuild``) made once."""
+    definitions, the search rows, catalogue words, listed counts and facet counts
+    (through ``listed_counts_rebuild``) made once, and the search rows' index built
+    (on ``alongside``'s connection once committed, when given)."""
     if connection.vendor != "postgresql":
         yield _Inserts()
         return

@@ -6,6 +6,7 @@ are built once (issue 19)."""
 import io
 import re
 import threading
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
@@ -13,6 +14,7 @@ from django.db import DataError, connection
 from django.db.models import Sum
 from django.utils import timezone
 
+from accounts.models import User
 from demo.loaders import bulk
 from demo.loaders.umkm import bulk_products, product_lines, seed_categories
 from demo.management.commands import seed_demo
@@ -196,3 +198,23 @@ def test_a_bulk_load_whose_index_fails_alongside_fails_the_seed(
     call_command("seed_demo", "--products=200", stdout=out)
     assert "Benchmark products: 0 added" in out.getvalue()
     assert "USING gin (search_vector)" in search_index()
+
+
+def test_copied_rows_keep_tabs_newlines_and_backslashes_and_their_own_times(postgres_db):
+    """``_write_all`` writes COPY's text format itself: a value holding its separators
+    comes back as it was, and a creation time given is kept (not stamped "now")."""
+    name = "Tab\there, a new\nline, a back\\slash\\N and a\rreturn"
+    joined = timezone.now() - timedelta(days=400)
+    [user] = bulk._write_all(
+        User, [User(email="copy@bench.jembatan.id", full_name=name, date_joined=joined)]
+    )
+    stored = User.objects.get(pk=user.pk)
+    assert (stored.full_name, stored.date_joined, stored.last_login) == (name, joined, None)
+    # A second row takes the next id of the table's own sequence.
+    later = User.objects.create(email="later@bench.jembatan.id")
+    assert later.pk > user.pk
+
+
+def test_copied_rows_refuse_a_field_the_text_format_is_not_written_for(postgres_db):
+    with pytest.raises(ValueError, match="SearchVectorField"):
+        bulk._write_all(CatalogueSearchRow, [CatalogueSearchRow(product_id=1)])
