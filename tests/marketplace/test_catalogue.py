@@ -332,6 +332,27 @@ def test_search_with_filters_and_facets(client, search_db, search_world):
     assert facets["province"] == {"Riau": 1}
 
 
+def test_a_filtered_search_counts_each_facet_s_products_and_ranks_the_best_first(
+    client, search_db, search_world
+):
+    """With a filter, the page, its total and its facets read the search's candidates:
+    every match of a facet counts (the rank of each is its own, not a group of its own)
+    and the best match comes first."""
+    coffee = search_world.coffee
+    for name in ("Coffee cups for coffee and coffee", "Coffee filter"):
+        ListedProductFactory(
+            name_en=name, category=coffee.category, business=coffee.business, moq=10
+        )
+    services.products_refresh_search()
+    response = client.get(CATALOGUE, {"q": "coffee", "moq_max": "1000", "lang": "en"})
+    assert response.context["total"] == 3
+    assert response.context["facets"]["category"] == {"food": 3, "coffee": 3}
+    names = [p.name_en for p in response.context["page_obj"]]
+    assert len(names) == 3
+    if search_db == "postgresql":
+        assert names[0] == "Coffee cups for coffee and coffee"
+
+
 def test_search_tolerates_a_typo_on_postgresql(client, postgres_db, search_world):
     assert slugs(client.get(CATALOGUE, {"q": "cofee"})) == {"arabica-beans"}
     assert slugs(client.get(CATALOGUE, {"q": "baskett"})) == {"woven-basket"}
