@@ -668,16 +668,20 @@ def _write_all(model, objs: list) -> list:
                 field.pre_save(obj, add=True)
     table = model._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [table, model._meta.pk.column, len(objs)],
-        )
-        for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
-            obj.pk = pk
+        if model._meta.pk.get_internal_type() in {"AutoField", "BigAutoField"}:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [table, model._meta.pk.column, len(objs)],
+            )
+            for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
+                obj.pk = pk
+        elif any(obj.pk is None for obj in objs):  # (a primary key of its own: given)
+            raise ValueError(f"_write_all needs the ids of these {model.__name__} rows")
         names = ", ".join(f'"{f.column}"' for f in [model._meta.pk, *fields])
         formats = [(f.attname, _field_format(f)) for f in fields]
         lines = [
-            "\t".join([str(obj.pk), *[write(getattr(obj, name)) for name, write in formats]]) + "\n"
+            "\t".join([_copy_value(obj.pk), *(write(getattr(obj, n)) for n, write in formats)])
+            + "\n"
             for obj in objs
         ]
         with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:  # the model's names

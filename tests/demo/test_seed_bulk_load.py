@@ -218,3 +218,10 @@ def test_copied_rows_keep_tabs_newlines_and_backslashes_and_their_own_times(post
 def test_copied_rows_refuse_a_field_the_text_format_is_not_written_for(postgres_db):
     with pytest.raises(ValueError, match="SearchVectorField"):
         bulk._write_all(CatalogueSearchRow, [CatalogueSearchRow(product_id=1)])
+
+
+def test_copied_rows_with_a_primary_key_of_their_own_keep_it(postgres_db):
+    bulk._write_all(CatalogueWord, [CatalogueWord(word="zzyzx"), CatalogueWord(word="qqx\tw")])
+    assert {"zzyzx", "qqx\tw"} <= set(CatalogueWord.objects.values_list("word", flat=True))
+    with pytest.raises(ValueError, match="needs the ids"):
+        bulk._write_all(CatalogueWord, [CatalogueWord(word=None)])
