@@ -3,7 +3,11 @@ make a demo account: the demo password and a verified address."""
 
 from __future__ import annotations
 
+import functools
+
 from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,6 +26,18 @@ DEMO_BUYER_EMAIL = "buyer@demo.jembatan.id"
 DEMO_STAFF_EMAIL = "staff@demo.jembatan.id"
 
 
+def demo_password_hash() -> str:
+    """One hash of the demo password for every demo account: a hash takes half a second
+    (PBKDF2's million rounds), and the password is public, so one salt for all of them
+    hides nothing. One per password hasher (the tests use a faster one)."""
+    return _password_hash(settings.PASSWORD_HASHERS[0])
+
+
+@functools.cache
+def _password_hash(_hasher: str) -> str:
+    return make_password(DEMO_PASSWORD)
+
+
 def seed_accounts() -> list[User]:
     """Create or refresh the demo accounts (idempotent)."""
     users = []
@@ -36,7 +52,7 @@ def seed_accounts() -> list[User]:
             user.is_active = True
             if spec.get("approved") and user.mentor_approved_at is None:
                 user.mentor_approved_at = timezone.now()
-            user.set_password(DEMO_PASSWORD)
+            user.password = demo_password_hash()
             user.save()
             EmailAddress.objects.update_or_create(
                 user=user, email=user.email, defaults={"verified": True, "primary": True}

@@ -21,7 +21,6 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
-from django.contrib.auth.hashers import make_password
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import FileField
 from django.utils import timezone
@@ -33,7 +32,7 @@ from mentoring.models import MentoringLog, MentorProfile, Mentorship, Registrati
 from umkm import facet_counts, search_rows, services
 from umkm.models import Business, Category, Certification, Product, normalise_hs_code
 
-from .accounts import DEMO_PASSWORD, DEMO_STAFF_EMAIL, demo_user
+from .accounts import DEMO_STAFF_EMAIL, demo_password_hash, demo_user
 from .files import read_yaml
 from .mentoring import _link
 from .umkm import BULK_SLUG_PREFIX, _money, _usd, bulk_products, product_lines, seed_categories
@@ -124,7 +123,7 @@ def bulk_buyers():
 
 def bulk_password_hash() -> str:
     """One hash for every benchmark account (hashing 2,500 times would take minutes)."""
-    return make_password(DEMO_PASSWORD)
+    return demo_password_hash()
 
 
 # --------------------------------------------------------------------------- products

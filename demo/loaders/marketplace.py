@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
@@ -42,8 +41,8 @@ from umkm.models import Business, Category, Product
 from .accounts import (
     DEMO_BUYER_EMAIL,
     DEMO_OWNER_EMAIL,
-    DEMO_PASSWORD,
     DEMO_STAFF_EMAIL,
+    demo_password_hash,
     demo_user,
     ensure_account,
 )
@@ -85,7 +84,7 @@ def buyer_specs() -> tuple[BuyerSpec, ...]:
 
 
 def _seed_buyers(now: datetime) -> dict[str, User]:
-    password_hash = make_password(DEMO_PASSWORD)
+    password_hash = demo_password_hash()
     categories = {c.slug: c for c in Category.objects.all()}
     buyers = {}
     for n, spec in enumerate(buyer_specs()):

@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
-from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -47,8 +46,8 @@ from umkm.models import Business, Product
 from .accounts import (
     DEMO_MENTOR_EMAIL,
     DEMO_OWNER_EMAIL,
-    DEMO_PASSWORD,
     DEMO_STAFF_EMAIL,
+    demo_password_hash,
     demo_user,
     ensure_account,
 )
@@ -92,7 +91,7 @@ def mentor_specs() -> tuple[MentorSpec, ...]:
 
 
 def _seed_mentors(staff: User, now: datetime) -> dict[str, User]:
-    password_hash = make_password(DEMO_PASSWORD)
+    password_hash = demo_password_hash()
     mentors = {}
     for n, spec in enumerate(mentor_specs()):
         if spec.email == DEMO_MENTOR_EMAIL:

@@ -21,7 +21,6 @@ from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from allauth.account.models import EmailAddress
-from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -37,8 +36,8 @@ from umkm.models import Business, Category, Certification, Product, scale_for
 from .accounts import (
     DEMO_MENTOR_EMAIL,
     DEMO_OWNER_EMAIL,
-    DEMO_PASSWORD,
     DEMO_STAFF_EMAIL,
+    demo_password_hash,
     demo_user,
 )
 from .files import read_csv, read_yaml
@@ -496,7 +495,7 @@ def seed_businesses(*, owners: int = 31) -> list[Business]:
     seed_categories()
     staff = demo_user(DEMO_STAFF_EMAIL)
     mentor = demo_user(DEMO_MENTOR_EMAIL)
-    password_hash = make_password(DEMO_PASSWORD)
+    password_hash = demo_password_hash()
     specs = business_specs()[: owners + 1]
     businesses = []
     with transaction.atomic():
