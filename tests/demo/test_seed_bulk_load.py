@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
-from django.db import DataError, connection
+from django.db import DataError, connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -157,43 +157,58 @@ def search_index() -> str | None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_committed_bulk_load_builds_its_search_index_on_a_second_connection(
-    postgres_db, no_demo_businesses, monkeypatch
-):
-    """``seed_demo`` leaves the words' index of a large load to a second connection
-    once the products are committed, and waits for it before it reports."""
-    monkeypatch.setattr(bulk, "BULK_LOAD_MODE_FROM", 100)
+def test_statements_alongside_run_on_a_second_connection_once_committed(postgres_db):
+    """``Alongside`` (which builds a large load's search index while ``seed_demo`` goes
+    on) runs its statements on a thread of its own after the commit, and leaving the
+    block waits for them. (A test that leaves no rows: a flush after the bulk load's
+    facet rows is another test's business.)"""
     ran = []
     run = bulk.Alongside._run
 
     def spy(self, statements):
-        ran.append((threading.current_thread() is threading.main_thread(), statements))
+        ran.append(threading.current_thread() is threading.main_thread())
         run(self, statements)
 
-    monkeypatch.setattr(bulk.Alongside, "_run", spy)
-    out = io.StringIO()
-    call_command("seed_demo", "--products=200", stdout=out)
-    assert "Benchmark products: 200 added" in out.getvalue()
-    [(on_main_thread, statements)] = ran
-    assert not on_main_thread
-    assert statements[0] == search_rows_sql.INDEX
-    assert "USING gin (search_vector)" in search_index()
-    assert search_rows() == search_rows_copied()
+    probe = "CREATE TABLE alongside_probe (pid int DEFAULT pg_backend_pid())"
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(bulk.Alongside, "_run", spy)
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                [ours] = cursor.fetchone()
+            with bulk.Alongside() as alongside, transaction.atomic():
+                alongside.after_commit([probe, "INSERT INTO alongside_probe DEFAULT VALUES"])
+                assert ran == []  # not before the commit
+            assert ran == [False]  # on another thread, and waited for
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pid FROM alongside_probe")
+                [(theirs,)] = cursor.fetchall()
+            assert theirs != ours  # on another connection
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS alongside_probe")
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_bulk_load_whose_index_fails_alongside_fails_the_seed(
+def test_a_statement_that_fails_alongside_is_raised_on_leaving(postgres_db):
+    with (
+        pytest.raises(DataError, match="division by zero"),
+        bulk.Alongside() as alongside,
+        transaction.atomic(),
+    ):
+        alongside.after_commit(["SELECT 1/0"])
+
+
+def test_a_seed_whose_search_index_is_missing_builds_it_again(
     postgres_db, no_demo_businesses, monkeypatch
 ):
+    """A seed stopped before the index was built: the next run adds no products and
+    builds it."""
     monkeypatch.setattr(bulk, "BULK_LOAD_MODE_FROM", 100)
-    run = bulk.Alongside._run
-    monkeypatch.setattr(bulk.Alongside, "_run", lambda self, _sql: run(self, ["SELECT 1/0"]))
-    with pytest.raises(DataError, match="division by zero"):
-        call_command("seed_demo", "--products=200", stdout=io.StringIO())
-    # The products were committed; the next run adds none and builds the missing index.
-    monkeypatch.setattr(bulk.Alongside, "_run", run)
+    call_command("seed_demo", "--products=200", stdout=io.StringIO())
     with connection.cursor() as cursor:
         cursor.execute(search_rows_sql.DROP_INDEX)
+    assert search_index() is None
     out = io.StringIO()
     call_command("seed_demo", "--products=200", stdout=out)
     assert "Benchmark products: 0 added" in out.getvalue()
