@@ -4,18 +4,17 @@ A benchmark on N products meets a proportionate site: one business per 40 produc
 one mentor per ten businesses, one training per two mentors, one inquiry per 20
 products and one buyer per ten inquiries. The product names come from the demo's own
 product lines (``products.csv``) with the variants of ``bulk.yaml``. These are plain
-bulk inserts, not the services: 100,000 products take a minute or two, not hours; no
-workflow and no notifications (nobody is emailed about benchmark rows). Every function
-is idempotent for the same N and adds only the difference for a larger one.
+bulk writes, not the services (a million products take seconds, not hours): no workflow
+and no notifications (nobody is emailed about benchmark rows). Every function is
+idempotent for the same N and adds only the difference for a larger one.
 """
 
 from __future__ import annotations
 
 import json
-import random
 import re
 import threading
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -35,7 +34,7 @@ from umkm.models import Business, Category, Certification, Product, normalise_hs
 from .accounts import DEMO_STAFF_EMAIL, demo_password_hash, demo_user
 from .files import read_yaml
 from .mentoring import _link
-from .umkm import BULK_SLUG_PREFIX, _money, _usd, bulk_products, product_lines, seed_categories
+from .umkm import BULK_SLUG_PREFIX, bulk_products, product_lines, seed_categories
 
 Topic = MentorProfile.Topic
 
@@ -129,13 +128,16 @@ def bulk_password_hash() -> str:
 # --------------------------------------------------------------------------- products
 
 
-def seed_bulk_products(n: int, *, chunk: int = 10_000, alongside: Alongside | None = None) -> int:
+def seed_bulk_products(n: int, *, alongside: Alongside | None = None) -> int:
     """Make sure ``n`` benchmark products exist: plain listed products, no photos.
 
     Spread over the active businesses (matching their sector where possible) and the
-    leaf categories; bulk-inserted, so 100,000 take a minute or two, not hours. A large
-    load leaves the search words' index to ``alongside`` when given (built on a second
-    connection while the caller goes on), else builds it before returning.
+    leaf categories. Each product is a function of its number and of the active
+    businesses (``BulkProducts``). On PostgreSQL the server makes the rows itself
+    (``INSERT … SELECT`` from ``generate_series``: a million in about 8 s), on SQLite
+    they are inserted in batches. A large load leaves the search words' index to
+    ``alongside`` when given (built on a second connection while the caller goes on),
+    else builds it before returning.
     Returns how many were added (0 when ``n`` already exist).
     """
     if connection.vendor == "postgresql":
@@ -146,74 +148,13 @@ def seed_bulk_products(n: int, *, chunk: int = 10_000, alongside: Alongside | No
     if missing <= 0:
         return 0
     seed_categories()
-    vocabulary = bulk_vocabulary()
-    terms = read_yaml("products.yaml")
-    incoterm_sets, ports = terms["incoterm_sets"], terms["ports"]
-    variants = [(v["id"], v["en"]) for v in vocabulary["variants"]]
-    businesses = list(Business.objects.active().only("pk", "name", "city", "sector"))
-    if not businesses:
-        raise ValueError("seed_bulk_products needs active businesses; run seed_businesses first.")
-    categories = {c.slug: c for c in Category.objects.select_related("parent")}
-    pools = {
-        top: [b for b in businesses if b.sector in sectors] or businesses
-        for top, sectors in vocabulary["sectors_by_top"].items()
-    }
-    templates = [ProductSpec.from_row(row) for line in product_lines().values() for row in line]
     last = bulk_products().order_by("-slug").values_list("slug", flat=True).first()
     start = int(last[len(BULK_SLUG_PREFIX) : len(BULK_SLUG_PREFIX) + 7]) if last else 0
-    rng = random.Random(start)  # noqa: S311  # nosec B311 # demo data, not security
-    now = timezone.now()
-    added = 0
-    # What ``services.product_search_text`` makes of each product, in parts computed once
-    # per product line and variant, per business and per HS code (a million products
-    # share a few hundred of each; building a model instance per row took most of the
-    # time).
-    lines: dict[tuple[int, int], ProductLine] = {}
-    suppliers = {b.pk: supplier_search_text(b) for b in businesses}
-    hs_codes = [normalise_hs_code(spec.hs_code) for spec in templates]
-    # Each business's key in the facets, which its products carry (on PostgreSQL the
-    # product trigger would set it, and a large load switches the triggers off).
-    keys = _business_keys(businesses)
+    plan = BulkProducts.make()
+    numbers = range(start + 1, start + missing + 1)
     with transaction.atomic(), _bulk_load(missing, alongside) as load:
-        while added < missing:
-            batch = []
-            for number in range(start + added + 1, start + min(missing, added + chunk) + 1):
-                t = number % len(templates)
-                v = (number // len(templates)) % len(variants)
-                line = lines.get((t, v))
-                if line is None:
-                    spec, category = templates[t], categories[templates[t].category]
-                    line = lines[t, v] = ProductLine.of(
-                        spec, variants[v], category, hs_codes[t], now, key=len(lines)
-                    )
-                factor = 0.85 + rng.random() * 0.4
-                price = _money(templates[t].price_idr * factor)
-                business = rng.choice(pools[line.top])
-                province, mask = keys[business.pk]
-                search_text = " ".join(
-                    p for p in (line.words, suppliers[business.pk], line.code) if p
-                )
-                batch.append(
-                    (
-                        line,
-                        {
-                            "business_id": business.pk,
-                            "slug": f"{BULK_SLUG_PREFIX}{number:07d}-{line.slug}",
-                            "price_idr": price,
-                            "fob_usd": max(_usd(float(price) * 0.8 / 16_300), Decimal("0.05")),
-                            "sample_available": number % 3 != 0,
-                            "incoterms": incoterm_sets[number % len(incoterm_sets)],
-                            "port_of_loading": ports[number % len(ports)],
-                            "listed_at": now - timedelta(minutes=(number * 37) % (365 * 24 * 60)),
-                            "search_text": search_text,
-                            "facet_province": province,
-                            "facet_cert_mask": mask,
-                        },
-                    )
-                )
-            load.write(batch, suppliers)
-            added += len(batch)
-    return added
+        load(plan, numbers)
+    return missing
 
 
 def supplier_search_text(business: Business) -> str:
@@ -224,14 +165,15 @@ def supplier_search_text(business: Business) -> str:
 @dataclass
 class ProductLine:
     """What the benchmark products of one product line and variant share: every column
-    but those of ``seed_bulk_products``' own dict, and the first and last parts of their
-    search text (before and after the supplier's)."""
+    but those ``BulkProducts.row`` works out per product, the base price, and the first
+    and last parts of their search text (before and after the supplier's)."""
 
     key: int
     top: str
     slug: str
     words: str
     code: str
+    price_idr: int
     columns: dict
 
     @classmethod
@@ -256,6 +198,7 @@ class ProductLine:
             slug=slugify(f"{spec.name_en} {variant_en}")[:150],
             words=" ".join(p for p in parts if p).lower(),
             code=hs_code.lower(),
+            price_idr=spec.price_idr,
             columns={
                 "category_id": category.pk,
                 "name_id": name_id,
@@ -280,6 +223,273 @@ class ProductLine:
         )
 
 
+# A product's draws: where in (0, 2³²) its number times each odd constant falls (two
+# Weyl sequences, evenly spread and unrelated to each other), scaled to the choices.
+# Whole-number arithmetic, so that Python and PostgreSQL draw exactly the same.
+_SUPPLIER_DRAW = 2_654_435_761
+_PRICE_DRAW = 2_246_822_519
+_PRICE_STEPS = 10_000  # a price is its line's base times 0.85 to 1.25, in 10,000 steps
+
+
+def _draw(number: int, constant: int, choices: int) -> int:
+    return (number * constant % 2**32) * choices >> 32
+
+
+def _sql_draw(constant: int, choices: str) -> str:
+    return f"((mod(n * {constant}, 4294967296) * {choices}) >> 32)"
+
+
+def _price(base: int, step: int) -> int:
+    """The line's base price times 0.85 + 0.4 × step / 10,000, rounded half up."""
+    return (base * (85_000 + 4 * step) + 50_000) // 100_000
+
+
+def _fob_usd(price_idr: int) -> Decimal:
+    """80 % of the price at 16,300 rupiah to the dollar, in cents rounded half up, and
+    at least 5 cents."""
+    return Decimal(max((price_idr * 16 + 1630) // 3260, 5)).scaleb(-2)
+
+
+# The same, for a row of ``BulkProducts.FROM`` (``n`` the number, ``l`` its line, ``s``
+# its supplier), column by column; checked against ``BulkProducts.row`` in
+# ``tests/demo/test_seed_bulk_load``.
+_PRICE_SQL = (
+    f"((l.price_base * (85000 + 4 * {_sql_draw(_PRICE_DRAW, _PRICE_STEPS)}) + 50000) / 100000)"
+)
+_ROW_SQL = {
+    "business_id": "s.business_id",
+    "slug": (
+        "%(prefix)s || lpad(n::text, greatest(7, length(n::text)), '0') || '-' || l.slug_tail"
+    ),
+    "price_idr": _PRICE_SQL,
+    "fob_usd": f"greatest(({_PRICE_SQL} * 16 + 1630) / 3260, 5) / 100.0",
+    "sample_available": "mod(n, 3) <> 0",
+    "incoterms": "(%(incoterms)s::jsonb[])[1 + mod(n, %(incoterm_sets)s)]",
+    "port_of_loading": "(%(ports)s::text[])[1 + mod(n, %(port_count)s)]",
+    "listed_at": "%(now)s::timestamptz - make_interval(mins => mod(n * 37, 525600)::int)",
+    "search_text": (
+        "concat_ws(' ', nullif(l.words, ''), nullif(s.supplier, ''), nullif(l.code, ''))"
+    ),
+    "facet_province": "s.province",
+    "facet_cert_mask": "s.mask",
+}
+
+
+@dataclass
+class BulkProducts:
+    """What benchmark product number N is: a function of N alone. Its product line and
+    variant go round in turn; its supplier is drawn from the active businesses of the
+    line's sector (all of them when none is) and its price around the line's base price
+    (``_draw``); its slug, ports, incoterms, samples and listing time follow from N."""
+
+    lines: list[ProductLine]
+    pools: list[list[int]]  # the businesses a line's products are drawn from, by top category
+    line_pool: list[int]  # by ProductLine.key: its pool
+    suppliers: dict[int, str]  # by business: its part of the search text
+    # By business: its key in the facets, which its products carry (on PostgreSQL the
+    # product trigger would set it, and a large load switches the triggers off).
+    keys: dict[int, tuple[str, int]]
+    incoterm_sets: list[list[str]]
+    ports: list[str]
+    now: datetime
+
+    @classmethod
+    def make(cls) -> BulkProducts:
+        vocabulary = bulk_vocabulary()
+        terms = read_yaml("products.yaml")
+        businesses = list(Business.objects.active().only("pk", "name", "city", "sector"))
+        if not businesses:
+            raise ValueError(
+                "seed_bulk_products needs active businesses; run seed_businesses first."
+            )
+        categories = {c.slug: c for c in Category.objects.select_related("parent")}
+        specs = [ProductSpec.from_row(row) for line in product_lines().values() for row in line]
+        variants = [(v["id"], v["en"]) for v in vocabulary["variants"]]
+        now = timezone.now()
+        # Line k is spec k mod S in variant k div S: every spec once, then each again in
+        # the next variant.
+        lines = [
+            ProductLine.of(
+                spec,
+                variant,
+                categories[spec.category],
+                normalise_hs_code(spec.hs_code),
+                now,
+                key=v * len(specs) + s,
+            )
+            for v, variant in enumerate(variants)
+            for s, spec in enumerate(specs)
+        ]
+        tops = list(vocabulary["sectors_by_top"])
+        pools = [
+            [b.pk for b in businesses if b.sector in vocabulary["sectors_by_top"][top]]
+            or [b.pk for b in businesses]
+            for top in tops
+        ]
+        return cls(
+            lines=lines,
+            pools=pools,
+            line_pool=[tops.index(line.top) for line in lines],
+            suppliers={b.pk: supplier_search_text(b) for b in businesses},
+            keys=_business_keys(businesses),
+            incoterm_sets=terms["incoterm_sets"],
+            ports=terms["ports"],
+            now=now,
+        )
+
+    def line(self, number: int) -> ProductLine:
+        return self.lines[number % len(self.lines)]
+
+    def row(self, number: int) -> dict:
+        """Product ``number``'s own columns (its line's are ``ProductLine.columns``)."""
+        line = self.line(number)
+        pool = self.pools[self.line_pool[line.key]]
+        business = pool[_draw(number, _SUPPLIER_DRAW, len(pool))]
+        price = _price(line.price_idr, _draw(number, _PRICE_DRAW, _PRICE_STEPS))
+        province, mask = self.keys[business]
+        return {
+            "business_id": business,
+            "slug": f"{BULK_SLUG_PREFIX}{number:07d}-{line.slug}",
+            "price_idr": Decimal(price),
+            "fob_usd": _fob_usd(price),
+            "sample_available": number % 3 != 0,
+            "incoterms": self.incoterm_sets[number % len(self.incoterm_sets)],
+            "port_of_loading": self.ports[number % len(self.ports)],
+            "listed_at": self.now - timedelta(minutes=(number * 37) % (365 * 24 * 60)),
+            "search_text": " ".join(
+                p for p in (line.words, self.suppliers[business], line.code) if p
+            ),
+            "facet_province": province,
+            "facet_cert_mask": mask,
+        }
+
+    def product(self, number: int) -> Product:
+        return Product(**self.line(number).columns, **self.row(number))
+
+    # PostgreSQL: the products of a range of numbers, made by the server from three
+    # small tables written first (the lines, the pools and the suppliers).
+    FROM = """
+        FROM generate_series(%(first)s::bigint, %(last)s::bigint) AS n
+        JOIN seed_bulk_lines l ON l.key = mod(n, %(line_count)s)
+        JOIN seed_bulk_pools p
+            ON p.pool = l.pool AND p.position = {draw}
+        JOIN seed_bulk_suppliers s ON s.business_id = p.business_id
+    """.replace("{draw}", _sql_draw(_SUPPLIER_DRAW, "l.pool_size"))
+
+    def write_tables(self, cursor, numbers: range) -> None:
+        """The three tables ``FROM`` reads, for the products of ``numbers``; a line's
+        and a supplier's words are parsed here, once (``insert_search_rows``)."""
+        cursor.execute("DROP TABLE IF EXISTS seed_bulk_lines, seed_bulk_pools, seed_bulk_suppliers")
+        used = {number % len(self.lines) for number in numbers[: len(self.lines)]}
+        lines = [
+            {
+                "key": line.key,
+                "pool": self.line_pool[line.key],
+                "pool_size": len(self.pools[self.line_pool[line.key]]),
+                "price_base": line.price_idr,
+                "slug_tail": line.slug,
+                "words": line.words,
+                "code": line.code,
+                "used": line.key in used,
+                "columns": line.columns,
+            }
+            for line in self.lines
+        ]
+        # A line's columns as the product table's own types (one record per line).
+        cursor.execute(
+            "CREATE TEMPORARY TABLE seed_bulk_lines ON COMMIT DROP AS "
+            "SELECT line.key, line.pool, line.pool_size, line.price_base, line.slug_tail, "
+            "line.words, line.code, line.used, "
+            "to_tsvector('simple'::regconfig, line.words) AS line_words, "
+            "to_tsvector('simple'::regconfig, line.code) AS code_words, "
+            "(jsonb_populate_record(NULL::umkm_product, line.columns)).* "
+            "FROM jsonb_to_recordset(%s::jsonb) AS line (key int, pool int, pool_size int, "
+            "price_base bigint, slug_tail text, words text, code text, used boolean, "
+            "columns jsonb)",
+            [json.dumps(lines, default=datetime.isoformat)],  # (to the microsecond)
+        )
+        pools = [(k, i, pk) for k, pool in enumerate(self.pools) for i, pk in enumerate(pool)]
+        cursor.execute(
+            "CREATE TEMPORARY TABLE seed_bulk_pools ON COMMIT DROP AS "
+            "SELECT * FROM unnest(%s::int[], %s::int[], %s::bigint[]) "
+            "AS pool (pool, position, business_id)",
+            [list(column) for column in zip(*pools, strict=True)],
+        )
+        suppliers = [(pk, text, *self.keys[pk]) for pk, text in self.suppliers.items()]
+        cursor.execute(
+            "CREATE TEMPORARY TABLE seed_bulk_suppliers ON COMMIT DROP AS "
+            "SELECT business_id, supplier, province, mask, "
+            "to_tsvector('simple'::regconfig, supplier) AS words "
+            "FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::int[]) "
+            "AS supplier (business_id, supplier, province, mask)",
+            [list(column) for column in zip(*suppliers, strict=True)],
+        )
+        for table in ("seed_bulk_lines", "seed_bulk_pools", "seed_bulk_suppliers"):
+            cursor.execute(f"ANALYZE {table}")
+
+    def params(self, numbers: range, first_id: int | None = None) -> dict:
+        return {
+            "first": numbers.start,
+            "last": numbers.stop - 1,
+            "first_id": first_id,
+            "line_count": len(self.lines),
+            "prefix": BULK_SLUG_PREFIX,
+            "incoterms": [json.dumps(terms) for terms in self.incoterm_sets],
+            "incoterm_sets": len(self.incoterm_sets),
+            "ports": self.ports,
+            "port_count": len(self.ports),
+            "now": self.now,
+        }
+
+    def insert_products(self, cursor, numbers: range, first_id: int | None = None) -> None:
+        """The products of ``numbers``, with the ids from ``first_id`` on when given (else
+        the table's own)."""
+        own = dict(_ROW_SQL)
+        if first_id is not None:
+            own = {"id": "%(first_id)s::bigint + (n - %(first)s)", **own}
+        shared = list(self.lines[0].columns)
+        columns = [*own, *shared]
+        fields = {f.column for f in Product._meta.concrete_fields}
+        if set(columns) | {"id"} != fields or len(set(columns)) != len(columns):
+            raise ValueError(f"the bulk rows miss or add columns: {sorted(fields)}")
+        names = ", ".join(f'"{column}"' for column in columns)  # the model's own names
+        values = ", ".join([*own.values(), *(f'l."{column}"' for column in shared)])
+        cursor.execute(
+            f"INSERT INTO umkm_product ({names}) SELECT {values} {self.FROM}",
+            self.params(numbers, first_id),
+        )
+
+    def insert_search_rows(self, cursor, numbers: range, first_id: int) -> None:
+        """The search rows and catalogue words of the products ``insert_products`` made
+        from ``first_id`` on (a large load, its triggers off): a product's words are its
+        line's, its supplier's and its code's, joined by ``||``, which moves the
+        right-hand words' positions past the left-hand ones as the parser numbers them in
+        the whole text. So a few hundred lines, a few thousand suppliers and a few dozen
+        codes are parsed instead of a million texts (50 µs each). Checked for every
+        product line against the whole text in ``tests/demo/test_seed_bulk_load``."""
+        cursor.execute(
+            f"""
+            INSERT INTO umkm_cataloguesearchrow (
+                product_id, business_id, category_id, listed_at, search_vector,
+                facet_province, facet_cert_mask
+            )
+            SELECT %(first_id)s::bigint + (n - %(first)s), s.business_id, l.category_id,
+                   {_ROW_SQL["listed_at"]}, l.line_words || s.words || l.code_words,
+                   s.province, s.mask
+            {self.FROM}
+            """,
+            self.params(numbers, first_id),
+        )
+        # The dictionary of catalogue words: the parts' words are the products' words.
+        cursor.execute(
+            "INSERT INTO umkm_catalogueword (word) SELECT word FROM ts_stat($$"
+            "SELECT line_words || code_words FROM seed_bulk_lines WHERE used "
+            "UNION ALL SELECT words FROM seed_bulk_suppliers s WHERE EXISTS ("
+            "SELECT FROM umkm_product p WHERE p.business_id = s.business_id AND p.is_listed)"
+            "$$) ON CONFLICT DO NOTHING"
+        )
+
+
 # A load this large drops the product table's secondary indexes and foreign keys and
 # switches its triggers off, then builds the keys, the indexes, the search rows, the
 # catalogue words, the listed counts and the facet counts once at the end (much faster
@@ -300,13 +510,19 @@ def _business_keys(businesses: list[Business]) -> dict[int, tuple[str, int]]:
     return keys
 
 
-class _Inserts:
-    """SQLite: the rows as model instances, in batches."""
+def _insert_products(plan: BulkProducts, numbers: range, *, chunk: int = 10_000) -> None:
+    """SQLite: the products as model instances, in batches."""
+    for first in range(numbers.start, numbers.stop, chunk):
+        batch = [plan.product(number) for number in range(first, min(first + chunk, numbers.stop))]
+        Product.objects.bulk_create(batch, batch_size=2000)
 
-    def write(self, batch: list[tuple[ProductLine, dict]], suppliers: dict) -> None:
-        Product.objects.bulk_create(
-            [Product(**line.columns, **row) for line, row in batch], batch_size=2000
-        )
+
+def _generate_products(plan: BulkProducts, numbers: range) -> None:
+    """PostgreSQL, a small load: the server makes the rows; the triggers keep the search
+    rows, the words and the counts, row by row."""
+    with connection.cursor() as cursor:
+        plan.write_tables(cursor, numbers)
+        plan.insert_products(cursor, numbers)
 
 
 # COPY's text format: a backslash, a tab, a newline or a carriage return in a value is
@@ -336,179 +552,32 @@ def _copy_value(value) -> str:
     return str(value)  # a whole number, a Decimal, a date
 
 
-def _copy_formatter(value):
-    """How the values of a column whose first value is ``value`` are written: by type,
-    decided once (a list, the incoterms, is written once for each distinct value)."""
-    if isinstance(value, bool) or value is None:
-        return _copy_value
-    if isinstance(value, str):
-        return _copy_text
-    if isinstance(value, datetime):
-        return datetime.isoformat
-    if isinstance(value, int | Decimal):
-        return str
-    written: dict = {}
-
-    def listed(value):
-        key = repr(value)
-        text = written.get(key)
-        if text is None:
-            text = written[key] = _copy_value(value)
-        return text
-
-    return listed
-
-
-class _Copy:
-    """PostgreSQL: the rows through one ``COPY`` in its text format, written here rather
-    than value by value by the driver: a line is the row's own values, then its product
-    line's, formatted once per line and variant (a million rows share a few hundred).
-    The server reads each batch while the next is made. With ``ids`` (a large load),
-    each row takes the next id, and its search row is made at the end from its parts
-    (``_SearchRowParts``)."""
-
-    def __init__(self, ids=None, parts=None):
-        self.ids, self.parts = ids, parts
-        self.formatters: list = []
-        self.shared: dict[int, str] = {}
-        self._stack = ExitStack()
-        self._copy = None
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc_info):
-        return self._stack.__exit__(*exc_info)
-
-    def _open(self, line: ProductLine, row: dict):
-        columns = (["id"] if self.ids else []) + list(row) + list(line.columns)
-        fields = {f.column for f in Product._meta.concrete_fields}
-        if set(columns) | {"id"} != fields:
-            raise ValueError(f"the bulk rows miss or add columns: {sorted(fields)}")
-        self.formatters = [_copy_formatter(value) for value in row.values()]
-        names = ", ".join(f'"{column}"' for column in columns)
-        cursor = self._stack.enter_context(connection.cursor())
-        # (The model's own column names.)
-        return self._stack.enter_context(cursor.copy(f"COPY umkm_product ({names}) FROM STDIN"))
-
-    def write(self, batch: list[tuple[ProductLine, dict]], suppliers: dict) -> None:
-        if self._copy is None:
-            self._copy = self._open(*batch[0])
-        formatters = self.formatters
-        out = []
-        for line, row in batch:
-            shared = self.shared.get(line.key)
-            if shared is None:
-                shared = self.shared[line.key] = "\t".join(map(_copy_value, line.columns.values()))
-            values = "\t".join([f(v) for f, v in zip(formatters, row.values(), strict=True)])
-            if self.ids:
-                pk = next(self.ids)
-                self.parts.add(pk, line, row["business_id"], suppliers)
-                out.append(f"{pk}\t{values}\t{shared}\n")
-            else:
-                out.append(f"{values}\t{shared}\n")
-        self._copy.write("".join(out))
-
-
-class _SearchRowParts:
-    """A large load's search rows and catalogue words, from the parts of the products'
-    search text: a product's text is its line's words, its supplier's, its HS code's,
-    joined by spaces, and its words (``to_tsvector('simple', text)``) are then the
-    three parts' words joined by ``||``, which moves the positions of the right-hand
-    words past the left-hand ones as the parser numbers them in the whole text. Each
-    distinct part is parsed once (a few hundred lines, one per business, a few dozen
-    codes) instead of a million texts (50 µs each, most of the load's time). Checked
-    for every product line against the whole text in ``tests/demo/test_seed_bulk_load``.
-    """
-
-    def __init__(self):
-        self.rows: list[str] = []
-        self.lines: dict[int, ProductLine] = {}
-        self.suppliers: dict[int, str] = {}
-
-    def add(self, pk: int, line: ProductLine, business_id: int, suppliers: dict) -> None:
-        self.lines[line.key] = line
-        if business_id not in self.suppliers:
-            self.suppliers[business_id] = suppliers[business_id]
-        self.rows.append(f"{pk}\t{line.key}\t{business_id}\n")
-
-    def write(self, cursor) -> None:
-        cursor.execute("DROP TABLE IF EXISTS seed_part_words, seed_products")
-        cursor.execute(
-            "CREATE TEMPORARY TABLE seed_part_words (kind text, key bigint, words tsvector) "
-            "ON COMMIT DROP"
-        )
-        parts = [
-            *(("line", key, line.words) for key, line in self.lines.items()),
-            *(("code", key, line.code) for key, line in self.lines.items()),
-            *(("supplier", key, text) for key, text in self.suppliers.items()),
-        ]
-        cursor.execute(
-            "INSERT INTO seed_part_words SELECT kind, key, "
-            "to_tsvector('simple'::regconfig, text) "
-            "FROM unnest(%s::text[], %s::bigint[], %s::text[]) AS part (kind, key, text)",
-            [list(column) for column in zip(*parts, strict=True)],
-        )
-        cursor.execute(
-            "CREATE TEMPORARY TABLE seed_products "
-            "(product_id bigint, line bigint, business_id bigint) ON COMMIT DROP"
-        )
-        with cursor.copy("COPY seed_products FROM STDIN") as copy:
-            copy.write("".join(self.rows))
-        self.rows.clear()
-        cursor.execute("ANALYZE seed_part_words")
-        cursor.execute("ANALYZE seed_products")
-        cursor.execute(
-            """
-            INSERT INTO umkm_cataloguesearchrow (
-                product_id, business_id, category_id, listed_at, search_vector,
-                facet_province, facet_cert_mask
-            )
-            SELECT p.id, p.business_id, p.category_id, p.listed_at,
-                   line.words || supplier.words || code.words,
-                   p.facet_province, p.facet_cert_mask
-            FROM seed_products s
-            JOIN umkm_product p ON p.id = s.product_id
-            JOIN seed_part_words line ON line.kind = 'line' AND line.key = s.line
-            JOIN seed_part_words code ON code.kind = 'code' AND code.key = s.line
-            JOIN seed_part_words supplier
-                ON supplier.kind = 'supplier' AND supplier.key = s.business_id
-            """
-        )
-        # The dictionary of catalogue words: the parts' words are the products' words.
-        cursor.execute(
-            "INSERT INTO umkm_catalogueword (word) "
-            "SELECT word FROM ts_stat('SELECT words FROM seed_part_words') "
-            "ON CONFLICT DO NOTHING"
-        )
-
-
-def _reserved_ids(cursor, count: int):
-    """``count`` ids of the product table's own sequence, in order (the table is locked
-    for the load: nobody else takes one in between)."""
+def _reserved_ids(cursor, count: int) -> int:
+    """The first of ``count`` ids of the product table's own sequence, taken in order
+    (the table is locked for the load: nobody else takes one in between)."""
     cursor.execute("SELECT pg_get_serial_sequence('umkm_product', 'id')")
     [sequence] = cursor.fetchone()
     cursor.execute("SELECT nextval(%s)", [sequence])
     [first] = cursor.fetchone()
     cursor.execute("SELECT setval(%s, %s)", [sequence, first + count - 1])
-    return iter(range(first, first + count))
+    return first
 
 
 @contextmanager
 def _bulk_load(count: int, alongside: Alongside | None = None):
     """The writer of ``count`` new products: on SQLite, model inserts; on PostgreSQL,
-    ``COPY``, and for a large load (``BULK_LOAD_MODE_FROM``) the product table without
-    its secondary indexes, triggers and foreign keys, and the search rows without their
-    words' index; afterwards the keys and indexes are added again from their own
-    definitions, the search rows, catalogue words, listed counts and facet counts
-    (through ``listed_counts_rebuild``) made once, and the search rows' index built
-    (on ``alongside``'s connection once committed, when given)."""
+    the server's own ``INSERT … SELECT``, and for a large load (``BULK_LOAD_MODE_FROM``)
+    into the product table without its secondary indexes, triggers and foreign keys,
+    and search rows without their words' index; afterwards the keys and indexes are
+    added again from their own definitions, the search rows, catalogue words, listed
+    counts and facet counts (through ``listed_counts_rebuild``) made once, and the
+    search rows' index built (on ``alongside``'s connection once committed, when
+    given)."""
     if connection.vendor != "postgresql":
-        yield _Inserts()
+        yield _insert_products
         return
     if count < BULK_LOAD_MODE_FROM:
-        with _Copy() as load:  # the triggers keep everything, row by row
-            yield load
+        yield _generate_products
         return
     with connection.cursor() as cursor:
         cursor.execute(
@@ -538,10 +607,16 @@ def _bulk_load(count: int, alongside: Alongside | None = None):
         for name, _definition in foreign_keys:
             cursor.execute(f'ALTER TABLE umkm_product DROP CONSTRAINT "{name}"')
         cursor.execute(search_rows.DROP_INDEX)
-        parts = _SearchRowParts()
-        ids = _reserved_ids(cursor, count)
-    with _Copy(ids, parts) as load:
-        yield load
+        first_id = _reserved_ids(cursor, count)
+    loaded: list = []
+
+    def load(plan: BulkProducts, numbers: range) -> None:
+        with connection.cursor() as cursor:
+            plan.write_tables(cursor, numbers)
+            plan.insert_products(cursor, numbers, first_id)
+        loaded.append((plan, numbers))
+
+    yield load
     with connection.cursor() as cursor:
         # Other tables' deferred checks first: no index is built over pending events.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
@@ -553,7 +628,8 @@ def _bulk_load(count: int, alongside: Alongside | None = None):
             cursor.execute(definition)
         for name in triggers:
             cursor.execute(f'ALTER TABLE umkm_product ENABLE TRIGGER "{name}"')
-        parts.write(cursor)
+        for plan, numbers in loaded:
+            plan.insert_search_rows(cursor, numbers, first_id)
     services.listed_counts_rebuild()
     index = [search_rows.INDEX, "ANALYZE umkm_cataloguesearchrow"]
     if alongside is None:

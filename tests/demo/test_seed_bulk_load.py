@@ -1,12 +1,15 @@
-"""``seed_demo --products N`` on PostgreSQL: products through ``COPY`` and, for a large
-load, the product table without its secondary indexes and triggers until the end, when
-the indexes, the search rows, the catalogue words, the listed counts and the facet counts
-are built once (issue 19)."""
+"""``seed_demo --products N`` on PostgreSQL: products made by the server (``INSERT …
+SELECT``) and, for a large load, the product table without its secondary indexes and
+triggers until the end, when the indexes, the search rows, the catalogue words, the
+listed counts and the facet counts are built once (issue 19)."""
 
 import io
 import re
 import threading
+from collections import Counter
+from dataclasses import replace
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -108,9 +111,61 @@ def test_a_bulk_load_leaves_the_table_its_indexes_triggers_words_and_counts(
     assert later.pk in search_rows()
 
 
+@pytest.mark.parametrize("bulk_mode_from", [10_000, 100], ids=["triggers", "without-indexes"])
+def test_the_server_makes_each_product_as_its_number_says(
+    postgres_db, no_demo_businesses, monkeypatch, bulk_mode_from
+):
+    """On PostgreSQL the server makes the rows (``BulkProducts.insert_products``), on
+    SQLite Python does (``BulkProducts.row``): the same products, column by column, a
+    second, larger seed's too (drawn among its larger number of businesses)."""
+    monkeypatch.setattr(bulk, "BULK_LOAD_MODE_FROM", bulk_mode_from)
+    stamps = {"id", "created_at", "updated_at"}
+    columns = [f.attname for f in Product._meta.concrete_fields if f.attname not in stamps]
+    for seeded, size in [(0, 150), (150, 300)]:
+        call_command("seed_demo", f"--products={size}", stdout=io.StringIO())
+        plan = bulk.BulkProducts.make()  # (the businesses of this size)
+        stored = bulk_products().order_by("slug")[seeded:]
+        stored = list(stored.values(*columns, "created_at", "updated_at"))
+        assert len(stored) == size - seeded
+        for number, row in enumerate(stored, start=seeded + 1):
+            made = replace(plan, now=row.pop("created_at"))
+            assert row.pop("updated_at") == made.now
+            expected = {**made.line(number).columns, **made.row(number)}
+            assert row == {column: expected[column] for column in columns}, number
+    # Drawn over all the businesses, in their sectors.
+    assert bulk_products().values("business_id").distinct().count() == 8
+    assert (
+        not bulk_products()
+        .exclude(
+            business__sector__in=[
+                "food",
+                "fisheries",
+                "crafts",
+                "fashion",
+                "furniture",
+                "agriculture",
+                "cosmetics",
+            ]
+        )
+        .exists()
+    )
+
+
+def test_draws_spread_evenly_over_the_choices_and_the_price_band():
+    """A product's supplier and price are drawn from its number alone (``bulk._draw``):
+    every choice about as often as any other, prices over the whole band."""
+    counts = Counter(bulk._draw(n, bulk._SUPPLIER_DRAW, 25) for n in range(1, 40_001))
+    assert set(counts) == set(range(25))
+    assert max(counts.values()) - min(counts.values()) < 0.05 * 1600
+    prices = [bulk._price(100_000, bulk._draw(n, bulk._PRICE_DRAW, 10_000)) for n in range(1, 5001)]
+    assert 85_000 <= min(prices) < 85_100 and 124_900 < max(prices) <= 125_000
+    assert bulk._fob_usd(1) == Decimal("0.05")  # never under 5 cents
+    assert bulk._fob_usd(163_000) == Decimal("8.00")  # 80 % at 16,300 rupiah to the dollar
+
+
 def test_a_product_s_words_are_its_text_parts_words_joined_for_every_product_line(postgres_db):
     """A large load makes each product's words from the words of its search text's three
-    parts (``bulk._SearchRowParts``): the same vector as the whole text's, positions
+    parts (``bulk.BulkProducts.insert_search_rows``): the same vector as the whole text's, positions
     included, for every product line and variant, with any supplier's name."""
     seed_categories()
     categories = {c.slug: c for c in Category.objects.select_related("parent")}
