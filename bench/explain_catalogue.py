@@ -24,7 +24,6 @@ import sys
 import time
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/jembatan_bench"
-PAGE_SIZE = 24  # marketplace.views.catalogue.PAGE_SIZE
 
 
 def _setup() -> None:
@@ -38,12 +37,14 @@ def _setup() -> None:
 
 def _pages(args) -> list[tuple[str, dict]]:
     from marketplace import selectors
+    from marketplace.views.catalogue import CATALOGUE_MAX_PAGES, PAGE_SIZE
 
     deep_page = args.deep_page
 
     if deep_page is None:
         total = selectors.catalogue_total(selectors.Filters()) or 0
-        deep_page = max(1, total // PAGE_SIZE // 2)  # the middle of the catalogue
+        # The middle of the catalogue, or the last page it offers.
+        deep_page = max(1, min(total // PAGE_SIZE // 2, CATALOGUE_MAX_PAGES))
     return [
         (
             "category + certification: total and facets",

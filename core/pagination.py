@@ -15,6 +15,11 @@ need (``WHERE id IN (…)``, related rows and prefetches for 24 rows only). Page
 costs about what page 1 does, at any catalogue size. The ids of a page are cached like
 the total (same key parts), so a popular page or search is two primary-key lookups.
 
+Skipping index entries still costs about 0.2 µs each: the middle page of a million
+products (page 20,835, 500,000 entries skipped) took 99 ms of SQL where page 200 takes
+1 ms. A paginator given ``max_pages`` offers no page past it (``truncated`` says when
+there would be more): the deepest page then costs the same at any catalogue size.
+
 No model imports here: ``core.api`` names this class while DRF is still loading.
 """
 
@@ -42,16 +47,34 @@ def _versioned_key(prefix: str, query) -> str | None:
 
 
 class CachedCountPaginator(Paginator):
-    def __init__(self, *args, total=None, ids=None, **kwargs):
+    def __init__(self, *args, total=None, ids=None, max_pages=None, **kwargs):
         """``total``: a function that answers the count more cheaply than ``COUNT(*)``
         (a maintained aggregate), or returns None to have the rows counted. ``ids``: a
         function of (start, stop) that answers the ids of those rows, in order, without
         a query (a search's ranked hits; ``stop`` None: all of them, whose number is
         then the count), or returns None to have them read. What ``ids`` answers is
-        already at hand: it is neither keyed nor kept in the cache."""
+        already at hand: it is neither keyed nor kept in the cache. ``max_pages``: the
+        last page offered, whatever the count (a number past it is the last page's, as
+        for any number past the end)."""
         super().__init__(*args, **kwargs)
         self._total = total
         self._ids = ids
+        self.max_pages = max_pages
+
+    @cached_property
+    def num_pages(self) -> int:
+        pages = super().num_pages
+        return min(pages, self.max_pages) if self.max_pages else pages
+
+    @property
+    def offered(self) -> int:
+        """How many rows the pages offered hold (``count`` unless ``truncated``)."""
+        return min(self.count, self.num_pages * self.per_page)
+
+    @property
+    def truncated(self) -> bool:
+        """Whether the rows go on past the last page offered."""
+        return self.offered < self.count
 
     @cached_property
     def count(self) -> int:

@@ -30,6 +30,10 @@ from umkm.models import Certification, ProductImage
 from umkm.regions import PROVINCES
 
 PAGE_SIZE = 24
+# The catalogue offers its first 400 pages (9,600 products; a search lists 1,000 at most
+# anyway): a buyer narrows by category, certification or words long before, and a page
+# further on would cost more with every product listed (``core.pagination``).
+CATALOGUE_MAX_PAGES = 400
 
 
 def _absolute(path: str) -> str:
@@ -98,6 +102,7 @@ class CatalogueView(View):
             PAGE_SIZE,
             total=lambda: selectors.catalogue_total(filters),
             ids=lambda start, stop: selectors.catalogue_page_ids(filters, start, stop),
+            max_pages=CATALOGUE_MAX_PAGES,
         )
         page = paginator.get_page(request.GET.get("page"))
         key = (

@@ -26,6 +26,7 @@ from django.utils import timezone
 from marketplace import selectors
 from marketplace.models import ExchangeRate, Inquiry
 from marketplace.selectors import Filters
+from marketplace.views import catalogue as catalogue_views
 from marketplace.views.catalogue import PAGE_SIZE
 from mentoring.readiness.selectors import product_readiness
 from umkm import services
@@ -751,6 +752,42 @@ def test_pages_hold_24_products_and_links_keep_the_filters(client, db):
     prev_href = re.search(r'<a href="([^"]+)" rel="prev">', second.content.decode()).group(1)
     assert parse_qs(urlsplit(prev_href.replace("&amp;", "&")).query)["page"] == ["1"]
     assert "category=tea" in prev_href
+
+
+def test_the_catalogue_offers_its_first_pages_and_says_how_to_see_the_others(
+    client, db, monkeypatch
+):
+    """A page deeper than ``CATALOGUE_MAX_PAGES`` would cost more with every product
+    listed: the catalogue offers that many pages, still counts every product, and its
+    last page tells the buyer how to reach the others (here 3 pages of 3 for 8)."""
+    monkeypatch.setattr(catalogue_views, "CATALOGUE_MAX_PAGES", 2)
+    monkeypatch.setattr(catalogue_views, "PAGE_SIZE", 3)
+    now = timezone.now()
+    products = [ListedProductFactory(listed_at=now - timedelta(minutes=n)) for n in range(8)]
+    services.products_refresh_search()
+    note = "The catalogue lists its first 6 products page by page."
+
+    first = client.get(CATALOGUE, {"sort": "newest", "lang": "en"})
+    assert first.context["total"] == 8 and "8 products" in first.content.decode()
+    assert ordered(first) == [p.slug for p in products[:3]]
+    assert 'rel="next"' in first.content.decode() and note not in first.content.decode()
+
+    last = client.get(CATALOGUE, {"sort": "newest", "page": "2", "lang": "en"})
+    html = last.content.decode()
+    assert ordered(last) == [p.slug for p in products[3:6]]
+    assert "Page 2 of 2" in html and 'rel="next"' not in html
+    assert note in html
+    # Past it (a link kept from a larger page, a guess): the last page offered.
+    for page in ["3", "20835"]:
+        deeper = client.get(CATALOGUE, {"sort": "newest", "page": page, "lang": "en"})
+        assert deeper.status_code == 200
+        assert ordered(deeper) == ordered(last)
+    # In Indonesian too.
+    html = client.get(CATALOGUE, {"sort": "newest", "page": "2", "lang": "id"}).content.decode()
+    assert "Katalog menampilkan 6 produk pertamanya" in html
+    # A filter that leaves fewer pages says nothing of the kind.
+    few = client.get(CATALOGUE, {"q": products[0].name_en, "lang": "en"})
+    assert "page by page" not in few.content.decode()
 
 
 def test_the_filter_form_keeps_the_search_and_the_city(client, shop):
