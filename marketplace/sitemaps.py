@@ -1,5 +1,20 @@
+"""The sitemap index and its sections: the footer's pages, the public products and the
+public suppliers, on SITE_URL.
+
+A section of products or suppliers holds one range of ids (section p: ids from
+(p - 1) × ``limit`` + 1 to p × ``limit``) rather than the p-th ``limit`` rows in id order:
+each is read by a range of the primary key and the index asks for the highest id, so
+neither counts nor skips rows. With Django's own paginator the index counted every
+public product and section 200 of a million skipped 995,000 (0.4 s and 0.9 s). A range
+whose products are all hidden is an empty section.
+"""
+
+from functools import cached_property
+from types import SimpleNamespace
+
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import Max
 from django.urls import reverse
 
@@ -28,15 +43,46 @@ class _SiteSitemap(Sitemap):
         return super().get_urls(page=page, site=fake, protocol=protocol)
 
 
+class _IdRanges:
+    """What Django's sitemap views ask of a paginator (``num_pages``, ``page(n)
+    .object_list``), by ranges of ids: ``items`` in id order, ``limit`` ids a page."""
+
+    def __init__(self, items, limit: int):
+        self.items, self.limit = items, limit
+
+    @cached_property
+    def num_pages(self) -> int:
+        # The table's highest id (one step down its primary key), hidden rows included.
+        top = self.items.model._default_manager.aggregate(top=Max("pk"))["top"] or 0
+        return max(1, -(-top // self.limit))
+
+    def page(self, number):
+        try:
+            number = int(number)
+        except (TypeError, ValueError) as error:
+            raise PageNotAnInteger("not a page number") from error
+        if not 1 <= number <= self.num_pages:
+            raise EmptyPage("no such page")
+        first = (number - 1) * self.limit
+        return SimpleNamespace(
+            object_list=self.items.filter(pk__gt=first, pk__lte=first + self.limit)
+        )
+
+
 class _ModelSitemap(_SiteSitemap):
     changefreq = "weekly"
+
+    @property
+    def paginator(self):
+        return _IdRanges(self.items(), self.limit)
 
     def lastmod(self, item):
         return item.updated_at
 
     def get_latest_lastmod(self):
         # Django's default calls lastmod() on every item (all listed products, on each
-        # request of the index); one aggregate gives the same answer.
+        # request of the index); one aggregate gives the same answer (for the products,
+        # down the index of listed products by their last change).
         return self.items().aggregate(latest=Max("updated_at"))["latest"]
 
 

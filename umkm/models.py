@@ -887,6 +887,12 @@ class Product(Bilingual, models.Model):
                 name="product_listed_page_idx",
                 condition=Q(is_listed=True),
             ),
+            # The sitemap's last change of a listed product (a step down this index).
+            models.Index(
+                fields=["-updated_at"],
+                name="product_listed_updated_idx",
+                condition=Q(is_listed=True),
+            ),
             # An owner's product list by status.
             models.Index(fields=["business", "status"], name="product_business_status_idx"),
             # Review queues: products waiting for a mentor or staff.

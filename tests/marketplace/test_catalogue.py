@@ -26,6 +26,7 @@ from django.utils import timezone
 from marketplace import selectors
 from marketplace.models import ExchangeRate, Inquiry
 from marketplace.selectors import Filters
+from marketplace.sitemaps import ProductSitemap
 from marketplace.views import catalogue as catalogue_views
 from marketplace.views.catalogue import PAGE_SIZE
 from mentoring.readiness.selectors import product_readiness
@@ -224,6 +225,38 @@ def test_sitemap_urls_are_absolute_on_site_url(client, hidden_world, settings):
     # The index's section links keep SITE_URL's scheme (its host is the request's:
     # see the report on config/urls.py).
     assert all(section.startswith("https://") for section in sections)
+
+
+def test_sitemap_sections_are_ranges_of_ids_read_without_counting(
+    client, hidden_world, monkeypatch, django_assert_max_num_queries
+):
+    """Section p of the products holds the public products whose id is in
+    ((p - 1) × limit, p × limit]: the index needs the highest id, a section one range of
+    the primary key, whatever the catalogue's size (no count, no skipped rows)."""
+    monkeypatch.setattr(ProductSitemap, "limit", 2)
+    visible = [hidden_world.visible, *(ListedProductFactory() for _ in range(3))]
+    top = Product.objects.order_by("-pk").first().pk
+    sections = -(-top // 2)
+    index = client.get("/sitemap.xml")
+    locations = [loc.text for loc in _xml(index.content).findall("sm:sitemap/sm:loc", SITEMAP_NS)]
+    products = [loc for loc in locations if "sitemap-products" in loc]
+    assert len(products) == sections
+    assert products[1].endswith("/sitemap-products.xml?p=2")
+
+    def section(number) -> list[str]:
+        with django_assert_max_num_queries(2):  # the highest id, the range's products
+            response = client.get(f"/sitemap-products.xml?p={number}")
+        assert response.status_code == 200
+        return [loc.text for loc in _xml(response.content).findall("sm:url/sm:loc", SITEMAP_NS)]
+
+    for product in visible:
+        assert f"{SITE_URL}{product_url(product)}" in section(-(-product.pk // 2))
+    for product in hidden_world.hidden:
+        assert f"{SITE_URL}{product_url(product)}" not in section(-(-product.pk // 2))
+    # Past the last range, or not a number: not found.
+    assert client.get(f"/sitemap-products.xml?p={sections + 1}").status_code == 404
+    assert client.get("/sitemap-products.xml?p=abc").status_code == 404
+    assert client.get("/sitemap-products.xml?p=0").status_code == 404
 
 
 def test_robots_txt_lists_the_sitemap(client):
