@@ -424,6 +424,8 @@ class ProductAdmin(ServiceAdminMixin, admin.ModelAdmin):
     list_filter = ["status", "is_listed", "category"]
     search_fields = ["name_id", "name_en", "hs_code", "business__name"]
     list_select_related = ["business", "category"]
+    # One count a page, of what the filters leave (not a second one of every product).
+    show_full_result_count = False
     raw_id_fields = ["business"]
     # The slug is made from the name and then stays (links point at it).
     readonly_fields = ["slug", "status", "is_listed", "listed_at", "pending_changes"]

@@ -887,6 +887,10 @@ class Product(Bilingual, models.Model):
                 name="product_listed_page_idx",
                 condition=Q(is_listed=True),
             ),
+            # The default order (``Meta.ordering``): the admin's list of every product,
+            # newest first, walks it instead of sorting the whole table (0.9 s at a
+            # million products).
+            models.Index(fields=["-created_at", "-id"], name="product_created_idx"),
             # The sitemap's last change of a listed product (a step down this index).
             models.Index(
                 fields=["-updated_at"],

@@ -49,6 +49,7 @@ from ..factories import (
 )
 from ..support.forms_as_sent import admin_data, signed_in
 from ..support.pdfs import pdf_file
+from ..support.queries import captured_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -128,6 +129,26 @@ def listed():
     product = ListedProductFactory(fob_usd=Decimal("2.10"), moq=100)
     mentor = MentorshipFactory(business=product.business).mentor
     return product, mentor
+
+
+def test_the_admin_lists_products_newest_first_with_one_count_and_an_index(superuser):
+    """A million products: the list walks the index of the default order instead of
+    sorting the table, and counts once (what the filters leave), not twice."""
+    client = Client()
+    client.force_login(superuser)
+    now = timezone.now()
+    products = [ProductFactory(name_en=f"Lidi broom {n}") for n in range(3)]
+    for n, product in enumerate(products):
+        Product.objects.filter(pk=product.pk).update(created_at=now - timedelta(days=n))
+    with captured_queries() as queries:
+        response = client.get(reverse("admin:umkm_product_changelist"))
+    assert response.status_code == 200
+    html = page(response)
+    positions = [html.index(f"Lidi broom {n}") for n in range(3)]
+    assert positions == sorted(positions)  # the newest first
+    assert sum("COUNT(" in query["sql"] for query in queries.captured_queries) == 1
+    assert Product._meta.ordering == ["-created_at", "-id"]
+    assert any(list(index.fields) == Product._meta.ordering for index in Product._meta.indexes)
 
 
 def test_a_listed_product_edited_in_the_admin_goes_back_to_review_and_stays_public(
