@@ -277,10 +277,11 @@ _ROW_SQL = {
 
 @dataclass
 class BulkProducts:
-    """What benchmark product number N is: a function of N alone. Its product line and
-    variant go round in turn; its supplier is drawn from the active businesses of the
-    line's sector (all of them when none is) and its price around the line's base price
-    (``_draw``); its slug, ports, incoterms, samples and listing time follow from N."""
+    """What benchmark product number N is: a function of N and of the active businesses
+    (in id order). Its product line and variant go round in turn; its supplier is drawn
+    from the active businesses of the line's sector (all of them when none is) and its
+    price around the line's base price (``_draw``); its slug, ports, incoterms, samples
+    and listing time follow from N."""
 
     lines: list[ProductLine]
     pools: list[list[int]]  # the businesses a line's products are drawn from, by top category
@@ -297,7 +298,9 @@ class BulkProducts:
     def make(cls) -> BulkProducts:
         vocabulary = bulk_vocabulary()
         terms = read_yaml("products.yaml")
-        businesses = list(Business.objects.active().only("pk", "name", "city", "sector"))
+        businesses = list(
+            Business.objects.active().only("pk", "name", "city", "sector").order_by("pk")
+        )
         if not businesses:
             raise ValueError(
                 "seed_bulk_products needs active businesses; run seed_businesses first."
