@@ -109,9 +109,8 @@ def _search(queryset, q: str):
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import TrigramWordSimilarity
 
-        found = _full_text(q)
-        if found is not None:
-            _query, hits = found
+        hits = _full_text(q)
+        if hits is not None:
             # A bounded candidate set (the first SEARCH_CANDIDATES matches) keeps a
             # common word as cheap at a million products as at a thousand; the hits
             # are already in the search's order (ranked by ``_hits``, the newest
@@ -151,8 +150,8 @@ def _search(queryset, q: str):
 
 
 def _full_text(q: str):
-    """PostgreSQL: the full-text query of ``q`` (corrected when its words are nowhere)
-    and what it finds among the listed products (``SearchHits``), kept for
+    """PostgreSQL: what the full-text query of ``q`` (corrected when its words are
+    nowhere) finds among the listed products (``SearchHits``), kept for
     ``FACET_CACHE_SECONDS`` under the catalogue version, the day (the hits carry the
     certificates valid on the facets' day, which the daily rebuild moves), the hits'
     format and the words themselves, so that the page's rows, its total, its facets and
@@ -167,12 +166,11 @@ def _full_text(q: str):
 def _kept_full_text(q: str, key: str):
     """``_full_text`` from the cache under ``key``, else looked up and kept there."""
     hits = cache.get(key)
-    if hits is not None:
-        query = _corrected_query(q) if hits.corrected else _typed_query(q)
-        if query is not None:  # (the dictionary of words was emptied since: look again)
-            return query, hits
-    query = _typed_query(q)
-    hits = _hits(query)
+    # Corrected hits only while their correction can still be made (the dictionary of
+    # words emptied since: look again).
+    if hits is not None and (not hits.corrected or _corrected_query(q) is not None):
+        return hits
+    hits = _hits(_typed_query(q))
     if not hits.pks:
         # Typo tolerance only when the words themselves are nowhere: each word is
         # replaced by the closest words of the catalogue, then searched as usual.
@@ -181,7 +179,7 @@ def _kept_full_text(q: str, key: str):
             return None
         hits = replace(_hits(query), corrected=True)
     cache.set(key, hits, FACET_CACHE_SECONDS)
-    return query, hits
+    return hits
 
 
 def _typed_query(q: str):
@@ -405,8 +403,8 @@ def spelling_suggestion(q: str) -> str:
     if not words:
         return ""
     if connection.vendor == "postgresql":
-        found = _full_text(q)
-        if found is None or not found[1].corrected:
+        hits = _full_text(q)
+        if hits is None or not hits.corrected:
             return ""
     else:
         typed = Q()
@@ -559,8 +557,8 @@ def catalogue_total(filters: Filters) -> int | None:
     counted."""
     if _only_searched(filters):
         # A search with no filter lists all its candidates (kept from the lookup).
-        found = _full_text(filters.q)
-        return len(found[1].pks) if found is not None else None
+        hits = _full_text(filters.q)
+        return len(hits.pks) if hits is not None else None
     if not _from_aggregate(filters):
         return None
     return _aggregate(filters).aggregate(total=Sum("n"))["total"] or 0
@@ -573,8 +571,8 @@ def catalogue_page_ids(filters: Filters, start: int, stop: int | None) -> list[i
     them from the query)."""
     if filters.sort != "relevance" or not _only_searched(filters):
         return None
-    found = _full_text(filters.q)
-    return found[1].pks[start:stop] if found is not None else None
+    hits = _full_text(filters.q)
+    return hits.pks[start:stop] if hits is not None else None
 
 
 def search_limit(q: str) -> int | None:
@@ -583,8 +581,8 @@ def search_limit(q: str) -> int | None:
     only (SQLite lists every match). No query: the hits are the page's own, cached."""
     if connection.vendor != "postgresql" or not q.split():
         return None
-    found = _full_text(q)
-    return SEARCH_CANDIDATES if found is not None and found[1].more else None
+    hits = _full_text(q)
+    return SEARCH_CANDIDATES if hits is not None and hits.more else None
 
 
 def _only_searched(filters: Filters) -> bool:
@@ -679,10 +677,10 @@ def facet_counts(filters: Filters, *, cache_key: str = "") -> dict:
         cached = cache.get(cache_key)
         if cached is not None:
             return cached
-    found = _full_text(filters.q) if _only_searched(filters) else None
-    if found is not None:
+    hits = _full_text(filters.q) if _only_searched(filters) else None
+    if hits is not None:
         # A search without filters: its hits' facet keys, kept from its lookup.
-        rows = [(*facet_key, set(FACETS), n) for facet_key, n in found[1].facet_keys.items()]
+        rows = [(*facet_key, set(FACETS), n) for facet_key, n in hits.facet_keys.items()]
     elif _from_aggregate(filters):
         rows = _aggregate_facet_rows(filters)
     else:
