@@ -179,9 +179,21 @@ def certifications_warn_expiring(*, today: date | None = None) -> int:
 
 
 def product_search_text(product: Product) -> str:
-    """What catalogue search matches: the public version's words in both languages."""
+    """What catalogue search matches: the public version's words in both languages, in
+    three parts (the product's own, its supplier's, its HS code), as
+    ``search_text_joined`` joins them."""
+    return search_text_joined(
+        product_own_search_words(product),
+        supplier_search_words(product.business),
+        product.hs_code,
+    )
+
+
+def product_own_search_words(product: Product) -> str:
+    """The product's names and descriptions and its category's and parent category's
+    names, in both languages (the part its supplier's name does not change)."""
     category = product.category
-    parts = [
+    return search_text_joined(
         product.name_en,
         product.name_id,
         product.description_en,
@@ -190,10 +202,17 @@ def product_search_text(product: Product) -> str:
         category.name_id,
         category.parent.name_en if category.parent_id else "",
         category.parent.name_id if category.parent_id else "",
-        product.business.name,
-        product.business.city,
-        product.hs_code,
-    ]
+    )
+
+
+def supplier_search_words(business: Business) -> str:
+    """The supplier's part of each of its products' search text: its name and city."""
+    return search_text_joined(business.name, business.city)
+
+
+def search_text_joined(*parts: str | None) -> str:
+    """The parts that are not empty, joined by spaces, in lower case. (The benchmark
+    seed joins a million texts from parts made once per product line and supplier.)"""
     return " ".join(p for p in parts if p).lower()
 
 

@@ -157,16 +157,12 @@ def seed_bulk_products(n: int, *, alongside: Alongside | None = None) -> int:
     return missing
 
 
-def supplier_search_text(business: Business) -> str:
-    """The supplier's part of a product's search text (``services.product_search_text``)."""
-    return " ".join(p for p in (business.name, business.city) if p).lower()
-
-
 @dataclass
 class ProductLine:
     """What the benchmark products of one product line and variant share: every column
     but those ``BulkProducts.row`` works out per product, the base price, and the first
-    and last parts of their search text (before and after the supplier's)."""
+    and last parts of their search text (before and after the supplier's:
+    ``services.product_search_text``)."""
 
     key: int
     top: str
@@ -182,22 +178,21 @@ class ProductLine:
         parent = category.parent
         name_id = f"{spec.name_id} {variant_id}".strip()
         name_en = f"{spec.name_en} {variant_en}".strip()
-        parts = [
-            name_en,
-            name_id,
-            spec.description_en,
-            spec.description_id,
-            category.name_en,
-            category.name_id,
-            parent.name_en if parent else "",
-            parent.name_id if parent else "",
-        ]
+        words = services.product_own_search_words(
+            Product(
+                name_en=name_en,
+                name_id=name_id,
+                description_en=spec.description_en,
+                description_id=spec.description_id,
+                category=category,
+            )
+        )
         return cls(
             key=key,
             top=parent.slug if parent else category.slug,
             slug=slugify(f"{spec.name_en} {variant_en}")[:150],
-            words=" ".join(p for p in parts if p).lower(),
-            code=hs_code.lower(),
+            words=words,
+            code=services.search_text_joined(hs_code),
             price_idr=spec.price_idr,
             columns={
                 "category_id": category.pk,
@@ -333,7 +328,7 @@ class BulkProducts:
             lines=lines,
             pools=pools,
             line_pool=[tops.index(line.top) for line in lines],
-            suppliers={b.pk: supplier_search_text(b) for b in businesses},
+            suppliers={b.pk: services.supplier_search_words(b) for b in businesses},
             keys=_business_keys(businesses),
             incoterm_sets=terms["incoterm_sets"],
             ports=terms["ports"],
@@ -359,8 +354,8 @@ class BulkProducts:
             "incoterms": self.incoterm_sets[number % len(self.incoterm_sets)],
             "port_of_loading": self.ports[number % len(self.ports)],
             "listed_at": self.now - timedelta(minutes=(number * 37) % (365 * 24 * 60)),
-            "search_text": " ".join(
-                p for p in (line.words, self.suppliers[business], line.code) if p
+            "search_text": services.search_text_joined(
+                line.words, self.suppliers[business], line.code
             ),
             "facet_province": province,
             "facet_cert_mask": mask,

@@ -180,7 +180,7 @@ def test_a_product_s_words_are_its_text_parts_words_joined_for_every_product_lin
         for variant in variants
     ]
     suppliers = [
-        bulk.supplier_search_text(Business(name=name, city=city))
+        services.supplier_search_words(Business(name=name, city=city))
         for name, city in [
             ("Anyaman Sentosa Rumbai Kerajinan 04753", "Pekanbaru"),
             ("CV. Kopi-Tiam Riau's (Siak) & Co.", "Siak Sri Indrapura"),
