@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import re
 import threading
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -120,11 +119,6 @@ def bulk_buyers():
     )
 
 
-def bulk_password_hash() -> str:
-    """One hash for every benchmark account (hashing 2,500 times would take minutes)."""
-    return demo_password_hash()
-
-
 # --------------------------------------------------------------------------- products
 
 
@@ -152,8 +146,8 @@ def seed_bulk_products(n: int, *, alongside: Alongside | None = None) -> int:
     start = int(last[len(BULK_SLUG_PREFIX) : len(BULK_SLUG_PREFIX) + 7]) if last else 0
     plan = BulkProducts.make()
     numbers = range(start + 1, start + missing + 1)
-    with transaction.atomic(), _bulk_load(missing, alongside) as load:
-        load(plan, numbers)
+    with transaction.atomic():
+        _bulk_load(plan, numbers, alongside)
     return missing
 
 
@@ -515,12 +509,13 @@ def _insert_products(plan: BulkProducts, numbers: range, *, chunk: int = 10_000)
         Product.objects.bulk_create(batch, batch_size=2000)
 
 
-def _generate_products(plan: BulkProducts, numbers: range) -> None:
-    """PostgreSQL, a small load: the server makes the rows; the triggers keep the search
-    rows, the words and the counts, row by row."""
+def _generate_products(plan: BulkProducts, numbers: range, first_id: int | None = None) -> None:
+    """PostgreSQL: the server makes the rows (with the ids from ``first_id`` on when
+    given); in a small load the triggers keep the search rows, the words and the counts,
+    row by row."""
     with connection.cursor() as cursor:
         plan.write_tables(cursor, numbers)
-        plan.insert_products(cursor, numbers)
+        plan.insert_products(cursor, numbers, first_id)
 
 
 # COPY's text format: a backslash, a tab, a newline or a carriage return in a value is
@@ -561,21 +556,20 @@ def _reserved_ids(cursor, count: int) -> int:
     return first
 
 
-@contextmanager
-def _bulk_load(count: int, alongside: Alongside | None = None):
-    """The writer of ``count`` new products: on SQLite, model inserts; on PostgreSQL,
-    the server's own ``INSERT … SELECT``, and for a large load (``BULK_LOAD_MODE_FROM``)
-    into the product table without its secondary indexes, triggers and foreign keys,
+def _bulk_load(plan: BulkProducts, numbers: range, alongside: Alongside | None = None):
+    """The products of ``numbers``: on SQLite, model inserts; on PostgreSQL, the server's
+    own ``INSERT … SELECT``, and for a large load (``BULK_LOAD_MODE_FROM``) into the
+    product table without its secondary indexes, triggers and foreign keys,
     and search rows without their words' index; afterwards the keys and indexes are
     added again from their own definitions, the search rows, catalogue words, listed
     counts and facet counts (through ``listed_counts_rebuild``) made once, and the
     search rows' index built (on ``alongside``'s connection once committed, when
     given)."""
     if connection.vendor != "postgresql":
-        yield _insert_products
+        _insert_products(plan, numbers)
         return
-    if count < BULK_LOAD_MODE_FROM:
-        yield _generate_products
+    if len(numbers) < BULK_LOAD_MODE_FROM:
+        _generate_products(plan, numbers)
         return
     with connection.cursor() as cursor:
         cursor.execute(
@@ -605,16 +599,8 @@ def _bulk_load(count: int, alongside: Alongside | None = None):
         for name, _definition in foreign_keys:
             cursor.execute(f'ALTER TABLE umkm_product DROP CONSTRAINT "{name}"')
         cursor.execute(search_rows.DROP_INDEX)
-        first_id = _reserved_ids(cursor, count)
-    loaded: list = []
-
-    def load(plan: BulkProducts, numbers: range) -> None:
-        with connection.cursor() as cursor:
-            plan.write_tables(cursor, numbers)
-            plan.insert_products(cursor, numbers, first_id)
-        loaded.append((plan, numbers))
-
-    yield load
+        first_id = _reserved_ids(cursor, len(numbers))
+    _generate_products(plan, numbers, first_id)
     with connection.cursor() as cursor:
         # Other tables' deferred checks first: no index is built over pending events.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
@@ -626,8 +612,7 @@ def _bulk_load(count: int, alongside: Alongside | None = None):
             cursor.execute(definition)
         for name in triggers:
             cursor.execute(f'ALTER TABLE umkm_product ENABLE TRIGGER "{name}"')
-        for plan, numbers in loaded:
-            plan.insert_search_rows(cursor, numbers, first_id)
+        plan.insert_search_rows(cursor, numbers, first_id)
     services.listed_counts_rebuild()
     index = [search_rows.INDEX, "ANALYZE umkm_cataloguesearchrow"]
     if alongside is None:
@@ -784,7 +769,7 @@ def seed_bulk_businesses(n_products: int) -> int:
     if existing >= target:
         return 0
     staff = demo_user(DEMO_STAFF_EMAIL)
-    password_hash = bulk_password_hash()
+    password_hash = demo_password_hash()  # (one hash for every account)
     now = timezone.now()
     today = timezone.localdate()
     vocabulary = bulk_vocabulary()
@@ -897,7 +882,7 @@ def seed_bulk_mentoring(n_products: int) -> dict[str, int]:
         have = bulk_mentors().count()
         target = bulk_target(len(businesses), BUSINESSES_PER_BULK_MENTOR)
         if have < target:
-            password_hash = bulk_password_hash()
+            password_hash = demo_password_hash()  # (one hash for every account)
             new = _write_all(
                 User,
                 [
@@ -1063,7 +1048,7 @@ def seed_bulk_marketplace(n_products: int) -> dict[str, int]:
         buyers_target = bulk_target(target, INQUIRIES_PER_BULK_BUYER)
         if buyers_have < buyers_target:
             countries = bulk_vocabulary()["buyer_countries"]
-            password_hash = bulk_password_hash()
+            password_hash = demo_password_hash()  # (one hash for every account)
             new = _write_all(
                 User,
                 [
